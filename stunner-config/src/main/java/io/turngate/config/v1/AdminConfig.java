@@ -1,6 +1,7 @@
 package io.turngate.config.v1;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code admin} section of a stunnerd v1 config.
@@ -18,5 +19,17 @@ public record AdminConfig(String name, String logLevel, String metricsEndpoint, 
                           int userQuota, String offloadEngine, List<String> offloadInterfaces) {
     public AdminConfig {
         offloadInterfaces = offloadInterfaces == null ? List.of() : List.copyOf(offloadInterfaces);
+    }
+
+    /** The metrics server to run, empty when {@code metrics_endpoint} is empty (no metrics server). */
+    public Optional<HttpEndpoint> metricsHttpEndpoint() {
+        return metricsEndpoint == null || metricsEndpoint.isEmpty() ? Optional.empty()
+                : Optional.of(HttpEndpoint.parse(metricsEndpoint, Defaults.METRICS_PORT));
+    }
+
+    /** The health-check server to run, empty when {@code healthcheck_endpoint} is the empty string (disabled). */
+    public Optional<HttpEndpoint> healthCheckHttpEndpoint() {
+        String e = healthCheckEndpoint == null ? Defaults.HEALTH_CHECK_ENDPOINT : healthCheckEndpoint;
+        return e.isEmpty() ? Optional.empty() : Optional.of(HttpEndpoint.parse(e, Defaults.HEALTH_CHECK_PORT));
     }
 }

@@ -39,8 +39,28 @@ public final class Endpoint {
      * @throws IllegalArgumentException with a message naming the bad part and the expected grammar
      */
     public static Endpoint parse(String s) {
+        Object r = parseOrFailure(s);
+        if (r instanceof Failure f) {
+            throw new IllegalArgumentException(f.what + " in " + s + " (expected: " + f.expected + ")");
+        }
+        return (Endpoint) r;
+    }
+
+    /**
+     * Checks one endpoint without throwing: {@code null} when {@code s} parses, otherwise the text for the
+     * {@code (expected: ...)} part of an error message, e.g. {@code 0..32} for a bad IPv4 prefix length.
+     */
+    public static String expectedFor(String s) {
+        return parseOrFailure(s) instanceof Failure f ? f.expected : null;
+    }
+
+    /** Why an endpoint did not parse: the bad part, and what was expected there. */
+    private record Failure(String what, String expected) {
+    }
+
+    private static Object parseOrFailure(String s) {
         if (s == null || s.isBlank()) {
-            throw new IllegalArgumentException("empty endpoint (expected: " + EXPECTED + ")");
+            return new Failure("empty endpoint", EXPECTED);
         }
         String text = s.trim();
         int lo = 1;
@@ -52,35 +72,34 @@ public final class Endpoint {
                 lo = Integer.parseInt(m.group(2));
                 hi = Integer.parseInt(m.group(3));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("port range out of range in " + s + " (expected: <lo-hi> within 0..65535)");
+                return new Failure("port range out of range", EXPECTED + " with 0 <= lo <= hi <= 65535");
             }
             if (lo < 0 || hi > 65535 || lo > hi) {
-                throw new IllegalArgumentException("invalid port range <" + lo + "-" + hi + "> in " + s
-                        + " (expected: <lo-hi> with 0 <= lo <= hi <= 65535)");
+                return new Failure("invalid port range <" + lo + "-" + hi + ">", EXPECTED + " with 0 <= lo <= hi <= 65535");
             }
         } else if (text.contains(":<") || text.endsWith(">")) {
-            throw new IllegalArgumentException("malformed port range in " + s + " (expected: " + EXPECTED + ")");
+            return new Failure("malformed port range", EXPECTED);
         }
         String ipPart = text;
         int len = -1;
         int slash = text.indexOf('/');
         if (slash >= 0) {
             ipPart = text.substring(0, slash);
-            try {
-                len = Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("invalid prefix length in " + s + " (expected: " + EXPECTED + ")");
+            String lenText = text.substring(slash + 1);
+            if (lenText.isEmpty() || lenText.length() > 3 || !lenText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return new Failure("invalid prefix length", EXPECTED);
             }
+            len = Integer.parseInt(lenText);
         }
         byte[] addr = parseIpLiteral(ipPart);
         if (addr == null) {
-            throw new IllegalArgumentException("invalid IP address in " + s + " (expected: " + EXPECTED + ")");
+            return new Failure("invalid IP address", EXPECTED);
         }
         int bits = addr.length * 8;
         if (len == -1) {
             len = bits;
-        } else if (len < 0 || len > bits) {
-            throw new IllegalArgumentException("prefix length /" + len + " out of range in " + s + " (expected: 0.." + bits + ")");
+        } else if (len > bits) {
+            return new Failure("prefix length /" + len + " out of range", EXPECTED + " with len 0.." + bits);
         }
         return new Endpoint(mask(addr, len), len, lo, hi);
     }
@@ -102,8 +121,8 @@ public final class Endpoint {
             }
             byte[] out = new byte[4];
             for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3) {
-                    return null;
+                if (parts[i].isEmpty() || parts[i].length() > 3 || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
+                    return null; // Go's net.ParseIP rejects leading zeros (ambiguous octal)
                 }
                 int v = Integer.parseInt(parts[i]);
                 if (v > 255) {
@@ -188,18 +207,63 @@ public final class Endpoint {
     /** Canonical form as STUNner prints it: plain IP for a host prefix, {@code net/len} otherwise, then {@code :<lo-hi>} if restricted. */
     @Override
     public String toString() {
-        String ip;
-        try {
-            ip = InetAddress.getByAddress(network).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-        StringBuilder sb = new StringBuilder(ip);
+        StringBuilder sb = new StringBuilder(formatIp(network));
         if (prefixLength != network.length * 8) {
             sb.append('/').append(prefixLength);
         }
         if (hasPortRange()) {
             sb.append(":<").append(minPort).append('-').append(maxPort).append('>');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Formats a 4- or 16-byte address the way Go's {@code net.IP.String} does: dotted quad for IPv4, RFC 5952
+     * text for IPv6 (lower-case hex, no leading zeros, the longest run of two or more zero groups as {@code ::},
+     * the first such run on a tie).
+     */
+    public static String formatIp(byte[] addr) {
+        if (addr.length == 4) {
+            return (addr[0] & 0xFF) + "." + (addr[1] & 0xFF) + "." + (addr[2] & 0xFF) + "." + (addr[3] & 0xFF);
+        }
+        if (addr.length != 16) {
+            throw new IllegalArgumentException("address of " + addr.length + " bytes (expected: 4 or 16)");
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((addr[2 * i] & 0xFF) << 8) | (addr[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        if (bestLen < 2) {
+            bestStart = -1;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
         }
         return sb.toString();
     }

@@ -1,0 +1,499 @@
+package io.turngate.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.turngate.stun.ReceivedStun;
+import io.turngate.stun.StunClass;
+import io.turngate.stun.StunCodec;
+import io.turngate.stun.StunMessage;
+import io.turngate.stun.StunMethod;
+import io.turngate.stun.TransactionId;
+import io.turngate.stun.attr.ChannelNumber;
+import io.turngate.stun.attr.ErrorCodeAttribute;
+import io.turngate.stun.attr.Lifetime;
+import io.turngate.stun.attr.Nonce;
+import io.turngate.stun.attr.Realm;
+import io.turngate.stun.attr.RequestedTransport;
+import io.turngate.stun.attr.StunAttribute;
+import io.turngate.stun.attr.Username;
+import io.turngate.stun.attr.XorPeerAddress;
+import io.turngate.stun.attr.XorRelayedAddress;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One TURN allocation of the load generator: its client socket, its control-plane state machine and its data-plane
+ * sender/receiver.
+ *
+ * <p><b>Control plane</b> (records and {@link StunCodec}, a few messages per allocation): Allocate without
+ * credentials, expecting 401 with REALM and NONCE, then Allocate with USERNAME, REALM, NONCE and MESSAGE-INTEGRITY
+ * (RFC 8656 §7.1-7.3, RFC 8489 §9.2 long-term credentials); then ChannelBind (RFC 8656 §11.1) or CreatePermission
+ * (§9.1) towards this allocation's echo peer; finally Refresh with LIFETIME 0 (§8.1) to delete it. A 438 Stale
+ * Nonce answer is retried with the new NONCE (RFC 8489 §9.2.5). Requests are retransmitted with a doubling RTO
+ * (RFC 8489 §6.2.1).
+ *
+ * <p><b>Data plane</b> (static accessors in {@link Wire}, pooled buffers, nothing else allocated by this class per
+ * packet): probes go out as ChannelData or Send indications and come back as ChannelData or Data indications.
+ *
+ * <p><b>Threading:</b> all state is owned by the channel's event loop, which is {@link Worker#loop}.
+ */
+final class ClientAllocation extends ChannelInboundHandlerAdapter {
+
+    /** The one channel number each allocation binds (every allocation has its own channel namespace). */
+    static final int CHANNEL = ChannelNumber.MIN;
+
+    enum State { NEW, ALLOCATING, ALLOCATED, BINDING, READY, DELETING, DELETED, FAILED }
+
+    /** Called on the loop when a control-plane step has finished. */
+    interface Completion {
+        void done(ClientAllocation allocation, boolean ok);
+    }
+
+    final int index;
+    final Worker worker;
+    final InetSocketAddress peer;
+    private final RunSettings settings;
+    private final boolean flood;
+    private final int frameLength;
+    private Channel channel;
+
+    // ---- control plane -------------------------------------------------------------------------------------
+    private State state = State.NEW;
+    private String realm;
+    private String nonce;
+    private byte[] key;
+    private InetSocketAddress relayed;
+    private Transaction pending;
+    /** Error code (or 0 for a timeout, -1 for a local error) of the step that failed. */
+    private int failureCode;
+    private String failureReason = "";
+    long allocateNanos;
+    long bindNanos;
+
+    // ---- data plane ----------------------------------------------------------------------------------------
+    private long seq;
+    private int inflight;
+    private long lastProgressNanos;
+    private boolean dirty;
+
+    ClientAllocation(int index, Worker worker, InetSocketAddress peer) {
+        this.index = index;
+        this.worker = worker;
+        this.peer = peer;
+        this.settings = worker.settings;
+        this.flood = settings.ratePps() == 0;
+        this.frameLength = settings.clientFrameLength(peer.getAddress() instanceof Inet6Address);
+    }
+
+    void channel(Channel ch) {
+        this.channel = ch;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean isReady() {
+        return state == State.READY;
+    }
+
+    InetSocketAddress relayed() {
+        return relayed;
+    }
+
+    int failureCode() {
+        return failureCode;
+    }
+
+    String failureReason() {
+        return failureReason;
+    }
+
+    // =========================================================================================================
+    // Control plane
+    // =========================================================================================================
+
+    /** Allocate (401 round, then authenticated); {@code done} runs once on the loop. */
+    void allocate(Completion done) {
+        state = State.ALLOCATING;
+        long start = System.nanoTime();
+        Supplier<List<StunAttribute>> body = () -> {
+            List<StunAttribute> a = new ArrayList<>(2);
+            a.add(new RequestedTransport(RequestedTransport.UDP));
+            if (settings.lifetimeSeconds() > 0) {
+                a.add(new Lifetime(settings.lifetimeSeconds()));
+            }
+            return a;
+        };
+        start(new Transaction(StunMethod.ALLOCATE, body, false, response -> {
+            XorRelayedAddress r = response.attribute(XorRelayedAddress.class);
+            relayed = r == null ? null : r.address();
+            allocateNanos = System.nanoTime() - start;
+            state = State.ALLOCATED;
+            done.done(this, true);
+        }, () -> done.done(this, false)));
+    }
+
+    /** ChannelBind (channel mode) or CreatePermission (send mode) for {@link #peer}. */
+    void bind(Completion done) {
+        if (state != State.ALLOCATED) {
+            done.done(this, false);
+            return;
+        }
+        state = State.BINDING;
+        long start = System.nanoTime();
+        boolean channelMode = settings.mode() == RunSettings.Mode.CHANNEL;
+        Supplier<List<StunAttribute>> body = channelMode
+                ? () -> List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer))
+                : () -> List.of(new XorPeerAddress(peer));
+        int method = channelMode ? StunMethod.CHANNEL_BIND : StunMethod.CREATE_PERMISSION;
+        start(new Transaction(method, body, true, response -> {
+            bindNanos = System.nanoTime() - start;
+            state = State.READY;
+            done.done(this, true);
+        }, () -> done.done(this, false)));
+    }
+
+    /** Refresh with LIFETIME 0: deletes the allocation (RFC 8656 §7.2). 437 counts as already deleted. */
+    void delete(Completion done) {
+        if (state != State.READY && state != State.ALLOCATED && state != State.BINDING
+                && !(state == State.FAILED && key != null && relayed != null)) {
+            done.done(this, false);
+            return;
+        }
+        if (pending != null) {
+            pending.cancel();
+            pending = null;
+        }
+        state = State.DELETING;
+        start(new Transaction(StunMethod.REFRESH, () -> List.of(new Lifetime(0)), true, response -> {
+            state = State.DELETED;
+            done.done(this, true);
+        }, () -> {
+            boolean gone = failureCode == 437;
+            state = State.DELETED;
+            done.done(this, gone);
+        }));
+    }
+
+    /** Keeps the allocation and its binding alive during long runs (RFC 8656 §7.2, §9, §11). */
+    void refresh(Completion done) {
+        if (state != State.READY || pending != null) {
+            done.done(this, state == State.READY);
+            return;
+        }
+        boolean channelMode = settings.mode() == RunSettings.Mode.CHANNEL;
+        Supplier<List<StunAttribute>> bindBody = channelMode
+                ? () -> List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer))
+                : () -> List.of(new XorPeerAddress(peer));
+        int bindMethod = channelMode ? StunMethod.CHANNEL_BIND : StunMethod.CREATE_PERMISSION;
+        long lifetime = settings.lifetimeSeconds() > 0 ? settings.lifetimeSeconds() : 600;
+        start(new Transaction(StunMethod.REFRESH, () -> List.of(new Lifetime(lifetime)), true,
+                r -> start(new Transaction(bindMethod, bindBody, true, r2 -> {
+                    state = State.READY;
+                    done.done(this, true);
+                }, () -> done.done(this, false))),
+                () -> done.done(this, false)));
+    }
+
+    private void start(Transaction t) {
+        pending = t;
+        t.transmit();
+    }
+
+    private void fail(int code, String reason) {
+        failureCode = code;
+        failureReason = reason;
+        State was = state;
+        state = was == State.DELETING ? State.DELETING : State.FAILED;
+    }
+
+    private void onControl(ByteBuf content) {
+        Transaction t = pending;
+        if (t == null) {
+            return;
+        }
+        StunMessage message;
+        try {
+            ReceivedStun received = StunCodec.decode(content);
+            message = received.message();
+        } catch (Exception e) {
+            worker.invalid++;
+            return;
+        }
+        if (!message.transactionId().equals(t.id) || !message.messageClass().isResponse()) {
+            return; // a late answer to an earlier transmission
+        }
+        t.cancel();
+        pending = null;
+        if (message.messageClass() == StunClass.SUCCESS_RESPONSE) {
+            t.onSuccess.accept(message);
+            return;
+        }
+        ErrorCodeAttribute error = message.attribute(ErrorCodeAttribute.class);
+        int code = error == null ? 400 : error.code();
+        Realm r = message.attribute(Realm.class);
+        Nonce n = message.attribute(Nonce.class);
+        boolean nonceChanged = n != null && !n.value().equals(nonce);
+        if ((code == 401 || code == 438) && n != null && (code == 438 || !t.authenticated || nonceChanged)
+                && t.authRetries < 3) {
+            if (r != null && !r.value().equals(realm)) {
+                realm = r.value();
+                key = longTermKey(settings.user(), realm, settings.password());
+            }
+            nonce = n.value();
+            if (realm != null) {
+                Transaction again = t.withAuthentication();
+                pending = again;
+                again.transmit();
+                return;
+            }
+        }
+        fail(code, error == null ? "error response without ERROR-CODE" : error.reason());
+        t.onFailure.run();
+    }
+
+    /** RFC 8489 §9.2.2: key = MD5(username ":" realm ":" password). */
+    static byte[] longTermKey(String user, String realm, String password) {
+        try {
+            return MessageDigest.getInstance("MD5")
+                    .digest((user + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 unavailable", e);
+        }
+    }
+
+    /** One outstanding request with its retransmission timer. */
+    private final class Transaction {
+        final int method;
+        final Supplier<List<StunAttribute>> body;
+        final boolean authenticated;
+        final Consumer<StunMessage> onSuccess;
+        final Runnable onFailure;
+        final int authRetries;
+        final TransactionId id = TransactionId.random();
+        private byte[] wire;
+        private int transmissions;
+        private ScheduledFuture<?> timer;
+
+        Transaction(int method, Supplier<List<StunAttribute>> body, boolean authenticated,
+                    Consumer<StunMessage> onSuccess, Runnable onFailure) {
+            this(method, body, authenticated, onSuccess, onFailure, 0);
+        }
+
+        private Transaction(int method, Supplier<List<StunAttribute>> body, boolean authenticated,
+                            Consumer<StunMessage> onSuccess, Runnable onFailure, int authRetries) {
+            this.method = method;
+            this.body = body;
+            this.authenticated = authenticated;
+            this.onSuccess = onSuccess;
+            this.onFailure = onFailure;
+            this.authRetries = authRetries;
+        }
+
+        Transaction withAuthentication() {
+            return new Transaction(method, body, true, onSuccess, onFailure, authRetries + 1);
+        }
+
+        void transmit() {
+            if (wire == null) {
+                List<StunAttribute> attrs = new ArrayList<>(body.get());
+                if (authenticated) {
+                    if (key == null) {
+                        // First contact for this request type without a realm yet: send it unauthenticated.
+                        wire = encode(attrs, null);
+                    } else {
+                        attrs.add(new Username(settings.user()));
+                        attrs.add(new Realm(realm));
+                        attrs.add(new Nonce(nonce));
+                        wire = encode(attrs, key);
+                    }
+                } else {
+                    wire = encode(attrs, null);
+                }
+            }
+            transmissions++;
+            channel.writeAndFlush(Unpooled.wrappedBuffer(wire), channel.voidPromise());
+            long rto = settings.rtoMillis() << Math.min(transmissions - 1, 6);
+            timer = worker.loop.schedule(this::onTimeout, rto, TimeUnit.MILLISECONDS);
+        }
+
+        private byte[] encode(List<StunAttribute> attrs, byte[] integrityKey) {
+            StunMessage m = new StunMessage(method, StunClass.REQUEST, id, attrs);
+            ByteBuf out = Unpooled.buffer(256);
+            try {
+                StunCodec.encode(m, out, integrityKey, true);
+                return ByteBufUtil.getBytes(out);
+            } finally {
+                out.release();
+            }
+        }
+
+        private void onTimeout() {
+            if (pending != this) {
+                return;
+            }
+            if (transmissions >= settings.maxTransmissions()) {
+                pending = null;
+                fail(0, "timeout after " + transmissions + " transmissions");
+                onFailure.run();
+                return;
+            }
+            transmit();
+        }
+
+        void cancel() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    // =========================================================================================================
+    // Data plane
+    // =========================================================================================================
+
+    /** Writes one probe (not flushed); false when the outbound buffer is full and the probe was dropped. */
+    boolean sendProbe(long nowNanos) {
+        Channel ch = channel;
+        if (!ch.isWritable()) {
+            worker.sendDropped++;
+            return false;
+        }
+        int payload = settings.payload();
+        ByteBuf b = ch.alloc().directBuffer(frameLength);
+        if (settings.mode() == RunSettings.Mode.CHANNEL) {
+            Wire.writeChannelDataHeader(b, CHANNEL, payload);
+            Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
+        } else {
+            Wire.writeSendIndicationHead(b, seq, peer, payload);
+            Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
+            Wire.writePadding(b, payload);
+        }
+        seq++;
+        ch.write(b, ch.voidPromise());
+        worker.sent++;
+        inflight++;
+        if (!dirty) {
+            dirty = true;
+            worker.markDirty(this);
+        }
+        return true;
+    }
+
+    void flush() {
+        if (dirty) {
+            dirty = false;
+            channel.flush();
+        }
+    }
+
+    /** As-fast-as-possible mode: tops the in-flight window up. */
+    void fill(long nowNanos) {
+        int window = settings.windowPerAllocation();
+        while (inflight < window && worker.maySend()) {
+            if (!sendProbe(nowNanos)) {
+                break;
+            }
+        }
+        lastProgressNanos = nowNanos;
+    }
+
+    /** As-fast-as-possible mode: treats the window as lost after {@code timeoutNanos} without an echo. */
+    void refillIfStalled(long nowNanos, long timeoutNanos) {
+        if (inflight == 0 || nowNanos - lastProgressNanos > timeoutNanos) {
+            inflight = 0;
+            fill(nowNanos);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        DatagramPacket packet = (DatagramPacket) msg;
+        ByteBuf c = packet.content();
+        try {
+            int off = c.readerIndex();
+            int len = c.readableBytes();
+            if (len >= Wire.CHANNEL_DATA_HEADER && Wire.isChannelData(c, off)) {
+                int l = Wire.channelDataLength(c, off);
+                if (l <= len - Wire.CHANNEL_DATA_HEADER) {
+                    onProbe(c, off + Wire.CHANNEL_DATA_HEADER, l);
+                } else {
+                    worker.invalid++;
+                }
+                return;
+            }
+            int type = Wire.stunType(c, off, len);
+            if (type == Wire.DATA_INDICATION) {
+                int v = Wire.dataAttributeValue(c, off, len);
+                if (v < 0) {
+                    worker.invalid++;
+                } else {
+                    onProbe(c, v, c.getUnsignedShort(v - 2));
+                }
+            } else if (type >= 0) {
+                onControl(c);
+            } else {
+                worker.invalid++;
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void onProbe(ByteBuf buf, int off, int len) {
+        long now = System.nanoTime();
+        int epoch = Wire.probeEpoch(buf, off, len);
+        if (epoch < 0) {
+            worker.invalid++;
+            return;
+        }
+        if (inflight > 0) {
+            inflight--;
+        }
+        lastProgressNanos = now;
+        if (epoch == worker.epoch) {
+            worker.delivered++;
+            worker.rtt.record(now - Wire.probeTime(buf, off));
+        } else {
+            worker.stale++;
+        }
+        if (flood && worker.maySend()) {
+            fill(now);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        worker.flushDirty();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // ICMP port unreachable and the like on a connected UDP socket: count, keep the socket.
+        worker.invalid++;
+    }
+}

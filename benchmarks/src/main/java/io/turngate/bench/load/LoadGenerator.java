@@ -1,0 +1,711 @@
+package io.turngate.bench.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * End-to-end TURN load generator: N allocations, each bound to a UDP echo peer that this process runs on
+ * loopback, probes relayed client → server → peer → server → client, and a JSON report.
+ *
+ * <p>Works against any TURN server with long-term credentials (turngate, coturn, STUNner). See
+ * {@code benchmarks/README.md} for the method and {@code benchmarks/compare.sh} for the side-by-side run.
+ *
+ * <p>Phases: echo peers up → Allocate every allocation (bounded concurrency) → ChannelBind / CreatePermission →
+ * optional warm-up → measured window (fixed rate or as fast as possible, bounded by {@code --duration} and
+ * {@code --max-packets}) → drain → Refresh(LIFETIME=0) every allocation → JSON.
+ */
+@Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "TURN relay load generator (UDP, long-term credentials, loopback echo peers).")
+public final class LoadGenerator implements Callable<Integer> {
+
+    /** Largest allocation count (the issue asks for 1 to 10,000). */
+    static final int MAX_ALLOCATIONS = 10_000;
+    /** Largest probe: fits one 1500-byte MTU with IPv6, UDP and a Data indication around it. */
+    static final int MAX_PAYLOAD = 1400;
+    /** Longest measured window. */
+    static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    @Option(names = "--server", description = "TURN server UDP address host:port (default: ${DEFAULT-VALUE}).")
+    String server = "127.0.0.1:3478";
+    @Option(names = {"--user", "-u"}, description = "User name (default: ${DEFAULT-VALUE}).")
+    String user = "user-1";
+    @Option(names = {"--pass", "-w"}, description = "Password (default: ${DEFAULT-VALUE}).")
+    String pass = "pass-1";
+    @Option(names = {"--allocations", "-n"}, description = "Allocations, 1..10000 (default: ${DEFAULT-VALUE}).")
+    int allocations = 1;
+    @Option(names = "--payload", description = "Probe (payload) bytes, 24..1400 (default: ${DEFAULT-VALUE}).")
+    int payload = 100;
+    @Option(names = "--rate", description = "Total probes/s towards the server; 0 = as fast as possible "
+            + "(closed loop with --window in flight) (default: ${DEFAULT-VALUE}).")
+    long rate = 0;
+    @Option(names = "--duration", converter = Durations.class,
+            description = "Measured window, at most 1h; 0 = handshake only (default: 5s).")
+    Duration duration = Duration.ofSeconds(5);
+    @Option(names = "--warmup", converter = Durations.class,
+            description = "Traffic before the measured window, not counted (default: 0s).")
+    Duration warmup = Duration.ZERO;
+    @Option(names = "--max-packets", description = "Stop sending after this many probes in the measured window; "
+            + "0 = no limit (default: ${DEFAULT-VALUE}).")
+    long maxPackets = 0;
+    @Option(names = "--mode", description = "channel (ChannelBind + ChannelData) or send (CreatePermission + "
+            + "Send/Data indications) (default: ${DEFAULT-VALUE}).")
+    String mode = "channel";
+    @Option(names = "--window", description = "As-fast-as-possible mode: probes in flight in total, spread over "
+            + "the allocations, at least 1 each (default: ${DEFAULT-VALUE}).")
+    int window = 128;
+    @Option(names = "--threads", description = "Event loops of the generator (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+    @Option(names = "--peers", description = "Echo peer sockets run by the generator (default: ${DEFAULT-VALUE}).")
+    int peers = 1;
+    @Option(names = "--peer-host", description = "Address the echo peers bind (default: ${DEFAULT-VALUE}).")
+    String peerHost = "127.0.0.1";
+    @Option(names = "--peer-port", description = "Port of the first echo peer, the next ones follow; 0 = "
+            + "ephemeral (default: ${DEFAULT-VALUE}).")
+    int peerPort = 0;
+    @Option(names = "--external-peer", description = "host:port of an echo peer run elsewhere (e.g. "
+            + "turnutils_peer); the generator then runs none and cannot split loss by direction.")
+    String externalPeer;
+    @Option(names = "--client-host", description = "Address the client sockets bind (default: ${DEFAULT-VALUE}).")
+    String clientHost = "127.0.0.1";
+    @Option(names = "--concurrency", description = "Handshakes in flight at once (default: ${DEFAULT-VALUE}).")
+    int concurrency = 200;
+    @Option(names = "--rto", converter = Durations.class, description = "First retransmission timeout of "
+            + "control requests (default: 500ms).")
+    Duration rto = Duration.ofMillis(500);
+    @Option(names = "--max-transmissions", description = "Transmissions of a control request before it fails "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxTransmissions = 6;
+    @Option(names = "--lifetime", description = "LIFETIME to request in Allocate (seconds); 0 = server default "
+            + "(default: ${DEFAULT-VALUE}).")
+    long lifetime = 0;
+    @Option(names = "--tick", converter = Durations.class, description = "Pacing tick of the fixed-rate mode "
+            + "(default: 100us).")
+    Duration tick = Duration.ofNanos(100_000);
+    @Option(names = "--loss-timeout", converter = Durations.class, description = "As-fast-as-possible mode: "
+            + "refill an allocation after this long without an echo (default: 200ms).")
+    Duration lossTimeout = Duration.ofMillis(200);
+    @Option(names = "--drain", converter = Durations.class, description = "Wait for late echoes after the "
+            + "window (default: 300ms).")
+    Duration drain = Duration.ofMillis(300);
+    @Option(names = "--handshake-timeout", converter = Durations.class, description = "Give up on the "
+            + "handshake phases after this long (default: 120s).")
+    Duration handshakeTimeout = Duration.ofSeconds(120);
+    @Option(names = "--keep", description = "Do not delete the allocations at the end.")
+    boolean keep;
+    @Option(names = "--server-pid", description = "PID of the server: its CPU use and RSS are read from /proc.")
+    long serverPid = 0;
+    @Option(names = "--label", description = "Name of what is measured, e.g. turngate or coturn "
+            + "(default: ${DEFAULT-VALUE}).")
+    String label = "server";
+    @Option(names = "--json", description = "Write the result as JSON to this file.")
+    Path json;
+    @Option(names = "--progress", converter = Durations.class, description = "Progress line interval on stderr; "
+            + "0 = none (default: 1s).")
+    Duration progress = Duration.ofSeconds(1);
+    @Option(names = "--nio", description = "Use the NIO transport even where epoll is available.")
+    boolean nio;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public LoadGenerator() {
+        this(System.out, System.err);
+    }
+
+    LoadGenerator(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new LoadGenerator()).execute(args);
+        System.exit(code);
+    }
+
+    /** Problems with the options, each "what found (expected: ...)"; empty when all is well. */
+    List<String> validate() {
+        List<String> p = new ArrayList<>();
+        if (allocations < 1 || allocations > MAX_ALLOCATIONS) {
+            p.add("--allocations: found " + allocations + " (expected: 1.." + MAX_ALLOCATIONS + ")");
+        }
+        if (payload < Wire.PROBE_MIN_LENGTH || payload > MAX_PAYLOAD) {
+            p.add("--payload: found " + payload + " (expected: " + Wire.PROBE_MIN_LENGTH + ".." + MAX_PAYLOAD + ")");
+        }
+        if (rate < 0) {
+            p.add("--rate: found " + rate + " (expected: 0 or more)");
+        }
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            p.add("--duration: found " + Durations.format(duration) + " (expected: at most 1h)");
+        }
+        if (warmup.compareTo(MAX_DURATION) > 0) {
+            p.add("--warmup: found " + Durations.format(warmup) + " (expected: at most 1h)");
+        }
+        if (maxPackets < 0) {
+            p.add("--max-packets: found " + maxPackets + " (expected: 0 or more)");
+        }
+        if (!mode.equals("channel") && !mode.equals("send")) {
+            p.add("--mode: found \"" + mode + "\" (expected: channel or send)");
+        }
+        if (window < 1) {
+            p.add("--window: found " + window + " (expected: 1 or more)");
+        }
+        if (threads < 1 || threads > 64) {
+            p.add("--threads: found " + threads + " (expected: 1..64)");
+        }
+        if (peers < 1 || peers > 64) {
+            p.add("--peers: found " + peers + " (expected: 1..64)");
+        }
+        if (peerPort < 0 || peerPort + peers - 1 > 65535) {
+            p.add("--peer-port: found " + peerPort + " (expected: 0, or 1.." + (65536 - peers) + ")");
+        }
+        if (concurrency < 1) {
+            p.add("--concurrency: found " + concurrency + " (expected: 1 or more)");
+        }
+        if (maxTransmissions < 1 || maxTransmissions > 10) {
+            p.add("--max-transmissions: found " + maxTransmissions + " (expected: 1..10)");
+        }
+        if (rto.toMillis() < 1) {
+            p.add("--rto: found " + Durations.format(rto) + " (expected: at least 1ms)");
+        }
+        if (tick.toNanos() < 10_000) {
+            p.add("--tick: found " + Durations.format(tick) + " (expected: at least 10us)");
+        }
+        if (lossTimeout.toMillis() < 1) {
+            p.add("--loss-timeout: found " + Durations.format(lossTimeout) + " (expected: at least 1ms)");
+        }
+        try {
+            hostPort(server, "--server");
+            if (externalPeer != null) {
+                hostPort(externalPeer, "--external-peer");
+            }
+        } catch (IllegalArgumentException e) {
+            p.add(e.getMessage());
+        }
+        return p;
+    }
+
+    static InetSocketAddress hostPort(String value, String option) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException(option + ": found \"" + value + "\" (expected: host:port)");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(option + ": found \"" + value + "\" (expected: port 1..65535)");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(option + ": found \"" + value + "\" (expected: a resolvable host)");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> problems = validate();
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("loadgen: " + p));
+            return 2;
+        }
+        return new Run().execute();
+    }
+
+    /** One run; holds the Netty resources and closes them whatever happens. */
+    private final class Run {
+        private final List<String> notes = new ArrayList<>();
+        private EventLoopGroup group;
+        private final List<Worker> workers = new ArrayList<>();
+        private final List<ClientAllocation> all = new ArrayList<>();
+        private final List<Channel> peerChannels = new ArrayList<>();
+        private boolean epoll;
+
+        int execute() throws Exception {
+            Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            InetSocketAddress serverAddress = hostPort(server, "--server");
+            int perAllocation = Math.max(1, (window + allocations - 1) / allocations);
+            RunSettings settings = new RunSettings(serverAddress, user, pass,
+                    mode.equals("send") ? RunSettings.Mode.SEND : RunSettings.Mode.CHANNEL, payload, rate,
+                    perAllocation, threads, Math.max(10, tick.toNanos() / 1000), Math.max(1, lossTimeout.toMillis()),
+                    rto.toMillis(), maxTransmissions, lifetime);
+            epoll = !nio && Epoll.isAvailable();
+            IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+            if (!epoll) {
+                notes.add("NIO transport (epoll " + (nio ? "disabled by --nio" : "unavailable") + "): no recvmmsg");
+            }
+            group = new MultiThreadIoEventLoopGroup(threads, factory);
+            try {
+                Iterator<io.netty.util.concurrent.EventExecutor> loops = group.iterator();
+                for (int i = 0; i < threads; i++) {
+                    workers.add(new Worker(i, (EventLoop) loops.next(), settings));
+                }
+                List<InetSocketAddress> peerAddresses = startPeers(settings);
+                for (int i = 0; i < allocations; i++) {
+                    Worker w = workers.get(i % threads);
+                    ClientAllocation a = new ClientAllocation(i, w, peerAddresses.get(i % peerAddresses.size()));
+                    all.add(a);
+                }
+                openClientSockets(settings);
+                for (Worker w : workers) {
+                    w.loop.submit(() -> w.allocations.addAll(all.stream().filter(a -> a.worker == w).toList()))
+                            .sync();
+                }
+                return measure(startedAt, settings);
+            } finally {
+                for (ClientAllocation a : all) {
+                    if (a.channel() != null) {
+                        a.channel().close();
+                    }
+                }
+                for (Channel c : peerChannels) {
+                    c.close();
+                }
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+
+        private List<InetSocketAddress> startPeers(RunSettings settings) throws Exception {
+            if (externalPeer != null) {
+                notes.add("external echo peer " + externalPeer + ": client-to-peer counts are not available");
+                return List.of(hostPort(externalPeer, "--external-peer"));
+            }
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            int datagram = roundUp(payload + 64, 64);
+            for (int k = 0; k < peers; k++) {
+                Worker w = workers.get(k % threads);
+                Bootstrap b = datagramBootstrap(w, new EchoPeer(w), datagram, 64, 4 << 20);
+                Channel ch = b.bind(new InetSocketAddress(InetAddress.getByName(peerHost),
+                        peerPort == 0 ? 0 : peerPort + k)).sync().channel();
+                peerChannels.add(ch);
+                addresses.add((InetSocketAddress) ch.localAddress());
+            }
+            return addresses;
+        }
+
+        private void openClientSockets(RunSettings settings) throws Exception {
+            InetAddress local = InetAddress.getByName(clientHost);
+            int datagram = roundUp(Math.max(payload + 128, 576), 64);
+            int batch = rate == 0 ? Math.min(64, Math.max(4, settings.windowPerAllocation())) : 16;
+            int rcvbuf = allocations <= 100 ? 1 << 20 : 256 << 10;
+            List<ChannelFuture> futures = new ArrayList<>(allocations);
+            for (ClientAllocation a : all) {
+                Bootstrap b = datagramBootstrap(a.worker, a, datagram, batch, rcvbuf);
+                futures.add(b.connect(settings.server(), new InetSocketAddress(local, 0)));
+                if (futures.size() >= 512) {
+                    drainFutures(futures);
+                }
+            }
+            drainFutures(futures);
+        }
+
+        private void drainFutures(List<ChannelFuture> futures) throws Exception {
+            for (ChannelFuture f : futures) {
+                f.sync();
+            }
+            futures.clear();
+        }
+
+        @SuppressWarnings("deprecation")
+        private Bootstrap datagramBootstrap(Worker w, ChannelHandler handler, int datagram, int batch, int rcvbuf) {
+            Bootstrap b = new Bootstrap().group(w.loop)
+                    .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.SO_RCVBUF, rcvbuf)
+                    .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20))
+                    .option(ChannelOption.MAX_MESSAGES_PER_READ, 16)
+                    .handler(handler);
+            if (epoll) {
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
+                        .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * batch));
+            } else {
+                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram));
+            }
+            return b;
+        }
+
+        private int measure(Instant startedAt, RunSettings settings) throws Exception {
+            long rssBefore = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
+
+            // ---- handshake: Allocate every allocation, then bind every one ------------------------------------
+            LogLinearHistogram allocateTimes = new LogLinearHistogram();
+            LogLinearHistogram bindTimes = new LogLinearHistogram();
+            long t0 = System.nanoTime();
+            int allocated = phase("allocate", (a, done) -> a.allocate(done));
+            long allocateNanos = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            int ready = phase(settings.mode() == RunSettings.Mode.CHANNEL ? "channel-bind" : "create-permission",
+                    (a, done) -> a.bind(done));
+            long bindNanos = System.nanoTime() - t1;
+            Map<String, Integer> errors = new TreeMap<>();
+            for (ClientAllocation a : all) {
+                if (a.state() == ClientAllocation.State.READY) {
+                    allocateTimes.record(a.allocateNanos);
+                    bindTimes.record(a.bindNanos);
+                } else if (a.state() == ClientAllocation.State.ALLOCATED) {
+                    allocateTimes.record(a.allocateNanos);
+                } else {
+                    errors.merge(Integer.toString(a.failureCode()), 1, Integer::sum);
+                }
+            }
+            for (ClientAllocation a : all) {
+                if (a.state() == ClientAllocation.State.FAILED) {
+                    notes.add("first failure: allocation " + a.index + ": " + a.failureCode() + " "
+                            + a.failureReason());
+                    break;
+                }
+            }
+            double allocPerSecond = allocated / Math.max(1e-9, allocateNanos / 1e9);
+            err.printf(Locale.ROOT, "loadgen: %d/%d allocations ready (allocate %.0f ms, %.0f/s; bind %.0f ms)%s%n",
+                    ready, allocations, allocateNanos / 1e6, allocPerSecond, bindNanos / 1e6,
+                    errors.isEmpty() ? "" : ", errors " + errors);
+            if (serverPid > 0) {
+                Thread.sleep(300); // let the server settle before reading its RSS
+            }
+            long rssAllocated = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
+            long serverThreads = serverPid > 0 ? ProcStats.threads(serverPid) : -1;
+
+            // ---- traffic --------------------------------------------------------------------------------------
+            Worker.Snapshot atStop = null;
+            Worker.Snapshot finalSnap = null;
+            double seconds = 0;
+            double serverCpuSeconds = -1;
+            double generatorCpuSeconds = -1;
+            if (ready > 0 && !duration.isZero()) {
+                if (!warmup.isZero()) {
+                    startEpoch(Worker.EPOCH_WARMUP, Long.MAX_VALUE);
+                    err.printf(Locale.ROOT, "loadgen: warm-up %s%n", Durations.format(warmup));
+                    sleepWithProgress(warmup, false);
+                }
+                long serverCpu0 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : -1;
+                long selfCpu0 = ProcStats.cpuNanos(0);
+                long budget = maxPackets == 0 ? Long.MAX_VALUE : Math.max(1, maxPackets / threads);
+                long m0 = System.nanoTime();
+                startEpoch(Worker.EPOCH_MEASURE, budget);
+                sleepWithProgress(duration, true);
+                atStop = snapshot(false);
+                long m1 = System.nanoTime();
+                long serverCpu1 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : -1;
+                long selfCpu1 = ProcStats.cpuNanos(0);
+                for (Worker w : workers) {
+                    w.loop.submit(w::stopSending).sync();
+                }
+                Thread.sleep(drain.toMillis());
+                finalSnap = snapshot(true);
+                seconds = (m1 - m0) / 1e9;
+                if (serverCpu0 >= 0 && serverCpu1 >= 0) {
+                    serverCpuSeconds = (serverCpu1 - serverCpu0) / 1e9;
+                }
+                if (selfCpu0 >= 0 && selfCpu1 >= 0) {
+                    generatorCpuSeconds = (selfCpu1 - selfCpu0) / 1e9;
+                }
+            }
+            long rssAfter = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
+
+            // ---- delete ---------------------------------------------------------------------------------------
+            int deleted = 0;
+            if (!keep) {
+                deleted = phase("delete", (a, done) -> a.delete(done));
+            }
+
+            LoadResult result = result(startedAt, settings, allocated, ready, errors, allocateNanos, bindNanos,
+                    allocPerSecond, allocateTimes, bindTimes, deleted, atStop, finalSnap, seconds,
+                    serverCpuSeconds, generatorCpuSeconds, rssBefore, rssAllocated, rssAfter, serverThreads);
+            printSummary(result);
+            if (json != null) {
+                ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(json, mapper.writeValueAsString(result) + "\n", StandardCharsets.UTF_8);
+            }
+            return ready == 0 ? 1 : 0;
+        }
+
+        /** Runs one control-plane step on every allocation with at most {@code --concurrency} in flight. */
+        private int phase(String name, java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step)
+                throws InterruptedException {
+            Semaphore slots = new Semaphore(concurrency);
+            CountDownLatch finished = new CountDownLatch(all.size());
+            AtomicInteger ok = new AtomicInteger();
+            long deadline = System.nanoTime() + handshakeTimeout.toNanos();
+            ClientAllocation.Completion done = (a, success) -> {
+                if (success) {
+                    ok.incrementAndGet();
+                }
+                slots.release();
+                finished.countDown();
+            };
+            long lastReport = System.nanoTime();
+            for (ClientAllocation a : all) {
+                if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                a.worker.loop.execute(() -> step.accept(a, done));
+                if (System.nanoTime() - lastReport > 2_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    err.printf(Locale.ROOT, "loadgen: %s %d/%d%n", name, all.size() - finished.getCount(),
+                            all.size());
+                }
+            }
+            if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                notes.add(name + ": timed out after " + Durations.format(handshakeTimeout) + " with "
+                        + finished.getCount() + " unfinished");
+            }
+            return ok.get();
+        }
+
+        private void startEpoch(int epoch, long budget) throws InterruptedException {
+            for (Worker w : workers) {
+                w.loop.submit(() -> w.startEpoch(epoch, budget)).sync();
+            }
+        }
+
+        private Worker.Snapshot snapshot(boolean withHistogram) throws Exception {
+            long sent = 0, dropped = 0, delivered = 0, peerRx = 0, peerDropped = 0, stale = 0, invalid = 0;
+            LogLinearHistogram h = new LogLinearHistogram();
+            for (Worker w : workers) {
+                Worker.Snapshot s = w.loop.submit(() -> w.snapshot(withHistogram)).get(10, TimeUnit.SECONDS);
+                sent += s.sent();
+                dropped += s.sendDropped();
+                delivered += s.delivered();
+                peerRx += s.peerReceived();
+                peerDropped += s.peerDropped();
+                stale += s.stale();
+                invalid += s.invalid();
+                h.add(s.rtt());
+            }
+            return new Worker.Snapshot(sent, dropped, delivered, peerRx, peerDropped, stale, invalid, h);
+        }
+
+        private void sleepWithProgress(Duration d, boolean measuring) throws Exception {
+            long end = System.nanoTime() + d.toNanos();
+            long interval = progress.isZero() || d.compareTo(Duration.ofSeconds(2)) < 0 ? Long.MAX_VALUE
+                    : progress.toNanos();
+            long start = System.nanoTime();
+            Worker.Snapshot last = measuring ? snapshot(false) : null;
+            long lastAt = System.nanoTime();
+            long lastCpu = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : -1;
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= end) {
+                    return;
+                }
+                long sleepNanos = Math.min(end - now, interval);
+                TimeUnit.NANOSECONDS.sleep(sleepNanos);
+                if (measuring && interval != Long.MAX_VALUE && System.nanoTime() < end) {
+                    Worker.Snapshot s = snapshot(true);
+                    long at = System.nanoTime();
+                    double dt = (at - lastAt) / 1e9;
+                    long cpu = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : -1;
+                    String cpuText = cpu >= 0 && lastCpu >= 0
+                            ? String.format(Locale.ROOT, "  server cpu %.0f%%", (cpu - lastCpu) / 1e7 / dt) : "";
+                    err.printf(Locale.ROOT, "[%5.1fs] sent %s/s  forwarded %s pps  loss %.2f%%  rtt p50 %.0fus"
+                                    + " p99 %.0fus%s%n",
+                            (at - start) / 1e9, si((s.sent() - last.sent()) / dt),
+                            si((s.delivered() - last.delivered() + s.peerReceived() - last.peerReceived()) / dt),
+                            s.sent() == 0 ? 0.0 : 100.0 * Math.max(0, s.sent() - s.delivered()) / s.sent(),
+                            s.rtt().valueAt(0.5) / 1e3, s.rtt().valueAt(0.99) / 1e3, cpuText);
+                    last = s;
+                    lastAt = at;
+                    lastCpu = cpu;
+                }
+            }
+        }
+
+        private LoadResult result(Instant startedAt, RunSettings settings, int allocated, int ready,
+                                  Map<String, Integer> errors, long allocateNanos, long bindNanos,
+                                  double allocPerSecond, LogLinearHistogram allocateTimes,
+                                  LogLinearHistogram bindTimes, int deleted, Worker.Snapshot atStop,
+                                  Worker.Snapshot fin, double seconds, double serverCpuSeconds,
+                                  double generatorCpuSeconds, long rssBefore, long rssAllocated, long rssAfter,
+                                  long serverThreads) {
+            LoadResult.Host host = new LoadResult.Host(hostname(), cpuCount(), cpuModel(),
+                    readFirstLine("/proc/sys/kernel/osrelease"), System.getProperty("java.vm.name") + " "
+                    + System.getProperty("java.version"));
+            LoadResult.Config config = new LoadResult.Config(settings.server().getAddress().getHostAddress() + ":"
+                    + settings.server().getPort(), mode, allocations, payload, rate, duration.toNanos() / 1e9,
+                    warmup.toNanos() / 1e9, settings.windowPerAllocation(), threads,
+                    externalPeer == null ? peers : 0, maxPackets);
+            LoadResult.Handshake handshake = new LoadResult.Handshake(allocations, allocated, ready,
+                    allocations - ready, errors, concurrency, round(allocateNanos / 1e6), round(bindNanos / 1e6),
+                    round(allocPerSecond), ms(allocateTimes.valueAt(0.5)), ms(allocateTimes.valueAt(0.99)),
+                    ms(allocateTimes.max()), ms(bindTimes.valueAt(0.5)), ms(bindTimes.valueAt(0.99)),
+                    ms(bindTimes.max()), deleted);
+            LoadResult.Traffic traffic = null;
+            double forwarded = 0;
+            if (fin != null && seconds > 0) {
+                LogLinearHistogram h = fin.rtt();
+                LoadResult.Rtt rtt = new LoadResult.Rtt(h.count(), us(h.min()), round(h.mean() / 1e3),
+                        us(h.valueAt(0.5)), us(h.valueAt(0.9)), us(h.valueAt(0.99)), us(h.valueAt(0.999)),
+                        us(h.max()));
+                long lost = Math.max(0, fin.sent() - fin.delivered());
+                double c2p = externalPeer == null ? atStop.peerReceived() / seconds : -1;
+                double p2c = atStop.delivered() / seconds;
+                forwarded = externalPeer == null ? c2p + p2c : 2 * p2c;
+                int wireBytes = payload + 28; // IPv4 + UDP headers around the payload, per forwarded datagram
+                traffic = new LoadResult.Traffic(round(seconds), fin.sent(), externalPeer == null
+                        ? fin.peerReceived() : -1, fin.delivered(), lost,
+                        fin.sent() == 0 ? 0 : round(100.0 * lost / fin.sent()), fin.sendDropped(), fin.peerDropped(),
+                        fin.stale(), fin.invalid(), round(atStop.sent() / seconds), round(c2p), round(p2c),
+                        round(forwarded), round(forwarded * wireBytes * 8 / 1e6), rtt);
+            }
+            double cpuPercent = serverCpuSeconds >= 0 && seconds > 0 ? round(100 * serverCpuSeconds / seconds) : -1;
+            LoadResult.Server serverUsage = new LoadResult.Server(serverPid, cpuPercent, round(serverCpuSeconds),
+                    serverCpuSeconds > 0 ? round(forwarded * seconds / serverCpuSeconds) : -1, rssBefore, rssAllocated,
+                    rssAfter, serverThreads);
+            LoadResult.Generator gen = new LoadResult.Generator(generatorCpuSeconds >= 0 && seconds > 0
+                    ? round(100 * generatorCpuSeconds / seconds) : -1);
+            return new LoadResult(LoadResult.TOOL, LoadResult.SCHEMA, label, startedAt.toString(), host, config,
+                    handshake, traffic, serverUsage, gen, List.copyOf(notes));
+        }
+
+        private void printSummary(LoadResult r) {
+            LoadResult.Handshake h = r.handshake();
+            out.printf(Locale.ROOT, "%s %s: %d allocations x %d B, %s%n", r.label(), r.config().server(),
+                    r.config().allocations(), r.config().payload(),
+                    r.config().ratePps() == 0 ? "as fast as possible" : r.config().ratePps() + " probes/s");
+            out.printf(Locale.ROOT, "  handshake: %d ready, %d failed %s, allocate %.0f ms (%.0f/s, p50 %.2f ms,"
+                            + " p99 %.2f ms), bind %.0f ms, deleted %d%n", h.ready(), h.failed(), h.errors(),
+                    h.allocatePhaseMs(), h.allocationsPerSecond(), h.allocateP50Ms(), h.allocateP99Ms(),
+                    h.bindPhaseMs(), h.deleted());
+            LoadResult.Traffic t = r.traffic();
+            if (t != null) {
+                out.printf(Locale.ROOT, "  traffic: %.2f s, sent %d, peer received %d, delivered %d, lost %d"
+                                + " (%.3f%%), send-dropped %d%n", t.seconds(), t.sent(), t.peerReceived(),
+                        t.delivered(), t.lost(), t.lossPercent(), t.sendDropped());
+                out.printf(Locale.ROOT, "  forwarded: %s pps (client->peer %s, peer->client %s), %.0f Mbit/s%n",
+                        si(t.forwardedPps()), si(t.clientToPeerPps()), si(t.peerToClientPps()),
+                        t.forwardedMbps());
+                LoadResult.Rtt rtt = t.rttMicros();
+                out.printf(Locale.ROOT, "  rtt us: p50 %.1f  p90 %.1f  p99 %.1f  p999 %.1f  max %.1f%n", rtt.p50(),
+                        rtt.p90(), rtt.p99(), rtt.p999(), rtt.max());
+            }
+            LoadResult.Server s = r.server();
+            if (s.pid() > 0) {
+                out.printf(Locale.ROOT, "  server pid %d: cpu %.1f%%, %s forwarded per cpu-second, rss %d -> %d"
+                                + " -> %d KiB, %d threads%n", s.pid(), s.cpuPercent(), si(s.forwardedPerCpuSecond()),
+                        s.rssKbBefore(), s.rssKbAllocated(), s.rssKbAfter(), s.threads());
+            }
+            out.printf(Locale.ROOT, "  generator cpu %.1f%%%n", r.generator().cpuPercent());
+            for (String n : r.notes()) {
+                out.println("  note: " + n);
+            }
+        }
+    }
+
+    static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static double ms(long nanos) {
+        return round(nanos / 1e6);
+    }
+
+    private static double us(long nanos) {
+        return round(nanos / 1e3);
+    }
+
+    static String si(double v) {
+        if (v < 0) {
+            return "n/a";
+        }
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        }
+        if (v >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String hostname() {
+        String h = readFirstLine("/proc/sys/kernel/hostname");
+        return h.isEmpty() ? "unknown" : h;
+    }
+
+    private static int cpuCount() {
+        try {
+            return (int) Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("processor")).count();
+        } catch (Exception e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String readFirstLine(String file) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file));
+            return lines.isEmpty() ? "" : lines.get(0).trim();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.turngate.bench.load;
+
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One event loop of the load generator and everything it owns: its share of the client allocations, the echo peers
+ * registered on it, its counters and its RTT histogram.
+ *
+ * <p><b>Threading:</b> every field is read and written only on {@link #loop}; the main thread talks to a worker by
+ * submitting tasks ({@link #startMeasurement}, {@link #snapshot}), so the counters need no atomics.
+ */
+final class Worker {
+
+    /** Epoch stamped into probes sent during warm-up. */
+    static final int EPOCH_WARMUP = 1;
+    /** Epoch stamped into probes sent while measuring. */
+    static final int EPOCH_MEASURE = 2;
+
+    final int id;
+    final EventLoop loop;
+    final RunSettings settings;
+    final List<ClientAllocation> allocations = new ArrayList<>();
+    private final List<ClientAllocation> ready = new ArrayList<>();
+
+    /** Epoch of probes counted now; probes of another epoch are "stale". */
+    int epoch = EPOCH_WARMUP;
+    boolean sending;
+    /** Probes written towards the server in this epoch. */
+    long sent;
+    /** Probes this worker's allocations could not send because their outbound buffer was full. */
+    long sendDropped;
+    /** Probes of this epoch received back at the clients. */
+    long delivered;
+    /** Probes of this epoch received by the echo peers on this loop. */
+    long peerReceived;
+    /** Echoes the peers on this loop could not send because their outbound buffer was full. */
+    long peerDropped;
+    /** Probes of an earlier epoch (warm-up traffic arriving late). */
+    long stale;
+    /** Datagrams that were neither a probe nor a STUN response. */
+    long invalid;
+    final LogLinearHistogram rtt = new LogLinearHistogram();
+
+    private long sendBudget = Long.MAX_VALUE;
+    private long rateStartNanos;
+    private long rateSent;
+    private int nextReady;
+    private final List<ClientAllocation> dirty = new ArrayList<>();
+    private ScheduledFuture<?> ticker;
+
+    Worker(int id, EventLoop loop, RunSettings settings) {
+        this.id = id;
+        this.loop = loop;
+        this.settings = settings;
+    }
+
+    /** Immutable copy of the counters, taken on the loop. */
+    record Snapshot(long sent, long sendDropped, long delivered, long peerReceived, long peerDropped, long stale,
+                    long invalid, LogLinearHistogram rtt) {
+    }
+
+    // ---- called on the loop -------------------------------------------------------------------------------
+
+    /** Starts sending probes of {@code newEpoch}; counters restart from zero. */
+    void startEpoch(int newEpoch, long budget) {
+        epoch = newEpoch;
+        sent = sendDropped = delivered = peerReceived = peerDropped = stale = invalid = 0;
+        rtt.reset();
+        sendBudget = budget;
+        ready.clear();
+        for (ClientAllocation a : allocations) {
+            if (a.isReady()) {
+                ready.add(a);
+            }
+        }
+        boolean wasSending = sending;
+        sending = !ready.isEmpty();
+        rateStartNanos = System.nanoTime();
+        rateSent = 0;
+        if (!wasSending && sending) {
+            if (settings.ratePps() > 0) {
+                long tick = settings.tickMicros();
+                ticker = loop.scheduleAtFixedRate(this::rateTick, tick, tick, TimeUnit.MICROSECONDS);
+            } else {
+                long now = System.nanoTime();
+                for (ClientAllocation a : ready) {
+                    a.fill(now);
+                }
+                flushDirty();
+                long check = Math.max(5, settings.lossTimeoutMillis() / 4);
+                ticker = loop.scheduleAtFixedRate(this::stallTick, check, check, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    void stopSending() {
+        sending = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+    }
+
+    Snapshot snapshot(boolean withHistogram) {
+        LogLinearHistogram copy = new LogLinearHistogram();
+        if (withHistogram) {
+            copy.add(rtt);
+        }
+        return new Snapshot(sent, sendDropped, delivered, peerReceived, peerDropped, stale, invalid, copy);
+    }
+
+    /** True while this worker may send one more probe (sending and within the packet budget). */
+    boolean maySend() {
+        return sending && sent < sendBudget;
+    }
+
+    void markDirty(ClientAllocation a) {
+        dirty.add(a);
+    }
+
+    void flushDirty() {
+        for (int i = 0, n = dirty.size(); i < n; i++) {
+            dirty.get(i).flush();
+        }
+        dirty.clear();
+    }
+
+    /** Fixed-rate pacing: sends the probes due since the epoch started, round-robin over ready allocations. */
+    private void rateTick() {
+        if (!sending) {
+            return;
+        }
+        long now = System.nanoTime();
+        double perNanos = settings.ratePps() / (double) settings.threads() / 1e9;
+        long due = (long) ((now - rateStartNanos) * perNanos) - rateSent;
+        long cap = Math.max(1, (long) (perNanos * 10_000_000)); // at most 10 ms worth at once after a stall
+        if (due > cap) {
+            rateSent += due - cap;
+            due = cap;
+        }
+        int n = ready.size();
+        for (long i = 0; i < due && maySend(); i++) {
+            ClientAllocation a = ready.get(nextReady);
+            nextReady = nextReady + 1 == n ? 0 : nextReady + 1;
+            a.sendProbe(now);
+            rateSent++;
+        }
+        flushDirty();
+    }
+
+    /** As-fast-as-possible mode: refills allocations whose in-flight probes were all lost. */
+    private void stallTick() {
+        if (!sending) {
+            return;
+        }
+        long now = System.nanoTime();
+        long timeout = TimeUnit.MILLISECONDS.toNanos(settings.lossTimeoutMillis());
+        for (int i = 0, n = ready.size(); i < n; i++) {
+            ready.get(i).refillIfStalled(now, timeout);
+        }
+        flushDirty();
+    }
+}

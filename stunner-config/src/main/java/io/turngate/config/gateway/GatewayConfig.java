@@ -1,0 +1,30 @@
+package io.turngate.config.gateway;
+
+/**
+ * {@code stunner.l7mp.io/v1} (or {@code v1alpha1}) GatewayConfig: the parameters of a STUNner GatewayClass
+ * (stunner-compat §2). Absent fields are {@code null}; defaults (realm {@code stunner.l7mp.io}, authType
+ * {@code plaintext}, logLevel {@code all:INFO}) are applied by the renderer. v1alpha1-only fields
+ * ({@code minPort}, {@code maxPort}, ...) are not modelled. {@link #toString()} never prints secrets.
+ *
+ * @param authRef   {@code spec.authRef} Secret reference; overrides the inline credentials
+ * @param dataplane {@code spec.dataplane}, name of the cluster-scoped Dataplane template (default {@code default})
+ */
+public record GatewayConfig(String apiVersion, ObjectMeta metadata, String realm, String authType, String userName,
+                            String password, String sharedSecret, SecretRef authRef, String logLevel,
+                            Integer userQuota, String dataplane, Boolean stunMode, Origin origin) implements Resource {
+    public static final String KIND = "GatewayConfig";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[" + key() + ", realm=" + realm + ", authType=" + authType + ", userName=" + userName
+                + ", password=" + (password == null ? null : "<SECRET>")
+                + ", sharedSecret=" + (sharedSecret == null ? null : "<SECRET>") + ", authRef=" + authRef
+                + ", logLevel=" + logLevel + ", userQuota=" + userQuota + ", dataplane=" + dataplane
+                + ", stunMode=" + stunMode + ", origin=" + origin + "]";
+    }
+}

@@ -1,0 +1,165 @@
+package io.turngate.cli;
+
+import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.v1.ConfigException;
+import io.turngate.config.v1.ListenerConfig;
+import io.turngate.config.v1.StunnerConfig;
+import io.turngate.log.Logs;
+import io.turngate.server.Gateway;
+import io.turngate.server.Transport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * {@code turngate}: the STUNner-compatible TURN gateway. Flags follow {@code stunnerd} where they overlap
+ * (stunner-compat §1f): {@code -c/--config}, {@code -w/--watch}, {@code -l/--log}, {@code -v/--verbose},
+ * {@code -u/--udp-thread-num} and the positional quick mode {@code turn://user:pass@host:port}.
+ */
+@Command(name = "turngate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {
+            "STUNner-compatible STUN/TURN gateway.",
+            "",
+            "With no arguments it runs a built-in default config: TURN-UDP on port 3478, static user-1/pass-1,",
+            "realm stunner.l7mp.io, one route whose cluster allows only the peer 127.0.0.1.",
+            "-c takes a stunnerd dataplane config (stunnerd.conf, v1 or v1alpha1, YAML or JSON) or a",
+            "STUNner Gateway API YAML (file or directory); the kind is sniffed.",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  turngate                                   # default config, local try-out",
+            "  turngate -c /etc/stunnerd/stunnerd.conf -w # stunnerd dataplane config, reloaded on change",
+            "  turngate turn://user-1:pass-1@10.0.0.5:3478 # quick mode: relay to any IPv4 peer (0.0.0.0/0)",
+            "",
+            "Environment: STUNNER_ADDR (listener address when the config says $STUNNER_ADDR), STUNNER_PORT,",
+            "STUNNER_CONFIG_ORIGIN (default for -c).",
+        })
+public final class Main implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Config origin: a path or file:// URL (default: $STUNNER_CONFIG_ORIGIN, else the built-in default config).")
+    String config;
+
+    @Option(names = {"-w", "--watch"}, description = "Watch the config file and reconcile on every change.")
+    boolean watch;
+
+    @Option(names = {"-l", "--log"}, paramLabel = "SPEC",
+            description = "Log level spec, e.g. all:INFO,turn:DEBUG (levels ERROR, WARN, INFO, DEBUG, TRACE, DISABLE). Overrides admin.loglevel.")
+    String log;
+
+    @Option(names = {"-v", "--verbose"}, description = "Same as -l all:DEBUG.")
+    boolean verbose;
+
+    @Option(names = {"-u", "--udp-thread-num"}, paramLabel = "N", defaultValue = "0",
+            description = "SO_REUSEPORT sockets (and event loops) per TURN-UDP listener; 0 = one socket (default: ${DEFAULT-VALUE}).")
+    int udpThreads;
+
+    @Parameters(arity = "0..1", paramLabel = "TURN-URI",
+            description = "Quick mode: turn://user:pass@host:port[?transport=udp] builds a one-listener config.")
+    String turnUri;
+
+    final PrintStream out;
+
+    Main(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, args));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(PrintStream out, String... args) {
+        CommandLine cl = new CommandLine(new Main(out));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Logger log = Logs.get("server");
+        applyLogSpec(null);
+        StunnerConfig cfg;
+        boolean defaults = false;
+        String origin = config != null ? config : System.getenv("STUNNER_CONFIG_ORIGIN");
+        try {
+            if (turnUri != null) {
+                cfg = ConfigLoader.fromTurnUri(turnUri);
+            } else if (origin != null && !origin.isBlank()) {
+                cfg = ConfigLoader.loadFromEnvironment(origin);
+            } else {
+                cfg = ConfigLoader.defaultConfig();
+                defaults = true;
+            }
+        } catch (ConfigException e) {
+            System.err.println("turngate: " + e.getMessage());
+            return 2;
+        }
+        applyLogSpec(cfg.admin() == null ? null : cfg.admin().logLevel());
+        if (defaults) {
+            String warn = "WARNING: running the built-in default config with the default credentials user-1/pass-1: "
+                    + "anyone who can reach this port can relay to 127.0.0.1. Use -c FILE for anything but a local try-out.";
+            System.err.println(warn);
+            log.warning(warn);
+        }
+        for (String w : ConfigLoader.warnings(cfg)) {
+            log.warning(w);
+        }
+        Transport t = Transport.detect();
+        if (t == Transport.NIO) {
+            log.info("transport: NIO (epoll unavailable: " + Transport.unavailabilityCause() + ")");
+        } else {
+            log.info("transport: native epoll");
+        }
+        Gateway gw;
+        try {
+            gw = Gateway.start(cfg, Gateway.Options.defaults().withUdpThreads(udpThreads));
+        } catch (ConfigException e) {
+            System.err.println("turngate: cannot start: " + e.getMessage());
+            return 1;
+        }
+        for (ListenerConfig l : cfg.listeners()) {
+            if (gw.relayAddress(l.name()) != null) {
+                out.println("listener " + l.name() + ": " + l.protocol() + " port " + l.port() + ", relay address "
+                        + gw.relayAddress(l.name()).getHostAddress() + ", realm " + cfg.auth().realm() + ", routes " + l.routes());
+            }
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            gw.close();
+        }, "turngate-shutdown"));
+        AutoCloseable watcher = watch ? ConfigWatch.start(origin, gw, this::applyLogSpec) : null;
+        out.println("turngate ready: " + gw.listenerNames().size() + " listener(s)");
+        out.flush();
+        stop.await();
+        if (watcher != null) {
+            watcher.close();
+        }
+        return 0;
+    }
+
+    /** CLI -l/-v win over admin.loglevel. */
+    void applyLogSpec(String fromConfig) {
+        String spec = verbose ? "all:DEBUG" : (log != null ? log : (fromConfig != null ? fromConfig : "all:INFO"));
+        try {
+            Logs.configure(spec);
+        } catch (IllegalArgumentException e) {
+            Logs.get("server").warning(e.getMessage());
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"turngate " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package io.turngate.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.turngate.auth.StatelessNonce;
+import io.turngate.config.v1.ClusterConfig;
+import io.turngate.config.v1.ClusterType;
+import io.turngate.config.v1.ConfigException;
+import io.turngate.config.v1.Endpoint;
+import io.turngate.config.v1.ListenerConfig;
+import io.turngate.config.v1.ListenerProtocol;
+import io.turngate.config.v1.StunnerConfig;
+import io.turngate.log.Logs;
+import io.turngate.turn.RequestAuthenticator;
+import io.turngate.turn.RoutePolicy;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * A running turngate: one TURN server per listener of a stunnerd v1 config (stunner-compat §1c.1), reconciled in
+ * place when the config changes (§1f, with turngate's extensions: realm and credential changes never drop
+ * allocations).
+ *
+ * <p>Threading: {@link #start}, {@link #apply} and {@link #close} are serialised by this object's monitor; the data
+ * path runs on Netty event loops and reads the listener snapshots ({@link ListenerRuntime}) without locks.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = Logs.get("server");
+
+    private final Options options;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final Services services;
+    private final DnsResolver dns;
+    private final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
+    private volatile StunnerConfig config;
+    private boolean closed;
+
+    /** Start-up settings that are not part of the dataplane config (CLI flags, test hooks). */
+    public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis) {
+        public static Options defaults() {
+            return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
+                    System::currentTimeMillis);
+        }
+
+        public Options withUdpThreads(int n) {
+            return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis);
+        }
+
+        public Options withNonceLifetimeMillis(long ms) {
+            return new Options(udpThreads, ms, nanoClock, wallClockMillis);
+        }
+
+        public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
+            return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis);
+        }
+    }
+
+    private Gateway(StunnerConfig config, Options options) {
+        this.options = options;
+        this.transport = Transport.detect();
+        int threads = Math.max(1, options.udpThreads());
+        this.group = transport.newGroup(Math.max(threads, Math.min(Runtime.getRuntime().availableProcessors(),
+                Math.max(1, config.listeners().size()))), "turngate-udp");
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        StatelessNonce nonces = new StatelessNonce(secret, options.wallClockMillis(), options.nonceLifetimeMillis());
+        RequestAuthenticator auth = new RequestAuthenticator(config.auth(), nonces, options.wallClockMillis());
+        this.services = new Services(auth, new SelfAddresses(), options.nanoClock(), transport);
+        this.dns = new DnsResolver(this::recompilePolicies);
+        this.config = config;
+    }
+
+    /** Starts every listener of {@code config}. */
+    public static Gateway start(StunnerConfig config) throws ConfigException {
+        return start(config, Options.defaults());
+    }
+
+    public static Gateway start(StunnerConfig config, Options options) throws ConfigException {
+        Gateway g = new Gateway(config, options);
+        try {
+            g.startFresh(config);
+        } catch (ConfigException | RuntimeException e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public StunnerConfig config() {
+        return config;
+    }
+
+    private synchronized void startFresh(StunnerConfig cfg) throws ConfigException {
+        services.userQuota = cfg.admin() == null ? 0 : cfg.admin().userQuota();
+        dns.setNames(dnsNames(cfg));
+        List<String> problems = new ArrayList<>();
+        for (ListenerConfig l : cfg.listeners()) {
+            try {
+                startListener(cfg, l);
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static Set<String> dnsNames(StunnerConfig cfg) {
+        Set<String> names = new HashSet<>();
+        for (ClusterConfig c : cfg.clusters()) {
+            if (c.type() == ClusterType.STRICT_DNS) {
+                names.addAll(c.endpoints());
+            }
+        }
+        return names;
+    }
+
+    private void startListener(StunnerConfig cfg, ListenerConfig l) throws ConfigException {
+        if (l.protocol() != ListenerProtocol.TURN_UDP) {
+            LOG.warning("listener " + l.name() + ": protocol " + l.protocol()
+                    + " is not implemented yet; only TURN-UDP listeners are served (listener skipped)");
+            return;
+        }
+        InetAddress relay = relayAddress(l);
+        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, dns.resolved()));
+        int sockets = Math.max(1, options.udpThreads());
+        if (sockets > 1 && transport != Transport.EPOLL) {
+            LOG.warning("--udp-thread-num " + sockets + " needs the epoll transport (SO_REUSEPORT); using one socket");
+            sockets = 1;
+        }
+        try {
+            for (int i = 0; i < sockets; i++) {
+                EventLoop loop = group.next();
+                ListenerSocketHandler handler = new ListenerSocketHandler(rt, services);
+                Bootstrap b = new Bootstrap()
+                        .group(loop)
+                        .channelFactory(transport::newDualStackDatagramChannel)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(ListenerSocketHandler.RECEIVE_BUFFER))
+                        .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                        .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                        .handler(handler);
+                if (sockets > 1) {
+                    b.option(EpollChannelOption.SO_REUSEPORT, true);
+                }
+                Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
+                rt.channels.add(ch);
+                rt.handlers.add(handler);
+            }
+        } catch (RuntimeException e) {
+            for (Channel ch : rt.channels) {
+                ch.close().syncUninterruptibly();
+            }
+            throw new ConfigException("listeners[" + l.name() + "].port: cannot bind UDP port " + l.port() + ": " + e.getMessage());
+        }
+        services.self.addPort(l.port());
+        listeners.put(l.name(), rt);
+        LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + sockets + " socket"
+                + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + "), relay address "
+                + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+    }
+
+    static String describeRoutes(StunnerConfig cfg, ListenerConfig l) {
+        if (l.routes().isEmpty()) {
+            return "[] (no peer is reachable)";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String r : l.routes()) {
+            parts.add(cfg.cluster(r).map(c -> c.name() + " " + c.type() + " " + c.endpoints())
+                    .orElse(r + " (no such cluster: ignored)"));
+        }
+        return parts.toString();
+    }
+
+    /**
+     * The address advertised in XOR-RELAYED-ADDRESS: the listener's {@code address}, or, when that is unspecified,
+     * the first non-loopback address of an up interface (IPv4 preferred), else 127.0.0.1.
+     */
+    static InetAddress relayAddress(ListenerConfig l) throws ConfigException {
+        String a = l.address();
+        byte[] literal = (a == null || a.isEmpty() || a.equals("__node_address_placeholder")) ? null
+                : Endpoint.parseIpLiteral(a.equals("localhost") ? "127.0.0.1" : a);
+        try {
+            if (literal != null) {
+                InetAddress ip = InetAddress.getByAddress(literal);
+                if (!ip.isAnyLocalAddress()) {
+                    return ip;
+                }
+            }
+            return hostAddress(literal != null && literal.length == 16);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("listeners[" + l.name() + "].address: \"" + a + "\" (expected: an IP address)");
+        }
+    }
+
+    private static InetAddress hostAddress(boolean preferV6) throws UnknownHostException {
+        try {
+            List<NetworkInterface> nifs = Collections.list(NetworkInterface.getNetworkInterfaces());
+            for (boolean wantV6 : new boolean[] {preferV6, !preferV6}) {
+                for (NetworkInterface nif : nifs) {
+                    if (!nif.isUp() || nif.isLoopback()) {
+                        continue;
+                    }
+                    for (InetAddress ip : Collections.list(nif.getInetAddresses())) {
+                        if (ip.isLinkLocalAddress() || ip.isLoopbackAddress()) {
+                            continue;
+                        }
+                        if (wantV6 ? ip instanceof Inet6Address : ip instanceof Inet4Address) {
+                            return InetAddress.getByAddress(ip.getAddress());
+                        }
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through
+        }
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    }
+
+    /** Relay address advertised by a listener, or {@code null} if there is no such running listener. */
+    public synchronized InetAddress relayAddress(String listenerName) {
+        ListenerRuntime rt = listeners.get(listenerName);
+        return rt == null ? null : rt.relayAddress;
+    }
+
+    /** Names of the running listeners. */
+    public synchronized List<String> listenerNames() {
+        return List.copyOf(listeners.keySet());
+    }
+
+    /** Live allocations over all listeners. */
+    public int allocationCount() {
+        return services.allocations.get();
+    }
+
+    /** Live allocations of one listener (counted on its event loops). */
+    public int allocationCount(String listenerName) {
+        ListenerRuntime rt;
+        synchronized (this) {
+            rt = listeners.get(listenerName);
+        }
+        if (rt == null) {
+            return 0;
+        }
+        int n = 0;
+        for (int i = 0; i < rt.handlers.size(); i++) {
+            ListenerSocketHandler h = rt.handlers.get(i);
+            Channel ch = rt.channels.get(i);
+            n += CompletableFuture.supplyAsync(h::allocationCount, ch.eventLoop()).join();
+        }
+        return n;
+    }
+
+    /** Per-listener counters, or {@code null}. */
+    public synchronized ListenerStats stats(String listenerName) {
+        ListenerRuntime rt = listeners.get(listenerName);
+        return rt == null ? null : rt.stats;
+    }
+
+    /**
+     * Reconciles to {@code next} (already validated): listeners are diffed by name; a listener restarts only when its
+     * protocol, port, address, cert or key change; routes, clusters, endpoints, credentials and realm change in
+     * place, so allocations on untouched listeners survive. If a listener cannot start, the change is rolled back
+     * and the running config keeps serving.
+     *
+     * @throws ConfigException listing what could not be applied (the running config is unchanged)
+     */
+    public synchronized void apply(StunnerConfig next) throws ConfigException {
+        if (closed) {
+            throw new ConfigException("gateway: closed");
+        }
+        StunnerConfig prev = this.config;
+        Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
+        for (ListenerConfig l : next.listeners()) {
+            wanted.put(l.name(), l);
+        }
+        // 1. Listeners that go away or restart.
+        List<ListenerRuntime> stopped = new ArrayList<>();
+        for (ListenerRuntime rt : new ArrayList<>(listeners.values())) {
+            ListenerConfig w = wanted.get(rt.name);
+            if (w == null || w.needsRestartFrom(rt.config)) {
+                stopListener(rt);
+                stopped.add(rt);
+            }
+        }
+        // 2. In-place state: auth, quota, DNS names, route policies of kept listeners.
+        services.auth.update(next.auth());
+        services.userQuota = next.admin() == null ? 0 : next.admin().userQuota();
+        this.config = next;
+        dns.setNames(dnsNames(next));
+        for (ListenerRuntime rt : listeners.values()) {
+            ListenerConfig w = wanted.get(rt.name);
+            rt.config = w;
+            rt.policy = RoutePolicy.compile(next, w, dns.resolved());
+        }
+        // 3. New and restarted listeners.
+        List<String> problems = new ArrayList<>();
+        List<String> started = new ArrayList<>();
+        for (ListenerConfig l : next.listeners()) {
+            if (!listeners.containsKey(l.name())) {
+                try {
+                    startListener(next, l);
+                    started.add(l.name());
+                } catch (ConfigException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            // Roll back: stop what we started, restore the previous config and restart what we stopped.
+            for (String name : started) {
+                stopListener(listeners.get(name));
+            }
+            services.auth.update(prev.auth());
+            services.userQuota = prev.admin() == null ? 0 : prev.admin().userQuota();
+            this.config = prev;
+            dns.setNames(dnsNames(prev));
+            for (ListenerRuntime rt : listeners.values()) {
+                ListenerConfig old = prev.listener(rt.name).orElse(rt.config);
+                rt.config = old;
+                rt.policy = RoutePolicy.compile(prev, old, dns.resolved());
+            }
+            for (ListenerRuntime rt : stopped) {
+                try {
+                    startListener(prev, rt.config);
+                } catch (ConfigException e) {
+                    problems.add("rollback: " + String.join("; ", e.problems()));
+                }
+            }
+            throw new ConfigException(problems);
+        }
+        LOG.info("config applied: " + next.listeners().size() + " listener(s), " + next.clusters().size()
+                + " cluster(s); restarted/started " + started + ", stopped " + names(stopped));
+    }
+
+    private static List<String> names(List<ListenerRuntime> rts) {
+        List<String> out = new ArrayList<>();
+        for (ListenerRuntime rt : rts) {
+            out.add(rt.name);
+        }
+        return out;
+    }
+
+    private void stopListener(ListenerRuntime rt) {
+        listeners.remove(rt.name);
+        for (Channel ch : rt.channels) {
+            ch.close().syncUninterruptibly(); // channelInactive drops this socket's allocations on its loop
+        }
+        services.self.removePort(rt.config.port());
+        LOG.info("listener " + rt.name + ": stopped");
+    }
+
+    private synchronized void recompilePolicies() {
+        StunnerConfig cfg = this.config;
+        for (ListenerRuntime rt : listeners.values()) {
+            rt.policy = RoutePolicy.compile(cfg, rt.config, dns.resolved());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ListenerRuntime rt : new ArrayList<>(listeners.values())) {
+            stopListener(rt);
+        }
+        dns.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,783 @@
+package io.turngate.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.turngate.config.route.PeerAddresses;
+import io.turngate.log.Logs;
+import io.turngate.relay.ChannelData;
+import io.turngate.relay.Indications;
+import io.turngate.stun.ErrorCode;
+import io.turngate.stun.ReceivedStun;
+import io.turngate.stun.StunClass;
+import io.turngate.stun.StunCodec;
+import io.turngate.stun.StunCodecException;
+import io.turngate.stun.StunHeader;
+import io.turngate.stun.StunMessage;
+import io.turngate.stun.StunMethod;
+import io.turngate.stun.attr.AttributeType;
+import io.turngate.stun.attr.ChannelNumber;
+import io.turngate.stun.attr.ErrorCodeAttribute;
+import io.turngate.stun.attr.EvenPort;
+import io.turngate.stun.attr.Lifetime;
+import io.turngate.stun.attr.Nonce;
+import io.turngate.stun.attr.Realm;
+import io.turngate.stun.attr.RequestedAddressFamily;
+import io.turngate.stun.attr.RequestedTransport;
+import io.turngate.stun.attr.ReservationToken;
+import io.turngate.stun.attr.StunAttribute;
+import io.turngate.stun.attr.UnknownAttribute;
+import io.turngate.stun.attr.UnknownAttributes;
+import io.turngate.stun.attr.XorMappedAddress;
+import io.turngate.stun.attr.XorPeerAddress;
+import io.turngate.stun.attr.XorRelayedAddress;
+import io.turngate.turn.Allocation;
+import io.turngate.turn.ChannelBinding;
+import io.turngate.turn.Permission;
+import io.turngate.turn.Refusal;
+import io.turngate.turn.RequestAuthenticator;
+import io.turngate.turn.RoutePolicy;
+import io.turngate.turn.TurnFailure;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One listener socket: demultiplexes ChannelData from STUN (RFC 7983 first-byte ranges), relays client→peer data
+ * on the hot path, and answers TURN requests (RFC 8656 §7–§11) with STUNner's admission rule.
+ *
+ * <p>Threading: this handler, its allocation table and every allocation's relay channel belong to the event loop
+ * of this socket. Nothing here is shared with other loops except through {@link Services} (thread-safe).
+ */
+final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
+    /** Largest datagram accepted on a listener or relay socket (pion's inbound MTU); larger ones are dropped. */
+    static final int MAX_DATAGRAM = 1600;
+    /** Receive buffer: one byte more than the limit, so an oversized (truncated) datagram is recognisable. */
+    static final int RECEIVE_BUFFER = 2048;
+    private static final long SWEEP_INTERVAL_MILLIS = 1000;
+    private static final long RESERVATION_LIFETIME_SECONDS = 30;
+    private static final int EVEN_PORT_ATTEMPTS = 32;
+    private static final Logger LOG = Logs.get("turn");
+
+    private final ListenerRuntime listener;
+    private final Services services;
+    private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
+    /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
+    private final Map<InetSocketAddress, Object> pendingAllocations = new HashMap<>();
+    private final List<Allocation> relaysToFlush = new ArrayList<>();
+    private final Indications indications = new Indications();
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> sweeper;
+    private boolean clientFlushPending;
+
+    ListenerSocketHandler(ListenerRuntime listener, Services services) {
+        this.listener = listener;
+        this.services = services;
+    }
+
+    int allocationCount() {
+        return allocations.size();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        sweeper = ctx.executor().scheduleAtFixedRate(this::sweep, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
+        closeAll("listener closed");
+        ctx.fireChannelInactive();
+    }
+
+    // ------------------------------------------------------------------------------------------------ read path
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        DatagramPacket packet = (DatagramPacket) msg;
+        try {
+            ByteBuf buf = packet.content();
+            int length = buf.readableBytes();
+            int offset = buf.readerIndex();
+            listener.stats.rxPackets.increment();
+            listener.stats.rxBytes.add(length);
+            if (length > MAX_DATAGRAM) {
+                Counter.OVERSIZED_DATAGRAMS.increment();
+                return;
+            }
+            if (length < 4) {
+                Counter.MALFORMED_DATAGRAMS.increment();
+                return;
+            }
+            int first = buf.getUnsignedByte(offset);
+            if ((first & 0xC0) == 0x40) {
+                onChannelData(buf, offset, length, packet.sender());
+            } else if ((first & 0xC0) == 0) {
+                onStun(buf, offset, length, packet.sender());
+            } else {
+                Counter.MALFORMED_DATAGRAMS.increment();
+            }
+        } catch (RuntimeException e) {
+            Counter.HANDLER_ERRORS.increment();
+            LOG.log(Level.WARNING, "listener " + listener.name + ": error handling a datagram from " + packet.sender(), e);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushAll();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A UDP socket error (e.g. ICMP port unreachable on some platforms) never closes the listener.
+        Counter.HANDLER_ERRORS.increment();
+        LOG.log(Level.FINE, "listener " + listener.name + ": socket error (kept serving)", cause);
+    }
+
+    /** RFC 8656 §12.5: ChannelData from the client → the bound peer. Hot path: no allocation of our own. */
+    private void onChannelData(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
+        if (!ChannelData.isComplete(buf, offset, length)) {
+            Counter.MALFORMED_DATAGRAMS.increment();
+            return;
+        }
+        Allocation a = allocations.get(sender);
+        if (a == null) {
+            Counter.NO_ALLOCATION.increment();
+            return;
+        }
+        ChannelBinding binding = a.channel(ChannelData.channelNumber(buf, offset));
+        if (binding == null) {
+            Counter.UNBOUND_CHANNEL.increment();
+            return;
+        }
+        InetSocketAddress peer = binding.peer();
+        Permission perm = binding.permission();
+        int port = peer.getPort();
+        if (!perm.allows(listener.policy, port)) {
+            Counter.PEER_PORT_DENIED.increment();
+            return;
+        }
+        if (perm.local() && services.self.isOwnPort(port)) {
+            Counter.SELF_PEER_DENIED.increment();
+            return;
+        }
+        int dataLength = ChannelData.length(buf, offset);
+        sendToPeer(a, buf.retainedSlice(offset + ChannelData.HEADER_LENGTH, dataLength), peer, dataLength);
+    }
+
+    private void sendToPeer(Allocation a, ByteBuf payload, InetSocketAddress peer, int length) {
+        a.relayChannel().write(new DatagramPacket(payload, peer), a.relayChannel().voidPromise());
+        listener.stats.peerTxPackets.increment();
+        listener.stats.peerTxBytes.add(length);
+        if (!a.flushPending()) {
+            a.setFlushPending(true);
+            relaysToFlush.add(a);
+        }
+    }
+
+    /** RFC 8656 §10.2: Send indication → DATA to the peer, if a permission exists. Hot path. */
+    private void onSendIndication(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
+        if (!indications.parseSend(buf, offset, length) || indications.unknownRequired() > 0) {
+            Counter.DROPPED_INDICATIONS.increment();
+            return;
+        }
+        Allocation a = allocations.get(sender);
+        if (a == null) {
+            Counter.NO_ALLOCATION.increment();
+            return;
+        }
+        Permission perm;
+        if (indications.peerFamily() == 4) {
+            perm = a.permissionV4(indications.peerIpv4());
+        } else {
+            perm = a.permission(canonicalV6(indications.peerIpv6High(), indications.peerIpv6Low()));
+        }
+        if (perm == null) {
+            Counter.NO_PERMISSION.increment();
+            return;
+        }
+        int port = indications.peerPort();
+        if (!perm.allows(listener.policy, port)) {
+            Counter.PEER_PORT_DENIED.increment();
+            return;
+        }
+        if (perm.local() && services.self.isOwnPort(port)) {
+            Counter.SELF_PEER_DENIED.increment();
+            return;
+        }
+        int dataLength = indications.dataLength();
+        sendToPeer(a, buf.retainedSlice(indications.dataOffset(), dataLength), perm.socketAddress(port), dataLength);
+    }
+
+    private static InetAddress canonicalV6(long high, long low) {
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (high >>> (56 - 8 * i));
+            b[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
+        try {
+            return InetAddress.getByAddress(PeerAddresses.canonicalize(b));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Peer → client (RFC 8656 §11.3, §12.5): called by the relay channel's handler on this same event loop. */
+    void relayToClient(Allocation a, ByteBuf data, InetSocketAddress peer) {
+        int length = data.readableBytes();
+        if (length > MAX_DATAGRAM) {
+            Counter.OVERSIZED_DATAGRAMS.increment();
+            return;
+        }
+        InetAddress ip = peer.getAddress();
+        Permission perm = a.permission(ip);
+        if (perm == null) {
+            Counter.NO_PERMISSION.increment();
+            return;
+        }
+        if (!perm.allows(listener.policy, peer.getPort())) {
+            Counter.PEER_PORT_DENIED.increment();
+            return;
+        }
+        listener.stats.peerRxPackets.increment();
+        listener.stats.peerRxBytes.add(length);
+        ChannelBinding binding = a.channelForPeer(peer);
+        ByteBuf out;
+        if (binding != null) {
+            out = ctx.alloc().directBuffer(ChannelData.HEADER_LENGTH + length);
+            ChannelData.writeHeader(out, binding.number(), length);
+            out.writeBytes(data, data.readerIndex(), length);
+        } else {
+            byte[] peerBytes = perm.peerBytes();
+            out = ctx.alloc().directBuffer(Indications.dataIndicationLength(peerBytes.length == 4 ? 4 : 6, length));
+            Indications.writeDataIndication(out, peerBytes, peer.getPort(), data, data.readerIndex(), length);
+        }
+        listener.stats.txPackets.increment();
+        listener.stats.txBytes.add(out.readableBytes());
+        ctx.write(new DatagramPacket(out, a.client()), ctx.voidPromise());
+        clientFlushPending = true;
+    }
+
+    void flushClients() {
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            ctx.flush();
+        }
+    }
+
+    private void flushAll() {
+        for (int i = 0, n = relaysToFlush.size(); i < n; i++) {
+            Allocation a = relaysToFlush.get(i);
+            a.setFlushPending(false);
+            a.relayChannel().flush();
+        }
+        relaysToFlush.clear();
+        clientFlushPending = false;
+        ctx.flush();
+    }
+
+    // -------------------------------------------------------------------------------------------- STUN requests
+
+    private void onStun(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
+        if (!StunHeader.isStun(buf, offset, length)) {
+            Counter.MALFORMED_DATAGRAMS.increment();
+            return;
+        }
+        int type = StunHeader.messageType(buf, offset);
+        if (type == Indications.SEND_INDICATION) {
+            onSendIndication(buf, offset, length, sender);
+            return;
+        }
+        ReceivedStun received;
+        try {
+            received = StunCodec.decode(buf.slice(offset, length));
+        } catch (StunCodecException e) {
+            if (e.reason() == StunCodecException.Reason.BAD_FINGERPRINT) {
+                Counter.BAD_FINGERPRINT.increment();
+            } else {
+                Counter.MALFORMED_DATAGRAMS.increment();
+            }
+            LOG.fine(() -> "listener " + listener.name + ": malformed STUN from " + sender + ": " + e.getMessage());
+            return;
+        }
+        StunMessage msg = received.message();
+        if (msg.messageClass() == StunClass.INDICATION) {
+            Counter.DROPPED_INDICATIONS.increment(); // only Send is meaningful to a server (RFC 8656 §10)
+            return;
+        }
+        if (msg.messageClass() != StunClass.REQUEST) {
+            Counter.DROPPED_RESPONSES.increment();
+            return;
+        }
+        RequestAuthenticator.Authenticated who = null;
+        try {
+            List<Integer> unknown = unknownComprehensionRequired(msg);
+            if (!unknown.isEmpty()) {
+                Counter.UNKNOWN_ATTRIBUTE_REQUESTS.increment();
+                sendError(received, sender, Refusal.UNKNOWN_COMPREHENSION_REQUIRED, null, new UnknownAttributes(unknown));
+                return;
+            }
+            switch (msg.method()) {
+                case StunMethod.BINDING:
+                    onBinding(received, sender);
+                    return;
+                case StunMethod.ALLOCATE:
+                    who = authenticate(received, sender);
+                    onAllocate(received, sender, who);
+                    return;
+                case StunMethod.REFRESH:
+                    who = authenticate(received, sender);
+                    onRefresh(received, sender, who);
+                    return;
+                case StunMethod.CREATE_PERMISSION:
+                    who = authenticate(received, sender);
+                    onCreatePermission(received, sender, who);
+                    return;
+                case StunMethod.CHANNEL_BIND:
+                    who = authenticate(received, sender);
+                    onChannelBind(received, sender, who);
+                    return;
+                default:
+                    Counter.UNKNOWN_METHOD.increment();
+                    throw new TurnFailure(Refusal.UNSUPPORTED_METHOD, "unknown method 0x" + Integer.toHexString(msg.method()));
+            }
+        } catch (TurnFailure f) {
+            sendError(received, sender, f.refusal(), who, null);
+            LOG.fine(() -> "listener " + listener.name + ": " + StunMethod.name(msg.method()) + " from " + sender
+                    + " refused with " + f.refusal().errorCode().code() + ": " + f.detail());
+        }
+    }
+
+    private RequestAuthenticator.Authenticated authenticate(ReceivedStun r, InetSocketAddress sender) throws TurnFailure {
+        try {
+            return services.auth.authenticate(r, sender);
+        } catch (TurnFailure f) {
+            if (f.refusal() != Refusal.AUTH_MISSING_INTEGRITY) {
+                Counter.AUTH_FAILURES.increment();
+            }
+            throw f;
+        }
+    }
+
+    private static List<Integer> unknownComprehensionRequired(StunMessage msg) {
+        List<Integer> out = new ArrayList<>();
+        for (StunAttribute a : msg.attributes()) {
+            if (a instanceof UnknownAttribute u && u.comprehensionRequired() && !out.contains(u.type())) {
+                out.add(u.type());
+            }
+        }
+        return out;
+    }
+
+    /** RFC 8489 §6.3.1 Binding: XOR-MAPPED-ADDRESS, no authentication (stunner-compat §1c.7). */
+    private void onBinding(ReceivedStun r, InetSocketAddress sender) {
+        StunMessage resp = StunMessage.of(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, r.message().transactionId(),
+                new XorMappedAddress(sender));
+        send(resp, null, r.fingerprintPresent(), sender);
+    }
+
+    /** RFC 8656 §7.2: Allocate. */
+    private void onAllocate(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+            throws TurnFailure {
+        StunMessage req = r.message();
+        Allocation existing = allocations.get(sender);
+        if (existing != null) {
+            // Step 2: same 5-tuple. A retransmission (same transaction id) gets the same success response.
+            if (existing.allocateTransaction().equals(req.transactionId())) {
+                sendRaw(existing.allocateResponse(), sender);
+                return;
+            }
+            throw new TurnFailure(Refusal.ALLOCATION_EXISTS, "allocation exists for " + sender);
+        }
+        if (pendingAllocations.containsKey(sender)) {
+            return; // relay socket still binding; the client will retransmit
+        }
+        // Step 3: REQUESTED-TRANSPORT must be present and UDP.
+        RequestedTransport transport = req.attribute(RequestedTransport.class);
+        if (transport == null) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "no REQUESTED-TRANSPORT");
+        }
+        if (transport.protocol() != 17) {
+            throw new TurnFailure(Refusal.UNSUPPORTED_TRANSPORT, "REQUESTED-TRANSPORT " + transport.protocol()
+                    + " (expected: 17 UDP)");
+        }
+        // Step 4: DONT-FRAGMENT is accepted; loopback and Kubernetes pod networks do not fragment relay traffic.
+        // Steps 5-6: RESERVATION-TOKEN and EVEN-PORT are mutually exclusive.
+        EvenPort evenPort = req.attribute(EvenPort.class);
+        ReservationToken token = req.attribute(ReservationToken.class);
+        RequestedAddressFamily family = req.attribute(RequestedAddressFamily.class);
+        if (token != null && (evenPort != null || family != null)) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
+        }
+        boolean relayV4 = listener.relayAddress instanceof Inet4Address;
+        if (family != null && family.family() != (relayV4 ? 1 : 2)) {
+            throw new TurnFailure(Refusal.ADDRESS_FAMILY_NOT_SUPPORTED, "REQUESTED-ADDRESS-FAMILY " + family.family()
+                    + " (expected: " + (relayV4 ? 1 : 2) + ")");
+        }
+        // Step 7: quota.
+        if (!services.acquireQuota(who.username())) {
+            throw new TurnFailure(Refusal.QUOTA_REACHED, "user_quota reached for " + who.username());
+        }
+        Lifetime lifetime = req.attribute(Lifetime.class);
+        long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
+        Object marker = new Object();
+        pendingAllocations.put(sender, marker);
+        BindRequest bind = new BindRequest(r, sender, who, granted, relayV4, evenPort != null,
+                evenPort != null && evenPort.reserve(), marker);
+        if (token != null) {
+            Services.Reservation reserved = services.reservations.remove(token.token());
+            if (reserved == null) {
+                failPendingAllocate(bind, Refusal.INSUFFICIENT_CAPACITY, "unknown or expired RESERVATION-TOKEN");
+                return;
+            }
+            int port = reserved.port();
+            reserved.channel().close().addListener(f -> bindRelay(bind, port, 0));
+        } else {
+            bindRelay(bind, 0, 0);
+        }
+    }
+
+    private record BindRequest(ReceivedStun request, InetSocketAddress client, RequestAuthenticator.Authenticated who,
+                               long lifetimeSeconds, boolean v4, boolean even, boolean reserveNext, Object marker) {
+    }
+
+    private Bootstrap relayBootstrap(boolean v4) {
+        return new Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channelFactory(() -> services.transport.newDatagramChannel(v4))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext c, Object m) {
+                        io.netty.util.ReferenceCountUtil.release(m); // until the allocation's handler is installed
+                    }
+                });
+    }
+
+    private InetSocketAddress wildcard(boolean v4, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(new byte[v4 ? 4 : 16]), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Binds the relay socket on this event loop (port 0 = OS-chosen), honouring EVEN-PORT, then completes the Allocate. */
+    private void bindRelay(BindRequest req, int port, int attempt) {
+        relayBootstrap(req.v4()).bind(wildcard(req.v4(), port)).addListener((ChannelFuture f) -> {
+            if (pendingAllocations.get(req.client()) != req.marker()) {
+                f.channel().close(); // listener closed meanwhile
+                return;
+            }
+            if (!f.isSuccess()) {
+                Counter.RELAY_BIND_FAILURES.increment();
+                failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "cannot bind relay socket: " + f.cause());
+                return;
+            }
+            Channel relay = f.channel();
+            int bound = ((InetSocketAddress) relay.localAddress()).getPort();
+            if (req.even() && port == 0 && (bound & 1) != 0) {
+                relay.close();
+                if (attempt + 1 >= EVEN_PORT_ATTEMPTS) {
+                    failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "no even relay port after " + EVEN_PORT_ATTEMPTS + " tries");
+                } else {
+                    bindRelay(req, 0, attempt + 1);
+                }
+                return;
+            }
+            if (req.reserveNext() && bound < 65535) {
+                relayBootstrap(req.v4()).bind(wildcard(req.v4(), bound + 1)).addListener((ChannelFuture rf) -> {
+                    if (pendingAllocations.get(req.client()) != req.marker()) {
+                        relay.close();
+                        rf.channel().close();
+                        return;
+                    }
+                    if (!rf.isSuccess()) {
+                        relay.close();
+                        if (attempt + 1 >= EVEN_PORT_ATTEMPTS) {
+                            failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "cannot reserve an even/odd port pair");
+                        } else {
+                            bindRelay(req, 0, attempt + 1);
+                        }
+                        return;
+                    }
+                    long token = ThreadLocalRandom.current().nextLong();
+                    Channel reservedChannel = rf.channel();
+                    services.self.addPort(bound + 1);
+                    reservedChannel.closeFuture().addListener(cf -> services.self.removePort(bound + 1));
+                    long expires = services.nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(RESERVATION_LIFETIME_SECONDS);
+                    services.reservations.put(token, new Services.Reservation(reservedChannel, bound + 1, expires));
+                    completeAllocate(req, relay, token);
+                });
+                return;
+            }
+            completeAllocate(req, relay, null);
+        });
+    }
+
+    private void failPendingAllocate(BindRequest req, Refusal refusal, String detail) {
+        pendingAllocations.remove(req.client());
+        services.releaseQuota(req.who().username());
+        sendError(req.request(), req.client(), refusal, req.who(), null);
+        ctx.flush(); // completes outside a read batch
+        LOG.info(() -> "listener " + listener.name + ": Allocate from " + req.client() + " refused with "
+                + refusal.errorCode().code() + ": " + detail);
+    }
+
+    private void completeAllocate(BindRequest req, Channel relay, Long reservationToken) {
+        pendingAllocations.remove(req.client());
+        int relayPort = ((InetSocketAddress) relay.localAddress()).getPort();
+        InetSocketAddress relayed = new InetSocketAddress(listener.relayAddress, relayPort);
+        StunMessage request = req.request().message();
+        List<StunAttribute> attrs = new ArrayList<>();
+        attrs.add(new XorRelayedAddress(relayed));
+        attrs.add(new Lifetime(req.lifetimeSeconds()));
+        if (reservationToken != null) {
+            attrs.add(new ReservationToken(reservationToken));
+        }
+        attrs.add(new XorMappedAddress(req.client()));
+        StunMessage resp = new StunMessage(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, request.transactionId(), attrs);
+        ByteBuf encoded = StunCodec.encode(resp, ctx.alloc(), req.who().key(), req.request().fingerprintPresent());
+        byte[] bytes = new byte[encoded.readableBytes()];
+        encoded.getBytes(encoded.readerIndex(), bytes);
+        long now = services.nanoClock.getAsLong();
+        Allocation a = new Allocation(req.client(), relay, relayed, req.who().username(), request.transactionId(), bytes,
+                now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()));
+        allocations.put(req.client(), a);
+        services.self.addPort(relayPort);
+        relay.pipeline().replace(relay.pipeline().first(), "relay", new RelayHandler(this, a));
+        Counter.ALLOCATIONS_CREATED.increment();
+        sendEncoded(encoded, req.client());
+        ctx.flush(); // completes outside a read batch: nothing else would flush it
+        LOG.fine(() -> "listener " + listener.name + ": allocation for " + req.client() + " user "
+                + req.who().username() + " relayed at " + relayed + " lifetime " + req.lifetimeSeconds() + "s");
+    }
+
+    /** RFC 8656 §8.2: Refresh; LIFETIME 0 deletes the allocation. */
+    private void onRefresh(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+            throws TurnFailure {
+        Allocation a = requireAllocation(sender, who);
+        RequestedAddressFamily family = r.message().attribute(RequestedAddressFamily.class);
+        if (family != null && family.family() != (a.relayedAddress().getAddress() instanceof Inet4Address ? 1 : 2)) {
+            throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH, "REQUESTED-ADDRESS-FAMILY differs from the allocation's");
+        }
+        Lifetime lifetime = r.message().attribute(Lifetime.class);
+        long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
+        if (granted == 0) {
+            delete(a, "deleted by client");
+            Counter.ALLOCATIONS_DELETED.increment();
+        } else {
+            a.setExpiresAtNanos(services.nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(granted));
+        }
+        StunMessage resp = StunMessage.of(StunMethod.REFRESH, StunClass.SUCCESS_RESPONSE, r.message().transactionId(),
+                new Lifetime(granted));
+        send(resp, who.key(), r.fingerprintPresent(), sender);
+    }
+
+    private Allocation requireAllocation(InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+            throws TurnFailure {
+        Allocation a = allocations.get(sender);
+        if (a == null) {
+            throw new TurnFailure(Refusal.NO_ALLOCATION, "no allocation for " + sender);
+        }
+        if (!a.username().equals(who.username())) {
+            throw new TurnFailure(Refusal.WRONG_CREDENTIALS, "allocation belongs to another user");
+        }
+        return a;
+    }
+
+    /**
+     * Canonicalises a peer (IPv4-in-IPv6 forms → IPv4), checks its family against the relay's, and applies the
+     * admission rule. Logs STUNner's permission-denied line on refusal.
+     */
+    private InetSocketAddress admitPeer(Allocation a, InetSocketAddress peer, InetSocketAddress client) throws TurnFailure {
+        InetAddress canonical;
+        try {
+            canonical = InetAddress.getByAddress(PeerAddresses.canonicalize(peer.getAddress().getAddress()));
+        } catch (UnknownHostException e) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "bad peer address");
+        }
+        boolean relayV4 = a.relayedAddress().getAddress() instanceof Inet4Address;
+        if ((canonical instanceof Inet4Address) != relayV4) {
+            throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH, "peer " + canonical.getHostAddress()
+                    + " is not in the relay's address family");
+        }
+        RoutePolicy policy = listener.policy;
+        if (policy.admit(canonical) == null) {
+            Counter.PERMISSION_DENIED.increment();
+            String peerText = canonical.getHostAddress();
+            LOG.info(() -> "permission denied on listener \"" + listener.name + "\" for client \"" + hostPort(client)
+                    + "\" to peer " + peerText + ": no route to endpoint");
+            boolean special = PeerAddresses.classify(canonical.getAddress()) != null;
+            throw new TurnFailure(special ? Refusal.PEER_FORBIDDEN_ADDRESS : Refusal.PEER_NOT_ROUTED,
+                    "peer " + peerText + " not routed on listener " + listener.name);
+        }
+        return new InetSocketAddress(canonical, peer.getPort());
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        InetAddress ip = a.getAddress();
+        String host = ip == null ? a.getHostString() : ip.getHostAddress();
+        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** RFC 8656 §9.2: CreatePermission; all peers are admitted or none is installed. */
+    private void onCreatePermission(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+            throws TurnFailure {
+        Allocation a = requireAllocation(sender, who);
+        List<XorPeerAddress> peers = r.message().attributes(XorPeerAddress.class);
+        if (peers.isEmpty()) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "no XOR-PEER-ADDRESS");
+        }
+        List<InetSocketAddress> admitted = new ArrayList<>(peers.size());
+        for (XorPeerAddress p : peers) {
+            admitted.add(admitPeer(a, p.address(), sender));
+        }
+        long now = services.nanoClock.getAsLong();
+        for (InetSocketAddress p : admitted) {
+            a.permit(p.getAddress(), services.self.isLocal(p.getAddress()), now);
+        }
+        send(StunMessage.of(StunMethod.CREATE_PERMISSION, StunClass.SUCCESS_RESPONSE, r.message().transactionId()),
+                who.key(), r.fingerprintPresent(), sender);
+    }
+
+    /** RFC 8656 §11.2: ChannelBind. */
+    private void onChannelBind(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+            throws TurnFailure {
+        Allocation a = requireAllocation(sender, who);
+        ChannelNumber number = r.message().attribute(ChannelNumber.class);
+        XorPeerAddress peer = r.message().attribute(XorPeerAddress.class);
+        if (number == null || peer == null) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "ChannelBind without CHANNEL-NUMBER or XOR-PEER-ADDRESS");
+        }
+        if (!ChannelBinding.isValidNumber(number.number())) {
+            throw new TurnFailure(Refusal.CHANNEL_CONFLICT, "channel number 0x" + Integer.toHexString(number.number())
+                    + " (expected: 0x4000..0x7FFF)");
+        }
+        InetSocketAddress admitted = admitPeer(a, peer.address(), sender);
+        a.bindChannel(number.number(), admitted, services.self.isLocal(admitted.getAddress()),
+                services.nanoClock.getAsLong());
+        send(StunMessage.of(StunMethod.CHANNEL_BIND, StunClass.SUCCESS_RESPONSE, r.message().transactionId()),
+                who.key(), r.fingerprintPresent(), sender);
+    }
+
+    // ------------------------------------------------------------------------------------------------ responses
+
+    private void sendError(ReceivedStun r, InetSocketAddress to, Refusal refusal, RequestAuthenticator.Authenticated who,
+                           StunAttribute extra) {
+        ErrorCode code = refusal.errorCode();
+        List<StunAttribute> attrs = new ArrayList<>();
+        attrs.add(new ErrorCodeAttribute(code.code(), code.reason()));
+        if (extra != null) {
+            attrs.add(extra);
+        }
+        byte[] key = who == null ? null : who.key();
+        if (refusal == Refusal.AUTH_MISSING_INTEGRITY || refusal == Refusal.AUTH_STALE_NONCE) {
+            attrs.add(new Realm(services.auth.realm()));
+            attrs.add(new Nonce(services.auth.issueNonce(to)));
+            key = null;
+        }
+        StunMessage m = r.message();
+        StunMessage resp = new StunMessage(m.method(), StunClass.ERROR_RESPONSE, m.transactionId(), attrs);
+        send(resp, key, r.fingerprintPresent(), to);
+    }
+
+    private void send(StunMessage m, byte[] key, boolean fingerprint, InetSocketAddress to) {
+        sendEncoded(StunCodec.encode(m, ctx.alloc(), key, fingerprint), to);
+    }
+
+    private void sendRaw(byte[] bytes, InetSocketAddress to) {
+        sendEncoded(Unpooled.wrappedBuffer(bytes), to);
+    }
+
+    private void sendEncoded(ByteBuf buf, InetSocketAddress to) {
+        listener.stats.txPackets.increment();
+        listener.stats.txBytes.add(buf.readableBytes());
+        ctx.write(new DatagramPacket(buf, to), ctx.voidPromise());
+        clientFlushPending = true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ lifecycle
+
+    private void delete(Allocation a, String why) {
+        if (allocations.remove(a.client()) != a) {
+            return;
+        }
+        int port = ((InetSocketAddress) a.relayChannel().localAddress()).getPort();
+        a.relayChannel().close();
+        services.self.removePort(port);
+        services.releaseQuota(a.username());
+        LOG.fine(() -> "listener " + listener.name + ": allocation for " + a.client() + " " + why);
+    }
+
+    /** Periodic sweep: expired allocations, permissions, channels, reservations (deadlines, not timers). */
+    void sweep() {
+        long now = services.nanoClock.getAsLong();
+        Iterator<Allocation> it = new ArrayList<>(allocations.values()).iterator();
+        while (it.hasNext()) {
+            Allocation a = it.next();
+            if (a.isExpired(now)) {
+                delete(a, "expired");
+                Counter.ALLOCATIONS_EXPIRED.increment();
+            } else {
+                a.sweep(now);
+            }
+        }
+        services.reservations.entrySet().removeIf(e -> {
+            Services.Reservation res = e.getValue();
+            if (res.expiresAtNanos() - now <= 0 && res.channel().eventLoop() == ctx.channel().eventLoop()) {
+                res.channel().close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Drops every allocation of this socket (listener stopped or restarted). Runs on this event loop. */
+    void closeAll(String why) {
+        for (Allocation a : new ArrayList<>(allocations.values())) {
+            delete(a, why);
+            Counter.ALLOCATIONS_DELETED.increment();
+        }
+        pendingAllocations.clear();
+    }
+}

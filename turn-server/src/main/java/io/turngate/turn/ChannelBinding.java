@@ -1,0 +1,54 @@
+package io.turngate.turn;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A channel binding (RFC 8656 §12): channel number ↔ peer transport address, 600 s unless refreshed. Implies a
+ * permission for the peer IP, which it keeps refreshed.
+ *
+ * <p>Owned by the event loop of its allocation; not thread-safe.
+ */
+public final class ChannelBinding {
+    /** RFC 8656 §12: channel binding lifetime. */
+    public static final long LIFETIME_SECONDS = 600;
+    /** First valid channel number (RFC 8656 §12). */
+    public static final int MIN_NUMBER = 0x4000;
+    /** Last valid channel number: 0x7FFF as in RFC 5766 and pion/turn (RFC 8656 narrows it to 0x4FFF). */
+    public static final int MAX_NUMBER = 0x7FFF;
+
+    private final int number;
+    private final InetSocketAddress peer;
+    private final Permission permission;
+    private long expiresAtNanos;
+
+    ChannelBinding(int number, InetSocketAddress peer, Permission permission, long expiresAtNanos) {
+        this.number = number;
+        this.peer = peer;
+        this.permission = permission;
+        this.expiresAtNanos = expiresAtNanos;
+    }
+
+    public static boolean isValidNumber(int number) {
+        return number >= MIN_NUMBER && number <= MAX_NUMBER;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public InetSocketAddress peer() {
+        return peer;
+    }
+
+    public Permission permission() {
+        return permission;
+    }
+
+    public long expiresAtNanos() {
+        return expiresAtNanos;
+    }
+
+    void refresh(long expiresAtNanos) {
+        this.expiresAtNanos = expiresAtNanos;
+    }
+}

@@ -1,0 +1,150 @@
+package io.turngate.interop;
+
+import static io.turngate.interop.InteropSupport.LISTENER_NAME;
+import static io.turngate.interop.InteropSupport.LOOPBACK;
+import static io.turngate.interop.InteropSupport.PERMISSION_DENIED;
+import static io.turngate.interop.InteropSupport.describe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.turngate.interop.InteropSupport.Proc;
+import io.turngate.interop.InteropSupport.ServerUnderTest;
+import io.turngate.interop.InteropSupport.UclientReport;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * coturn's {@code turnutils_uclient} (turn-notes §4) against turngate: allocations with static long-term
+ * credentials (RFC 8489 §9.2), channels (RFC 8656 §12) or Send/Data indications (RFC 8656 §11), EVEN-PORT with
+ * RESERVATION-TOKEN for RTP/RTCP pairs (RFC 8656 §14.6, §14.9), DONT-FRAGMENT (RFC 8656 §14.8), relayed to a
+ * {@code turnutils_peer} echo on loopback; and the STUNner route rule (stunner-compat §1c): a peer outside the
+ * listener's clusters gets 403 and a {@value InteropSupport#PERMISSION_DENIED} log line.
+ *
+ * <p>uclient starts sending 1-6 s after its allocations (random offset), so each relay run takes about 7 s.
+ */
+@Tag("interop")
+@Timeout(value = 45, unit = TimeUnit.SECONDS)
+class UclientInteropTest {
+    /** Messages per session ({@code -n}). */
+    private static final int MESSAGES = 50;
+    /** {@code -m 2}: one RTP+RTCP pair (EVEN-PORT R=1 / RESERVATION-TOKEN), or two plain sessions with {@code -c}. */
+    private static final int CLIENTS = 2;
+    private static final Duration UCLIENT_TIMEOUT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void requireCoturnTools() {
+        InteropSupport.requireTool("turnutils_uclient", "Debian package coturn");
+        InteropSupport.requireTool("turnutils_peer", "Debian package coturn");
+    }
+
+    @Test
+    void channelDataWithRtpRtcpPairRelaysEveryMessage() throws Exception {
+        relaysEveryMessage();
+    }
+
+    @Test
+    void channelDataWithoutRtcpRelaysEveryMessage() throws Exception {
+        relaysEveryMessage("-c");
+    }
+
+    @Test
+    void allocateWithDontFragmentRelaysEveryMessage() throws Exception {
+        relaysEveryMessage("-g");
+    }
+
+    @Test
+    void sendAndDataIndicationsRelayEveryMessage() throws Exception {
+        relaysEveryMessage("-s");
+    }
+
+    @Test
+    void channelBindToPeerOutsideRoutesReturns403() throws Exception {
+        refusedWith403("channel bind: error 403");
+    }
+
+    @Test
+    void createPermissionToPeerOutsideRoutesReturns403() throws Exception {
+        refusedWith403("create permission error 403", "-s");
+    }
+
+    private static void relaysEveryMessage(String... flags) throws Exception {
+        int peerPort = InteropSupport.freeUdpPortPair();
+        try (ServerUnderTest server = InteropSupport.startServer(List.of(LOOPBACK));
+             Proc peer = InteropSupport.startEchoPeer(peerPort)) {
+            UclientReport r = InteropSupport.runUclient(server.port(), peerPort, MESSAGES, CLIENTS, UCLIENT_TIMEOUT,
+                    flags);
+            String ctx = "turnutils_uclient " + String.join(" ", flags) + " via " + describe(server) + ":\n"
+                    + r.summary();
+            assertEquals(0, r.exitCode(), () -> "exit code (expected: 0); " + ctx + "\nfull output:\n" + r.output());
+            assertEquals(List.of(), r.errorLines(), () -> "TURN error responses (expected: none); " + ctx);
+            assertEquals((long) MESSAGES * CLIENTS, r.sentMsgs(), () -> "tot_send_msgs; " + ctx);
+            assertEquals(r.sentMsgs(), r.receivedMsgs(), () -> "tot_recv_msgs (expected: = tot_send_msgs); " + ctx);
+            assertEquals(0, r.lostPackets(), () -> "lost packets; " + ctx);
+            assertEquals(0.0, r.lostPercent(), () -> "lost %; " + ctx);
+        }
+    }
+
+    /**
+     * The only cluster holds 127.0.0.2 while uclient's peer is 127.0.0.1: its first CreatePermission/ChannelBind
+     * must get 403, it must give up, and nothing may reach the peer.
+     */
+    private static void refusedWith403(String expectedError, String... flags) throws Exception {
+        int peerPort = InteropSupport.freeUdpPortPair();
+        try (ServerUnderTest server = InteropSupport.startServer(List.of("127.0.0.2"));
+             DatagramSocket rtpPeer = new DatagramSocket(new InetSocketAddress(LOOPBACK, peerPort));
+             DatagramSocket rtcpPeer = new DatagramSocket(new InetSocketAddress(LOOPBACK, peerPort + 1))) {
+            UclientReport r = InteropSupport.runUclient(server.port(), peerPort, MESSAGES, CLIENTS, UCLIENT_TIMEOUT,
+                    flags);
+            String ctx = "turnutils_uclient " + String.join(" ", flags) + " via " + describe(server) + ":\n"
+                    + r.output();
+            assertNotEquals(0, r.exitCode(), () -> "exit code (expected: non-zero); " + ctx);
+            assertTrue(r.errorLines().stream().anyMatch(l -> l.contains(expectedError)),
+                    () -> "'" + expectedError + "' (expected in uclient output); " + ctx);
+            assertTrue(r.errorLines().stream().allMatch(l -> l.contains("error 403")),
+                    () -> "only 403 errors expected; " + ctx);
+            assertTrue(r.receivedMsgs() <= 0, () -> "tot_recv_msgs (expected: absent or 0); " + ctx);
+            assertEquals(0, drain(rtpPeer) + drain(rtcpPeer), () -> "datagrams that reached the refused peer; " + ctx);
+
+            if (server.kind().equals("turngate")) {
+                List<String> denied = server.logLines().stream().filter(l -> l.contains(PERMISSION_DENIED))
+                        .collect(Collectors.toList());
+                assertEquals(1, denied.size(), () -> "'" + PERMISSION_DENIED + "' lines (expected: 1, uclient "
+                        + "gives up after one refusal); turngate log:\n" + String.join("\n", server.logLines()));
+                String line = denied.get(0);
+                assertTrue(line.contains("\"" + LISTENER_NAME + "\"") && line.contains("to peer " + LOOPBACK)
+                                && line.contains("no route to endpoint"),
+                        () -> "log line (expected: permission denied on listener \"" + LISTENER_NAME
+                                + "\" for client \"<ip:port>\" to peer " + LOOPBACK + ": no route to endpoint): "
+                                + line);
+            }
+        }
+    }
+
+    /** Counts datagrams waiting on {@code s}, waiting at most 200 ms for the first. */
+    private static int drain(DatagramSocket s) throws IOException {
+        s.setSoTimeout(200);
+        int n = 0;
+        for (int i = 0; i < 1000; i++) {
+            try {
+                s.receive(new DatagramPacket(new byte[2048], 2048));
+                n++;
+                s.setSoTimeout(20);
+            } catch (SocketTimeoutException none) {
+                break;
+            }
+        }
+        return n;
+    }
+}
