@@ -131,7 +131,8 @@ class StunAttributesTest {
         void tooShortTooLong() {
             assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_MAPPED_ADDRESS, hex("0001a147e112a6"));
             assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_MAPPED_ADDRESS, hex("0001a147e112a64300"));
-            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_MAPPED_ADDRESS, hex("0002" + "00".repeat(17)));
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_MAPPED_ADDRESS,
+                    hex("0002" + "00".repeat(17)));
         }
     }
 
@@ -162,8 +163,9 @@ class StunAttributesTest {
         @Test
         void tooShortTooLong() {
             assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_RELAYED_ADDRESS, hex("00010000000000"));
-            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_RELAYED_ADDRESS, hex("0002" + "00".repeat(17)));
-            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.XOR_RELAYED_ADDRESS, hex("0002" + "00".repeat(19)));
+            int type = AttributeType.XOR_RELAYED_ADDRESS;
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, type, hex("0002" + "00".repeat(17)));
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, type, hex("0002" + "00".repeat(19)));
         }
     }
 
