@@ -8,7 +8,8 @@
 //   password: env TURN_PASSWORD (never printed)
 //
 // The worker runs as `ip netns exec NS node worker.js`; signalling is its stdin/stdout. Chromium is
-// driven by playwright-core through --chromium (no browser download). Output on stdout:
+// started by the scene (--chromium, a fresh profile, no browser download) and driven by
+// playwright-core over CDP on a loopback port. Output on stdout:
 //   SCENE-PID <role> <pid>      for every process this scene starts (the caller kills by PID)
 //   SCENE-ANSWERED              the browser holds its relay candidate and answered the worker
 //   SCENE-CLOSED                the browser closed its PeerConnection (TURN allocations released)
@@ -17,6 +18,7 @@
 // Exit status 0 when every check passed, 1 otherwise. Diagnostics go to stderr.
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const readline = require('readline');
 const { spawn } = require('child_process');
@@ -60,8 +62,11 @@ function log(msg) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Chromium as root needs --no-sandbox; the rest keeps it off the network except for WebRTC to
-// the gateway on loopback: no QUIC, no background services, and every host name resolves to
-// nothing (TURN URLs are IP literals).
+// the gateway on loopback: no QUIC, no background services, every host name resolves to nothing
+// (TURN URLs are IP literals), and no mDNS: Chromium otherwise announces a .local name for each
+// host address on the LAN's multicast group even when ICE is relay-only.
+// The scene starts Chromium itself (so the command line is exactly this one, with a fresh profile)
+// and attaches playwright-core over CDP on a loopback port.
 const chromiumArgs = [
   '--no-sandbox',
   '--headless',
@@ -72,8 +77,52 @@ const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
+  '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter,DialMediaRouteProvider,OptimizationHints,'
+    + 'NetworkTimeServiceQuerying,PreconnectToSearch,Translate',
   '--autoplay-policy=no-user-gesture-required',
+  '--no-default-browser-check',
+  '--disable-breakpad',
+  '--remote-debugging-address=127.0.0.1',
+  '--remote-debugging-port=0',
 ];
+
+function launchChromium() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'turngate-chromium-'));
+  const proc = spawn(chromiumPath, [...chromiumArgs, `--user-data-dir=${profile}`, 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  process.stdout.write(`SCENE-PID chromium ${proc.pid}\n`);
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const endpoint = new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('Chromium printed no DevTools endpoint within 30 s')), 30000);
+    const lines = readline.createInterface({ input: proc.stderr });
+    lines.on('line', (line) => {
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(line);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]);
+      } else if (line.trim() && !/^\[\d+:\d+:/.test(line)) {
+        log(`chromium: ${line}`);
+      }
+    });
+    exited.then(({ code, signal }) => reject(new Error(`Chromium exited (code ${code}, signal ${signal}) before it listened`)));
+  });
+  return {
+    proc,
+    profile,
+    endpoint,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        const done = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
+        if (!done) {
+          proc.kill('SIGKILL');
+          await Promise.race([exited, sleep(2000)]);
+        }
+      }
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
 
 function startWorker() {
   const worker = spawn('ip', ['netns', 'exec', netns, process.execPath,
@@ -202,6 +251,7 @@ async function refusedScene(page, result) {
 
 async function main() {
   const result = { mode, turn, netns };
+  let chrome = null;
   let browser = null;
   let worker = null;
   const guard = setTimeout(() => {
@@ -224,26 +274,17 @@ async function main() {
       worker.process.kill('SIGKILL');
     }
     const exit = () => process.exit(code);
-    if (browser) {
-      browser.close().then(exit, exit);
-      setTimeout(exit, 5000).unref();
-    } else {
-      exit();
-    }
+    setTimeout(exit, 8000).unref();
+    const closing = browser ? browser.close().catch(() => {}) : Promise.resolve();
+    closing.then(() => (chrome ? chrome.stop() : null)).then(exit, exit);
   }
 
   try {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
-      timeout: 30000,
-    });
-    if (browser.process && browser.process()) {
-      process.stdout.write(`SCENE-PID chromium ${browser.process().pid}\n`);
-    }
+    chrome = launchChromium();
+    browser = await chromium.connectOverCDP(await chrome.endpoint, { timeout: 30000 });
     result.browserVersion = browser.version();
-    const page = await browser.newPage();
+    const context = browser.contexts()[0] || await browser.newContext();
+    const page = context.pages()[0] || await context.newPage();
     page.on('console', (m) => log(`page console.${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => log(`page error: ${e}`));
     await page.goto('about:blank');

@@ -1,42 +1,111 @@
 package io.turngate.cli;
 
 import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.load.ConfigSources;
 import io.turngate.config.load.ConfigWatcher;
 import io.turngate.config.v1.ConfigException;
-import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** {@code -w}: reload the config file on change; a rejected config leaves the running one serving. */
+/**
+ * {@code -w}: reconcile on every change of the config file (stunnerd config or Gateway API manifests) or of a
+ * directory of manifests. A rejected config is logged with every problem and the running config keeps serving.
+ */
 final class ConfigWatch {
     private static final Logger LOG = Logs.get("config");
 
     private ConfigWatch() {
     }
 
-    static AutoCloseable start(String origin, Gateway gw, Consumer<String> logSpec) throws ConfigException {
+    static AutoCloseable start(String origin, String gatewaySelector, Gateway gw, Consumer<String> logSpec)
+            throws ConfigException {
         if (origin == null) {
             LOG.warning("-w given without -c: nothing to watch");
             return null;
         }
-        Path file = ConfigLoader.pathOf(origin);
-        ConfigWatcher w = new ConfigWatcher(file, text -> {
-            try {
-                StunnerConfig next = ConfigLoader.parse(text, System.getenv());
-                gw.apply(next);
-                logSpec.accept(next.admin() == null ? null : next.admin().logLevel());
-                for (String warning : ConfigLoader.warnings(next)) {
-                    LOG.warning(warning);
-                }
-            } catch (ConfigException e) {
-                LOG.warning("could not reconcile new configuration (running configuration unchanged): " + e.getMessage());
-            }
-        });
-        w.start();
+        Path path = ConfigLoader.pathOf(origin);
+        Runnable reload = () -> reload(path, gatewaySelector, gw, logSpec);
+        if (Files.isDirectory(path)) {
+            return pollDirectory(path, reload);
+        }
+        ConfigWatcher w = new ConfigWatcher(path, text -> reload.run(),
+                problem -> LOG.warning("watching " + path + ": " + problem));
+        try {
+            w.start(Files.readString(path, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            w.start();
+        }
+        LOG.info("watching " + path + " for changes");
         return w;
+    }
+
+    static void reload(Path path, String gatewaySelector, Gateway gw, Consumer<String> logSpec) {
+        try {
+            ConfigSources.Loaded loaded = ConfigSources.load(path, System.getenv(), gatewaySelector);
+            if (loaded.config().equals(gw.config())) {
+                LOG.fine("config unchanged after reload of " + path);
+                return;
+            }
+            gw.apply(loaded.config());
+            logSpec.accept(loaded.config().admin() == null ? null : loaded.config().admin().logLevel());
+            for (String warning : loaded.warnings()) {
+                LOG.warning(warning);
+            }
+        } catch (ConfigException e) {
+            LOG.warning("could not reconcile new configuration (running configuration unchanged): " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warning("could not reconcile new configuration (running configuration unchanged): " + e);
+        }
+    }
+
+    /** A directory of manifests: poll a digest of its YAML/JSON files once a second. */
+    private static AutoCloseable pollDirectory(Path dir, Runnable reload) {
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "turngate-config-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        String[] last = {digest(dir)};
+        ex.scheduleWithFixedDelay(() -> {
+            String now = digest(dir);
+            if (!now.equals(last[0])) {
+                last[0] = now;
+                reload.run();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        LOG.info("watching directory " + dir + " for changes");
+        return ex::shutdownNow;
+    }
+
+    private static String digest(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            List<Path> sorted = files.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted()
+                    .collect(Collectors.toList());
+            for (Path p : sorted) {
+                md.update(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(p));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            return "unreadable:" + e.getMessage();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

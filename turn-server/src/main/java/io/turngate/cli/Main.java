@@ -1,6 +1,7 @@
 package io.turngate.cli;
 
 import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.load.ConfigSources;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.ListenerConfig;
 import io.turngate.config.v1.StunnerConfig;
@@ -37,6 +38,9 @@ import java.util.logging.Logger;
             "  turngate                                   # default config, local try-out",
             "  turngate -c /etc/stunnerd/stunnerd.conf -w # stunnerd dataplane config, reloaded on change",
             "  turngate turn://user-1:pass-1@10.0.0.5:3478 # quick mode: relay to any IPv4 peer (0.0.0.0/0)",
+            "  turngate -c cloudretro/ -g stunner/udp-gateway   # Gateway API manifests (file or directory)",
+            "  turngate check -c gateway.yaml             # validate, print the dataplane config and route table",
+            "  turngate explain -c gateway.yaml --listener stunner/udp-gateway/udp-listener --peer 10.244.1.17:8443",
             "",
             "Environment: STUNNER_ADDR (listener address when the config says $STUNNER_ADDR), STUNNER_PORT,",
             "STUNNER_CONFIG_ORIGIN (default for -c).",
@@ -45,6 +49,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Config origin: a path or file:// URL (default: $STUNNER_CONFIG_ORIGIN, else the built-in default config).")
     String config;
+
+    @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME",
+            description = "With Gateway API manifests: which Gateway to serve (needed when several render).")
+    String gateway;
 
     @Option(names = {"-w", "--watch"}, description = "Watch the config file and reconcile on every change.")
     boolean watch;
@@ -86,13 +94,16 @@ public final class Main implements Callable<Integer> {
         Logger log = Logs.get("server");
         applyLogSpec(null);
         StunnerConfig cfg;
+        java.util.List<String> loadWarnings = null;
         boolean defaults = false;
         String origin = config != null ? config : System.getenv("STUNNER_CONFIG_ORIGIN");
         try {
             if (turnUri != null) {
                 cfg = ConfigLoader.fromTurnUri(turnUri);
             } else if (origin != null && !origin.isBlank()) {
-                cfg = ConfigLoader.loadFromEnvironment(origin);
+                ConfigSources.Loaded loaded = ConfigSources.load(ConfigLoader.pathOf(origin), System.getenv(), gateway);
+                cfg = loaded.config();
+                loadWarnings = loaded.warnings();
             } else {
                 cfg = ConfigLoader.defaultConfig();
                 defaults = true;
@@ -108,7 +119,7 @@ public final class Main implements Callable<Integer> {
             System.err.println(warn);
             log.warning(warn);
         }
-        for (String w : ConfigLoader.warnings(cfg)) {
+        for (String w : loadWarnings != null ? loadWarnings : ConfigLoader.warnings(cfg)) {
             log.warning(w);
         }
         Transport t = Transport.detect();
@@ -135,7 +146,7 @@ public final class Main implements Callable<Integer> {
             stop.countDown();
             gw.close();
         }, "turngate-shutdown"));
-        AutoCloseable watcher = watch ? ConfigWatch.start(origin, gw, this::applyLogSpec) : null;
+        AutoCloseable watcher = watch ? ConfigWatch.start(origin, gateway, gw, this::applyLogSpec) : null;
         out.println("turngate ready: " + gw.listenerNames().size() + " listener(s)");
         out.flush();
         stop.await();

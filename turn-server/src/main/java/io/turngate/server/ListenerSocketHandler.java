@@ -22,6 +22,7 @@ import io.turngate.stun.StunCodec;
 import io.turngate.stun.StunCodecException;
 import io.turngate.stun.StunHeader;
 import io.turngate.stun.StunMessage;
+import io.turngate.stun.StunMessageType;
 import io.turngate.stun.StunMethod;
 import io.turngate.stun.attr.AttributeType;
 import io.turngate.stun.attr.ChannelNumber;
@@ -34,7 +35,6 @@ import io.turngate.stun.attr.RequestedAddressFamily;
 import io.turngate.stun.attr.RequestedTransport;
 import io.turngate.stun.attr.ReservationToken;
 import io.turngate.stun.attr.StunAttribute;
-import io.turngate.stun.attr.UnknownAttribute;
 import io.turngate.stun.attr.UnknownAttributes;
 import io.turngate.stun.attr.XorMappedAddress;
 import io.turngate.stun.attr.XorPeerAddress;
@@ -337,6 +337,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 Counter.MALFORMED_DATAGRAMS.increment();
             }
             LOG.fine(() -> "listener " + listener.name + ": malformed STUN from " + sender + ": " + e.getMessage());
+            answerMalformedRequest(e, sender);
             return;
         }
         StunMessage msg = received.message();
@@ -350,7 +351,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         RequestAuthenticator.Authenticated who = null;
         try {
-            List<Integer> unknown = unknownComprehensionRequired(msg);
+            List<Integer> unknown = msg.unknownComprehensionRequired();
             if (!unknown.isEmpty()) {
                 Counter.UNKNOWN_ATTRIBUTE_REQUESTS.increment();
                 sendError(received, sender, Refusal.UNKNOWN_COMPREHENSION_REQUIRED, null, new UnknownAttributes(unknown));
@@ -387,6 +388,21 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * RFC 8489 §6.3.1: a request whose header is sound but whose attributes are malformed gets 400; anything else
+     * malformed (bad header, bad FINGERPRINT, responses, indications) is silently dropped.
+     */
+    private void answerMalformedRequest(StunCodecException e, InetSocketAddress sender) {
+        if (e.transactionId() == null || e.messageType() < 0
+                || StunMessageType.messageClass(e.messageType()) != StunClass.REQUEST
+                || e.reason() == StunCodecException.Reason.BAD_FINGERPRINT) {
+            return;
+        }
+        ErrorCode code = Refusal.BAD_REQUEST.errorCode();
+        send(StunMessage.of(StunMessageType.method(e.messageType()), StunClass.ERROR_RESPONSE, e.transactionId(),
+                new ErrorCodeAttribute(code.code(), code.reason())), null, false, sender);
+    }
+
     private RequestAuthenticator.Authenticated authenticate(ReceivedStun r, InetSocketAddress sender) throws TurnFailure {
         try {
             return services.auth.authenticate(r, sender);
@@ -396,16 +412,6 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             }
             throw f;
         }
-    }
-
-    private static List<Integer> unknownComprehensionRequired(StunMessage msg) {
-        List<Integer> out = new ArrayList<>();
-        for (StunAttribute a : msg.attributes()) {
-            if (a instanceof UnknownAttribute u && u.comprehensionRequired() && !out.contains(u.type())) {
-                out.add(u.type());
-            }
-        }
-        return out;
     }
 
     /** RFC 8489 §6.3.1 Binding: XOR-MAPPED-ADDRESS, no authentication (stunner-compat §1c.7). */

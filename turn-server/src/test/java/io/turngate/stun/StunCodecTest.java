@@ -417,7 +417,7 @@ class StunCodecTest {
         assertEquals(List.of(AttributeType.SOFTWARE, AttributeType.MESSAGE_INTEGRITY, AttributeType.FINGERPRINT),
                 r.message().attributes().stream().map(StunAttribute::type).toList());
         assertTrue(r.verifyIntegrity(SHORT_TERM_KEY));
-        assertEquals(24, encode(m, null, false).length); // header + SOFTWARE "x" padded: records skipped
+        assertEquals(28, encode(m, null, false).length); // header + SOFTWARE "x" padded: records skipped
     }
 
     @Test

@@ -100,8 +100,9 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         this.frameLength = settings.clientFrameLength(peer.getAddress() instanceof Inet6Address);
     }
 
-    void channel(Channel ch) {
-        this.channel = ch;
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
     }
 
     Channel channel() {

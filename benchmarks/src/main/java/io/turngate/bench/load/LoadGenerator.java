@@ -264,7 +264,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
     /** One run; holds the Netty resources and closes them whatever happens. */
     private final class Run {
-        private final List<String> notes = new ArrayList<>();
+        private final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         private EventLoopGroup group;
         private final List<Worker> workers = new ArrayList<>();
         private final List<ClientAllocation> all = new ArrayList<>();
@@ -494,7 +494,14 @@ public final class LoadGenerator implements Callable<Integer> {
                 if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     break;
                 }
-                a.worker.loop.execute(() -> step.accept(a, done));
+                a.worker.loop.execute(() -> {
+                    try {
+                        step.accept(a, done);
+                    } catch (RuntimeException e) {
+                        notes.add(name + ": allocation " + a.index + ": " + e);
+                        done.done(a, false);
+                    }
+                });
                 if (System.nanoTime() - lastReport > 2_000_000_000L) {
                     lastReport = System.nanoTime();
                     err.printf(Locale.ROOT, "loadgen: %s %d/%d%n", name, all.size() - finished.getCount(),

@@ -167,6 +167,7 @@ final class ConfigReader {
                     // never print credential values, not even malformed ones
                     problems.add("auth.credentials." + e.getKey() + ": " + (v instanceof Arr ? "a list" : "a mapping")
                             + " (expected: a string)");
+                    credentials.put(e.getKey(), ""); // reported once, not again as missing
                 }
             }
         } else if (credNode != null && !isNull(credNode)) {
@@ -204,8 +205,11 @@ final class ConfigReader {
                 problems.add(p + ": " + show(a.items().get(i)) + " (expected: a listener mapping)");
                 continue;
             }
+            int before = problems.size();
             String name = str(o, "name", p + ".name");
-            if (name == null || name.isEmpty()) {
+            if (problems.size() > before) {
+                name = ""; // not a string, already reported
+            } else if (name == null || name.isEmpty()) {
                 problems.add(p + ".name: missing (expected: a unique listener name)");
                 name = "";
             } else if (names.containsKey(name)) {
@@ -303,8 +307,11 @@ final class ConfigReader {
                 problems.add(p + ": " + show(a.items().get(i)) + " (expected: a cluster mapping)");
                 continue;
             }
+            int before = problems.size();
             String name = str(o, "name", p + ".name");
-            if (name == null || name.isEmpty()) {
+            if (problems.size() > before) {
+                name = ""; // not a string, already reported
+            } else if (name == null || name.isEmpty()) {
                 problems.add(p + ".name: missing (expected: a unique cluster name)");
                 name = "";
             } else if (names.containsKey(name)) {

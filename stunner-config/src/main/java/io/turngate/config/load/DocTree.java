@@ -7,12 +7,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A minimal, untyped document tree read from YAML or JSON with Jackson's streaming parsers. Unlike a
@@ -87,7 +90,13 @@ final class DocTree {
         }
     }
 
+    /** SnakeYAML's "problem, then where" message shape; the last match is the actual problem. */
+    private static final Pattern YAML_MARK =
+            Pattern.compile("(?m)^(\\S[^\\n]*)\\n in '[^']*', line (\\d+), column (\\d+):");
+
+    /** {@code key:} with nothing after it is null (YAML 1.1/1.2 and go-yaml), {@code key: ""} the empty string. */
     private static final YAMLFactory YAML = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -119,8 +128,22 @@ final class DocTree {
             }
             return readValue(p, t);
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
             String msg = e.getOriginalMessage();
+            if (msg != null) {
+                Matcher m = YAML_MARK.matcher(msg);
+                String problem = null;
+                int line = 0;
+                int column = 0;
+                while (m.find()) {
+                    problem = m.group(1).strip();
+                    line = Integer.parseInt(m.group(2));
+                    column = Integer.parseInt(m.group(3));
+                }
+                if (problem != null) {
+                    throw new SyntaxException(problem, line, column);
+                }
+            }
+            JsonLocation loc = e.getLocation();
             msg = msg == null ? e.getClass().getSimpleName() : firstLine(msg);
             throw new SyntaxException(msg, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr());
         } catch (IOException | RuntimeException e) {

@@ -32,7 +32,8 @@ public final class SceneRun implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
-    private final List<Long> pids = new ArrayList<>();
+    /** Every process of this scene seen so far; a handle knows its start time, so a reused PID is not ours. */
+    private final List<ProcessHandle> handles = new ArrayList<>();
     private final List<String> checks = new ArrayList<>();
     private final StringBuilder transcript = new StringBuilder();
     private final CountDownLatch answered = new CountDownLatch(1);
@@ -45,7 +46,7 @@ public final class SceneRun implements AutoCloseable {
 
     private SceneRun(Process process) {
         this.process = process;
-        pids.add(process.pid());
+        handles.add(process.toHandle());
         this.outReader = new Thread(this::readStdout, "scene-stdout-" + process.pid());
         this.errReader = new Thread(this::readStderr, "scene-stderr-" + process.pid());
         outReader.setDaemon(true);
@@ -84,16 +85,16 @@ public final class SceneRun implements AutoCloseable {
                 }
                 if (line.startsWith("SCENE-PID ")) {
                     String[] f = line.split(" ");
-                    synchronized (pids) {
-                        pids.add(Long.parseLong(f[2]));
-                    }
+                    ProcessHandle.of(Long.parseLong(f[2])).ifPresent(this::remember);
                 } else if (line.equals("SCENE-ANSWERED")) {
+                    rememberDescendants();
                     try {
                         onAnswered.run();
                     } finally {
                         answered.countDown();
                     }
                 } else if (line.equals("SCENE-CLOSED")) {
+                    rememberDescendants();
                     closedCall.countDown();
                 } else if (line.startsWith("SCENE-CHECK ")) {
                     synchronized (checks) {
@@ -107,6 +108,22 @@ public final class SceneRun implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             synchronized (transcript) {
                 transcript.append("(stdout reader: ").append(e).append(")\n");
+            }
+        }
+    }
+
+    /**
+     * Notes Node's whole process tree while it stands: Chromium's helpers outlive Node by a moment and are then
+     * no longer its descendants.
+     */
+    private void rememberDescendants() {
+        process.toHandle().descendants().forEach(this::remember);
+    }
+
+    private void remember(ProcessHandle h) {
+        synchronized (handles) {
+            if (!handles.contains(h)) {
+                handles.add(h);
             }
         }
     }
@@ -170,24 +187,16 @@ public final class SceneRun implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<ProcessHandle> victims = new ArrayList<>();
-        process.toHandle().descendants()
-                .sorted(Comparator.comparingLong(ProcessHandle::pid).reversed())
-                .forEach(victims::add);
-        synchronized (pids) {
-            for (long pid : pids) {
-                ProcessHandle.of(pid).filter(h -> !victims.contains(h)).ifPresent(h -> {
-                    String cmd = h.info().command().orElse("");
-                    // An announced PID that is no longer ours (reused) is left alone.
-                    if (cmd.contains("node") || cmd.contains("chrom") || cmd.endsWith("/ip")) {
-                        victims.add(h);
-                    }
-                });
-            }
+        rememberDescendants();
+        List<ProcessHandle> victims;
+        synchronized (handles) {
+            victims = new ArrayList<>(handles);
         }
         victims.remove(process.toHandle());
+        // Newest first: helpers before the processes that started them.
+        victims.sort(Comparator.comparingLong(ProcessHandle::pid).reversed());
         for (ProcessHandle h : victims) {
-            h.destroyForcibly();
+            h.destroyForcibly(); // a no-op for a handle whose process has ended, even if its PID was reused
         }
         process.destroyForcibly();
         for (ProcessHandle h : victims) {

@@ -97,13 +97,15 @@ public final class TestNetns implements AutoCloseable {
             run(true, "ip", "netns", "add", name);
             run(true, "ip", "link", "add", hostVeth, "type", "veth", "peer", "name", workerVeth);
             run(true, "ip", "link", "set", workerVeth, "netns", name);
+            // IPv4 only, on both ends: no IPv6 link-local chatter, no IPv6 host candidates for the worker.
+            run(false, "sysctl", "-q", "-w", "net.ipv6.conf." + hostVeth + ".disable_ipv6=1");
+            run(false, "ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+            run(false, "ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv6.conf." + workerVeth + ".disable_ipv6=1");
             run(true, "ip", "addr", "add", base + "1/30", "dev", hostVeth);
             run(true, "ip", "link", "set", hostVeth, "up");
             run(true, "ip", "-n", name, "addr", "add", base + "2/30", "dev", workerVeth);
             run(true, "ip", "-n", name, "link", "set", workerVeth, "up");
             run(true, "ip", "-n", name, "link", "set", "lo", "up");
-            // IPv4 only: no link-local IPv6 host candidates for the worker.
-            run(false, "ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
             ok = true;
             return ns;
         } finally {

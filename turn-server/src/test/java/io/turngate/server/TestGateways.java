@@ -1,0 +1,150 @@
+package io.turngate.server;
+
+import io.turngate.config.v1.AdminConfig;
+import io.turngate.config.v1.AuthConfig;
+import io.turngate.config.v1.AuthType;
+import io.turngate.config.v1.ClusterConfig;
+import io.turngate.config.v1.ClusterProtocol;
+import io.turngate.config.v1.ClusterType;
+import io.turngate.config.v1.Defaults;
+import io.turngate.config.v1.ListenerConfig;
+import io.turngate.config.v1.ListenerProtocol;
+import io.turngate.config.v1.StunnerConfig;
+import io.turngate.log.Logs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Config builders and small utilities shared by the in-process gateway tests. */
+final class TestGateways {
+    static final String LISTENER = "testns/gateway/udp-listener";
+    static final String REALM = "turngate.test";
+    static final String USER = "user-1";
+    static final String PASS = "pass-1";
+
+    private TestGateways() {
+    }
+
+    static AuthConfig staticAuth() {
+        return new AuthConfig(AuthType.STATIC, REALM, Map.of("username", USER, "password", PASS));
+    }
+
+    static AuthConfig ephemeralAuth(String secret) {
+        return new AuthConfig(AuthType.EPHEMERAL, REALM, Map.of("secret", secret));
+    }
+
+    static ClusterConfig cluster(String name, String... endpoints) {
+        return new ClusterConfig(name, ClusterType.STATIC, ClusterProtocol.UDP, List.of(endpoints));
+    }
+
+    /** One TURN-UDP listener on {@code port} advertising {@code address}, routed to every given cluster. */
+    static StunnerConfig config(AuthConfig auth, int port, String address, List<ClusterConfig> clusters) {
+        List<String> routes = new ArrayList<>();
+        for (ClusterConfig c : clusters) {
+            routes.add(c.name());
+        }
+        routes.sort(null);
+        return new StunnerConfig(Defaults.API_VERSION,
+                new AdminConfig(Defaults.ADMIN_NAME, Defaults.LOG_LEVEL, "", "", 0, Defaults.OFFLOAD_ENGINE, List.of()),
+                auth,
+                List.of(new ListenerConfig(LISTENER, ListenerProtocol.TURN_UDP, "", 0, address, port, "", "", routes)),
+                clusters);
+    }
+
+    static StunnerConfig config(int port, String... endpoints) {
+        return config(staticAuth(), port, "127.0.0.1", List.of(cluster("cluster-a", endpoints)));
+    }
+
+    /** A UDP port that was free a moment ago (on the wildcard address, both families). */
+    static int freeUdpPort() {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(0))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Can a UDP socket be bound on the wildcard address and {@code port} right now? */
+    static boolean udpPortIsFree(int port) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(port))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls {@code condition} every 10 ms for at most {@code millis}; true once it holds. */
+    static boolean await(BooleanSupplier condition, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Waits (≤ 2 s) until {@code counter} has grown by at least {@code delta} from {@code before}; returns its growth. */
+    static long awaitCounter(Counter counter, long before, long delta) {
+        await(() -> counter.get() - before >= delta, 2000);
+        return counter.get() - before;
+    }
+
+    /** Captures records of the {@code turngate} logger tree while open. */
+    static final class LogCapture extends Handler implements AutoCloseable {
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        private final Logger root;
+
+        LogCapture() {
+            Logs.get("turn"); // configure turngate logging first: it resets the LogManager once
+            root = Logger.getLogger(Logs.ROOT);
+            setLevel(Level.ALL);
+            root.addHandler(this);
+        }
+
+        List<String> messages() {
+            List<String> out = new ArrayList<>();
+            for (LogRecord r : records) {
+                out.add(r.getMessage());
+            }
+            return out;
+        }
+
+        long count(String message) {
+            return messages().stream().filter(message::equals).count();
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            root.removeHandler(this);
+        }
+    }
+}
