@@ -90,6 +90,7 @@ function launchChromium() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'turngate-chromium-'));
   const proc = spawn(chromiumPath, [...chromiumArgs, `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(proc);
   process.stdout.write(`SCENE-PID chromium ${proc.pid}\n`);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const endpoint = new Promise((resolve, reject) => {
@@ -128,6 +129,7 @@ function startWorker() {
   const worker = spawn('ip', ['netns', 'exec', netns, process.execPath,
     path.join(__dirname, 'worker.js'), '--max-ms', String(timeoutMs)],
   { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.push(worker);
   process.stdout.write(`SCENE-PID worker ${worker.pid}\n`);
   const lines = readline.createInterface({ input: worker.stdout });
   const waiting = [];
@@ -335,5 +337,19 @@ async function main() {
   }
 }
 
+// Whatever ends Node (a signal, the guard, an uncaught error), Chromium and the worker end with it.
+const children = [];
+process.on('exit', () => {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) {
+      try {
+        c.kill('SIGKILL');
+      } catch (e) {
+        // already gone
+      }
+    }
+  }
+});
 process.on('SIGTERM', () => process.exit(143));
+process.on('SIGINT', () => process.exit(130));
 main();

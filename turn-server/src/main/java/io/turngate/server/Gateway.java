@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.turngate.auth.StatelessNonce;
 import io.turngate.config.v1.ClusterConfig;
@@ -161,10 +160,9 @@ public final class Gateway implements AutoCloseable {
             for (int i = 0; i < sockets; i++) {
                 EventLoop loop = group.next();
                 ListenerSocketHandler handler = new ListenerSocketHandler(rt, services);
-                Bootstrap b = new Bootstrap()
+                Bootstrap b = transport.datagramOptions(new Bootstrap(), ListenerSocketHandler.RECEIVE_BUFFER)
                         .group(loop)
                         .channelFactory(transport::newDualStackDatagramChannel)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(ListenerSocketHandler.RECEIVE_BUFFER))
                         .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                         .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                         .handler(handler);
@@ -175,7 +173,7 @@ public final class Gateway implements AutoCloseable {
                 rt.channels.add(ch);
                 rt.handlers.add(handler);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
             for (Channel ch : rt.channels) {
                 ch.close().syncUninterruptibly();
             }

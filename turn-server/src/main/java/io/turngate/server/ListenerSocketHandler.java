@@ -7,8 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.turngate.config.route.PeerAddresses;
@@ -487,10 +485,9 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private Bootstrap relayBootstrap(boolean v4) {
-        return new Bootstrap()
+        return services.transport.datagramOptions(new Bootstrap(), RECEIVE_BUFFER)
                 .group(ctx.channel().eventLoop())
                 .channelFactory(() -> services.transport.newDatagramChannel(v4))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
                 .handler(new ChannelInboundHandlerAdapter() {
                     @Override
                     public void channelRead(ChannelHandlerContext c, Object m) {

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * jitsi ice4j's TURN client against turngate: {@link TurnCandidateHarvester} allocates a relayed candidate with the
  * long-term credential (RFC 8656 §7), and the candidate's socket relays datagrams to a loopback UDP echo the test
- * runs; ice4j installs a permission (RFC 8656 §9) and then a channel (RFC 8656 §12) on the first non-STUN datagram.
+ * runs; ice4j installs a permission (RFC 8656 §9) and then a channel (RFC 8656 §12) on the first non-STUN datagram,
+ * and closing the candidate's socket deletes the allocation (Refresh with LIFETIME 0, RFC 8656 §7.3).
  *
  * <p>ice4j normally harvests host candidates on non-loopback interfaces only; the test builds its one host
  * candidate on 127.0.0.1 by hand so that no traffic leaves loopback, and turns ice4j's AWS metadata probe off.
@@ -120,6 +121,15 @@ class Ice4jInteropTest {
                         "peer address the relay reported for the echoes");
                 assertEquals(Set.of(new InetSocketAddress(relayAddr.getAddress(), relayAddr.getPort())), echoSources,
                         "source address the peer saw (expected: the relayed transport address)");
+
+                relaySocket.close(); // ice4j deallocates: Refresh with LIFETIME 0 (RFC 8656 §7.3)
+                if (server.allocationCount() >= 0) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (server.allocationCount() != 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertEquals(0, server.allocationCount(), "turngate allocations after ice4j's Refresh(0)");
+                }
             } finally {
                 agent.free();
                 echo.close();

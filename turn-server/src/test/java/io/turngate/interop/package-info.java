@@ -5,7 +5,9 @@
  * (<a href="https://www.rfc-editor.org/rfc/rfc8656">RFC 8656</a>,
  * <a href="https://www.rfc-editor.org/rfc/rfc8489#section-9.2">RFC 8489 §9.2</a>) plus STUNner's route rule
  * (peers outside the listener's clusters get 403); jitsi ice4j's {@code TurnCandidateHarvester} relays datagrams
- * to an echo the test runs. All state (server, child processes, sockets) belongs to the JUnit thread of one test
+ * to an echo the test runs ({@code InteropSupport} holds the shared plumbing: free ports, child processes, tool
+ * detection with the CI rule, the stunnerd v1 config). Browser scenes live beside them ({@code BrowserSceneTest},
+ * package {@code browser}). All state (server, child processes, sockets) belongs to the JUnit thread of one test
  * and is torn down in its finally blocks; child processes are stopped by PID.
  */
 package io.turngate.interop;

@@ -21,7 +21,7 @@ public final class LogLinearHistogram {
     /** Linear sub-buckets per power of two (and the count of exact buckets at the bottom). */
     static final int SUB_BUCKETS = 1 << SUB_BITS;
     /** Bucket count: the exact range plus one row of sub-buckets per possible shift (0..55). */
-    static final int BUCKETS = SUB_BUCKETS + (64 - SUB_BITS) * SUB_BUCKETS;
+    static final int BUCKETS = SUB_BUCKETS + (63 - SUB_BITS) * SUB_BUCKETS;
 
     private final long[] counts = new long[BUCKETS];
     private long count;
@@ -110,7 +110,7 @@ public final class LogLinearHistogram {
 
     /**
      * Value at quantile {@code q} (0..1): the middle of the bucket that holds the {@code ceil(q * count)}-th
-     * smallest value, clamped to [min, max]. Returns 0 when empty.
+     * smallest value, clamped to [min, max]; exactly min for 0 and max for 1. Returns 0 when empty.
      */
     public long valueAt(double q) {
         if (q < 0 || q > 1 || Double.isNaN(q)) {
@@ -118,6 +118,12 @@ public final class LogLinearHistogram {
         }
         if (count == 0) {
             return 0;
+        }
+        if (q == 0) {
+            return min;
+        }
+        if (q == 1) {
+            return max;
         }
         long rank = Math.max(1, (long) Math.ceil(q * count));
         long seen = 0;

@@ -1,11 +1,10 @@
 package io.turngate.config.gateway;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.turngate.config.v1.ConfigException;
 
@@ -21,7 +20,7 @@ import java.util.List;
  * indentation) is read as one JSON document.
  */
 public final class YamlDocuments {
-    private static final ObjectReader READER = YAMLMapper.builder().build().readerFor(JsonNode.class);
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private YamlDocuments() {
@@ -35,9 +34,10 @@ public final class YamlDocuments {
      */
     public static List<JsonNode> read(String text, String source) throws ConfigException {
         List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = READER.readValues(text)) {
-            while (it.hasNextValue()) {
-                JsonNode n = it.nextValue();
+        // A parser loop rather than readValues(): readValues() would unwrap a root-level list into its elements.
+        try (JsonParser p = YAML.createParser(text)) {
+            while (p.nextToken() != null) {
+                JsonNode n = YAML.readTree(p);
                 docs.add(n == null || n.isMissingNode() || n.isNull() ? null : n);
             }
         } catch (JsonProcessingException e) {

@@ -247,20 +247,17 @@ final class ConfigReader {
             } else if (!address.equals(NODE_ADDRESS_PLACEHOLDER) && Endpoint.parseIpLiteral(address) == null) {
                 problems.add(p + ".address: " + quote(address) + " (expected: " + EXPECTED_ADDRESS + ")");
             }
+            int problemsBefore = problems.size();
             Long portValue = integer(o, "port", p + ".port", "1..65535");
             int port = Defaults.PORT;
-            boolean portOk = true;
             if (portValue != null && portValue != 0) { // 0 means unset in stunnerd
                 if (portValue < 1 || portValue > 65535) {
                     problems.add(p + ".port: " + portValue + " (expected: 1..65535)");
-                    portOk = false;
                 } else {
                     port = portValue.intValue();
                 }
-            } else if (portValue == null && o.get("port") != null && !isNull(o.get("port"))
-                    && !isEmptyString(o.get("port"))) {
-                portOk = false; // malformed, already reported
             }
+            boolean portOk = problems.size() == problemsBefore;
             String cert = orDefault(str(o, "cert", p + ".cert"), "");
             String key = orDefault(str(o, "key", p + ".key"), "");
             if (protoOk && protocol.needsCertificate()) {

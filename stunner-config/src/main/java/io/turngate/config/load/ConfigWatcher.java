@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * nothing is missed whatever the update style: in-place writes, replace-by-rename, delete-then-recreate, a
  * Kubernetes ConfigMap volume swapping its {@code ..data} symlink, or a symlink pointing into another directory.
  * A removed file is reported once and then waited for; it is delivered again when it returns with different
- * content. After an event the file is read until two reads 50 ms apart agree, so a half-written file is
- * rarely delivered (a half-written one that is delivered fails to parse and the caller keeps its config).
+ * content. A change is only delivered once two reads 50 ms apart agree, so a file caught mid-write is rarely
+ * delivered (one that is fails to parse, and the caller keeps its running config).
  *
  * <p>Callbacks run on the watcher thread, one at a time; they should not block for long. The watcher only
  * delivers text: parsing (and rejecting) it is the caller's business.
@@ -130,8 +130,8 @@ public final class ConfigWatcher implements AutoCloseable {
     }
 
     private void run() {
-        WatchKey key = null;
-        check(false);
+        WatchKey key = watchService == null ? null : register();
+        check();
         while (running) {
             try {
                 if (watchService != null && (key == null || !key.isValid())) {
@@ -141,14 +141,12 @@ public final class ConfigWatcher implements AutoCloseable {
                 if (watchService == null) {
                     Thread.sleep(pollMillis);
                 }
-                boolean event = false;
                 while (fired != null) {
                     fired.pollEvents();
                     fired.reset();
-                    event = true;
                     fired = watchService.poll(); // drain a burst (rename = delete + create)
                 }
-                check(event);
+                check();
             } catch (ClosedWatchServiceException | InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
@@ -165,28 +163,33 @@ public final class ConfigWatcher implements AutoCloseable {
             return dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE,
                     StandardWatchEventKinds.OVERFLOW);
-        } catch (IOException e) {
-            return null; // the poll covers it; retried next round
+        } catch (IOException | ClosedWatchServiceException e) {
+            return null; // the poll covers it; retried next round (or the watcher is closing)
         }
     }
 
-    /** Reads the file and delivers it when changed; {@code settle}: wait until two reads agree. */
-    private void check(boolean settle) {
+    /**
+     * Reads the file and delivers it when changed. A change is confirmed by re-reading until two reads 50 ms
+     * apart agree, so a file caught mid-write (truncated, half written) is not delivered.
+     */
+    private void check() {
         if (!running) {
             return;
         }
         String content;
         try {
             content = read();
-            if (settle) {
-                for (int i = 0; i < MAX_SETTLE_READS && running; i++) {
-                    Thread.sleep(SETTLE_MILLIS);
-                    String again = read();
-                    if (again.equals(content)) {
-                        break;
-                    }
-                    content = again;
+            if (content.equals(last)) {
+                lastProblem = null;
+                return;
+            }
+            for (int i = 0; i < MAX_SETTLE_READS && running; i++) {
+                Thread.sleep(SETTLE_MILLIS);
+                String again = read();
+                if (again.equals(content)) {
+                    break;
                 }
+                content = again;
             }
         } catch (NoSuchFileException e) {
             report(file + ": missing (expected: the config file; watching for it to return)");

@@ -87,7 +87,7 @@ public final class Explain {
         String ipText = text(ip);
         PeerAddresses.Embedding emb = PeerAddresses.embedding(raw);
         if (emb != null) {
-            trace.add("peer " + text(raw) + " is an " + emb.description() + ": canonicalised to " + ipText);
+            trace.add("peer " + text(raw) + " (" + emb.description() + ") canonicalised to " + ipText);
         }
         trace.add("peer IP " + ipText + (port > 0 ? ", port " + port : ", no port given (port ranges are enforced per"
                 + " packet; only the permission is checked)"));
@@ -324,10 +324,19 @@ public final class Explain {
         return new Peer(addr, port);
     }
 
-    /** Textual form of a 4- or 16-byte address as written (IPv6 stays IPv6), RFC 5952 §4 for IPv6. */
+    /**
+     * Textual form of a 4- or 16-byte address as written (IPv6 stays IPv6): RFC 5952 §4, with the IPv4 part in
+     * dotted form for mapped, compatible and NAT64 addresses (RFC 5952 §5, RFC 6052 §2.4).
+     */
     static String text(byte[] a) {
         if (a.length == 4) {
             return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+        }
+        PeerAddresses.Embedding emb = PeerAddresses.embedding(a);
+        if (emb != null && emb != PeerAddresses.Embedding.SIX_TO_FOUR) {
+            String prefix = emb == PeerAddresses.Embedding.IPV4_MAPPED ? "::ffff:"
+                    : emb == PeerAddresses.Embedding.NAT64 ? "64:ff9b::" : "::";
+            return prefix + text(new byte[] {a[12], a[13], a[14], a[15]});
         }
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {

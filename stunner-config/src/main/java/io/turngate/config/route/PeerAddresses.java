@@ -50,11 +50,15 @@ public final class PeerAddresses {
 
         private final Endpoint v4;
         private final Endpoint v6;
+        private final String v4Cidr;
+        private final String v6Cidr;
         private final String description;
 
         SpecialRange(String v4, String v6, String description) {
             this.v4 = Endpoint.parse(v4);
             this.v6 = v6 == null ? null : Endpoint.parse(v6);
+            this.v4Cidr = v4;
+            this.v6Cidr = v6;
             this.description = description;
         }
 
@@ -68,10 +72,10 @@ public final class PeerAddresses {
             return description;
         }
 
-        /** E.g. {@code loopback 127.0.0.0/8} for an IPv4 address. */
+        /** E.g. {@code loopback 127.0.0.0/8} for an IPv4 address, {@code loopback ::1/128} for IPv6. */
         public String describe(byte[] addr) {
-            Endpoint r = rangeFor(addr);
-            return description + (r == null ? "" : " " + r);
+            String cidr = addr.length == 4 ? v4Cidr : v6Cidr;
+            return description + (cidr == null ? "" : " " + cidr);
         }
     }
 

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Side-by-side relay benchmark on loopback: turngate and coturn with the same credentials and routes, the
+# generator and the servers pinned to different cores, the same load matrix against both, one table with the
+# ratio turngate/coturn measured in the same run. See benchmarks/README.md.
+#
+#   benchmarks/compare.sh [--only turngate|coturn] [--out DIR] [--duration 5s] [--quick] [--no-build]
+#                         [--server-cpu 0] [--generator-cpu 1] [--coturn-relay-threads N] [--big N]
+#
+# Stops only the processes it started (trap on EXIT). Sends traffic only to 127.0.0.1.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ONLY=both
+OUT=""
+DURATION=5s
+WARMUP=5s
+RTT_RATE=20000
+BIG=10000
+QUICK=0
+BUILD=1
+SERVER_CPU=0
+GEN_CPU=1
+COTURN_RELAY_THREADS=1
+USER_NAME=user-1
+USER_PASS=pass-1
+REALM=stunner.l7mp.io
+GEN_JAVA_OPTS=${GEN_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
+TURNGATE_JAVA_OPTS=${TURNGATE_JAVA_OPTS:-}
+
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) ONLY=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --server-cpu) SERVER_CPU=$2; shift 2 ;;
+    --generator-cpu) GEN_CPU=$2; shift 2 ;;
+    --coturn-relay-threads) COTURN_RELAY_THREADS=$2; shift 2 ;;
+    --big) BIG=$2; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
+  esac
+done
+case "$ONLY" in both|turngate|coturn) ;; *) echo "compare.sh: --only: found '$ONLY' (expected: turngate or coturn)" >&2; exit 2 ;; esac
+if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; BIG=1000; fi
+
+SERVERS=()
+[ "$ONLY" != coturn ] && SERVERS+=(turngate)
+[ "$ONLY" != turngate ] && SERVERS+=(coturn)
+
+for tool in java taskset ss; do
+  command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (expected: on PATH)" >&2; exit 2; }
+done
+if [ "$ONLY" != turngate ] && ! command -v turnserver >/dev/null; then
+  echo "compare.sh: turnserver not found (expected: Debian package coturn; apt-get install coturn)" >&2; exit 2
+fi
+NCPU=$(nproc --all)
+if [ "$NCPU" -lt 2 ] || [ "$SERVER_CPU" = "$GEN_CPU" ]; then
+  echo "compare.sh: WARNING: generator and server share a core ($NCPU CPUs); results will be lower" >&2
+fi
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-$ROOT/benchmarks/target/compare-$STAMP}
+mkdir -p "$OUT"
+TMP=$(mktemp -d /tmp/turngate-compare.XXXXXX)
+PIDS=()
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] || continue
+    if kill -0 "$p" 2>/dev/null; then
+      kill "$p" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$p" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- build ---------------------------------------------------------------------------------------------------
+GEN_JAR=$ROOT/benchmarks/target/benchmarks.jar
+TG_JAR=$ROOT/turn-server/target/turngate.jar
+if [ "$BUILD" = 1 ] && { [ ! -f "$GEN_JAR" ] || { [ "$ONLY" != coturn ] && [ ! -f "$TG_JAR" ]; }; }; then
+  echo "== building (mvn package -DskipTests)"
+  (cd "$ROOT" && mvn -B -q -DskipTests package -pl benchmarks -am)
+fi
+[ -f "$GEN_JAR" ] || { echo "compare.sh: $GEN_JAR missing (expected: mvn package)" >&2; exit 2; }
+if [ "$ONLY" != coturn ] && [ ! -f "$TG_JAR" ]; then
+  echo "compare.sh: $TG_JAR missing (expected: mvn package)" >&2; exit 2
+fi
+
+free_udp_port() { # first port >= $1 with no UDP socket bound to it
+  local p=$1
+  while [ -n "$(ss -Hlun "sport = :$p" 2>/dev/null)" ]; do p=$((p + 1)); done
+  echo "$p"
+}
+
+wait_udp_port() { # pid port seconds
+  local i
+  for i in $(seq $(($3 * 10))); do
+    kill -0 "$1" 2>/dev/null || return 1
+    [ -n "$(ss -Hlun "sport = :$2" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+declare -A PORT PID
+
+start_turngate() {
+  local port
+  port=$(free_udp_port 34800)
+  cat > "$TMP/turngate.json" <<EOF
+{
+  "version": "v1",
+  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "", "metrics_endpoint": ""},
+  "auth": {"type": "static", "realm": "$REALM", "credentials": {"username": "$USER_NAME", "password": "$USER_PASS"}},
+  "listeners": [{"name": "udp-bench", "protocol": "TURN-UDP", "address": "127.0.0.1", "port": $port,
+                 "routes": ["loopback-echo"]}],
+  "clusters": [{"name": "loopback-echo", "type": "STATIC", "protocol": "UDP", "endpoints": ["127.0.0.1"]}]
+}
+EOF
+  cp "$TMP/turngate.json" "$OUT/turngate-config.json"
+  # shellcheck disable=SC2086
+  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$TG_JAR" -c "$TMP/turngate.json" > "$OUT/turngate.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 600); do
+    grep -q '^turngate ready' "$OUT/turngate.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { echo "compare.sh: turngate exited (see $OUT/turngate.log)" >&2; tail -20 "$OUT/turngate.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q '^turngate ready' "$OUT/turngate.log" || { echo "compare.sh: turngate not ready after 60 s" >&2; exit 1; }
+  PORT[turngate]=$port
+  PID[turngate]=$pid
+  echo "== turngate pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar turngate.jar -c $OUT/turngate-config.json"
+}
+
+start_coturn() {
+  local port
+  port=$(free_udp_port 34900)
+  local flags=(-n --listening-ip=127.0.0.1 --listening-port="$port" --relay-ip=127.0.0.1
+    --realm="$REALM" --user="$USER_NAME:$USER_PASS" --lt-cred-mech --allow-loopback-peers
+    --no-cli --no-tls --no-dtls --no-tcp-relay --relay-threads="$COTURN_RELAY_THREADS"
+    --min-port=49152 --max-port=65535 --total-quota=0 --user-quota=0
+    --db="$TMP/turndb" --pidfile="$TMP/turnserver.pid" --log-file=stdout --simple-log)
+  echo "turnserver ${flags[*]}" | sed "s/$USER_NAME:$USER_PASS/$USER_NAME:***/" > "$OUT/coturn-flags.txt"
+  taskset -c "$SERVER_CPU" turnserver "${flags[@]}" > "$OUT/coturn.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_udp_port "$pid" "$port" 30 || { echo "compare.sh: coturn did not bind $port (see $OUT/coturn.log)" >&2; exit 1; }
+  sleep 0.5
+  PORT[coturn]=$port
+  PID[coturn]=$pid
+  echo "== coturn $(turnserver --version 2>/dev/null | head -1) pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): $(cat "$OUT/coturn-flags.txt")"
+}
+
+run() { # server name allocations payload rate duration [extra args...]
+  local s=$1 name=$2 n=$3 payload=$4 rate=$5 dur=$6
+  shift 6
+  local json="$OUT/$name-$s.json"
+  echo "-- $s: $n allocations x $payload B, rate ${rate/#0/max}, $dur"
+  # shellcheck disable=SC2086
+  taskset -c "$GEN_CPU" java $GEN_JAVA_OPTS -cp "$GEN_JAR" io.turngate.bench.load.LoadGenerator \
+    --server "127.0.0.1:${PORT[$s]}" --user "$USER_NAME" --pass "$USER_PASS" --allocations "$n" \
+    --payload "$payload" --rate "$rate" --duration "$dur" --server-pid "${PID[$s]}" --label "$s" \
+    --json "$json" "$@" 2> >(grep -v '^\[' >&2) | sed 's/^/   /' || echo "   (run failed: status $?)"
+}
+
+for s in "${SERVERS[@]}"; do "start_$s"; done
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') x $NCPU"
+  echo "kernel: $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "pinning: servers on cpu $SERVER_CPU, generator on cpu $GEN_CPU"
+  echo "generator java opts: $GEN_JAVA_OPTS"
+} > "$OUT/machine.txt"
+cat "$OUT/machine.txt"
+
+echo "== warm-up ($WARMUP each, not counted)"
+for s in "${SERVERS[@]}"; do run "$s" warmup 100 100 0 "$WARMUP" > /dev/null; done
+
+echo "== throughput matrix ($DURATION each, as fast as possible)"
+for n in 1 100; do
+  for payload in 100 1200; do
+    for s in "${SERVERS[@]}"; do run "$s" "max-${n}x${payload}" "$n" "$payload" 0 "$DURATION"; done
+  done
+done
+
+echo "== latency at a fixed $RTT_RATE probes/s"
+for s in "${SERVERS[@]}"; do run "$s" "rtt-100x100" 100 100 "$RTT_RATE" "$DURATION"; done
+
+echo "== $BIG live allocations: RSS and Allocate handshakes/s"
+for s in "${SERVERS[@]}"; do run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256; done
+
+rm -f "$OUT"/warmup-*.json
+java -cp "$GEN_JAR" io.turngate.bench.load.HtmlReport "$OUT"/*.json -o "$OUT/report.html" --markdown \
+  --title "turngate vs coturn, $(date -u +%Y-%m-%d)" | tee "$OUT/summary.md"
+echo "== results: $OUT (report.html, summary.md, *.json)"

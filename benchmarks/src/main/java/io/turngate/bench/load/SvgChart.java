@@ -1,0 +1,166 @@
+package io.turngate.bench.load;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Grouped bar charts as inline SVG text: no script, no stylesheet and nothing fetched, so a report opens anywhere
+ * (and survives being attached to an issue).
+ */
+final class SvgChart {
+
+    /** One colour per series, readable on white and in grey-scale print. */
+    static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+
+    private static final int TOP = 36;
+    private static final int BOTTOM = 70;
+    private static final int LEFT = 70;
+    private static final int RIGHT = 16;
+    private static final int PLOT_HEIGHT = 260;
+    private static final int BAR = 18;
+    private static final int GROUP_GAP = 22;
+
+    private SvgChart() {
+    }
+
+    /**
+     * @param values {@code values[series][category]}; NaN or a negative value leaves the bar out
+     * @param log    logarithmic value axis (for latencies spanning decades)
+     */
+    static String bars(String title, String unit, List<String> categories, List<String> series, double[][] values,
+                       boolean log) {
+        int groups = categories.size();
+        int perGroup = series.size() * BAR;
+        int width = Math.max(420, LEFT + RIGHT + groups * (perGroup + GROUP_GAP) + GROUP_GAP);
+        int height = TOP + PLOT_HEIGHT + BOTTOM + 18 * ((series.size() + 3) / 4);
+        double max = 0;
+        double min = Double.MAX_VALUE;
+        for (double[] row : values) {
+            for (double v : row) {
+                if (v > 0 && !Double.isNaN(v)) {
+                    max = Math.max(max, v);
+                    min = Math.min(min, v);
+                }
+            }
+        }
+        if (max == 0) {
+            max = 1;
+            min = 1;
+        }
+        Axis axis = log ? Axis.log(min, max) : Axis.linear(max);
+        StringBuilder s = new StringBuilder(4096);
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">%n",
+                width, height, width, height));
+        s.append("<title>").append(HtmlReport.escape(title)).append("</title>\n");
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
+                LEFT, HtmlReport.escape(title)));
+        int plotRight = width - RIGHT;
+        int y0 = TOP + PLOT_HEIGHT;
+        for (double tick : axis.ticks) {
+            int y = (int) Math.round(y0 - axis.fraction(tick) * PLOT_HEIGHT);
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>%n",
+                    LEFT, y, plotRight, y));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+                    LEFT - 6, y + 4, HtmlReport.escape(LoadGenerator.si(tick))));
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" "
+                + "text-anchor=\"middle\">%s</text>%n", TOP + PLOT_HEIGHT / 2, TOP + PLOT_HEIGHT / 2,
+                HtmlReport.escape(unit + (log ? " (log scale)" : ""))));
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n",
+                LEFT, y0, plotRight, y0));
+        for (int g = 0; g < groups; g++) {
+            int gx = LEFT + GROUP_GAP + g * (perGroup + GROUP_GAP);
+            for (int k = 0; k < series.size(); k++) {
+                double v = values[k][g];
+                if (Double.isNaN(v) || v < 0) {
+                    continue;
+                }
+                int h = (int) Math.round(axis.fraction(v) * PLOT_HEIGHT);
+                int x = gx + k * BAR;
+                s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                                + "fill=\"%s\"><title>%s, %s: %s %s</title></rect>%n", x, y0 - h, BAR - 2,
+                        Math.max(h, 0), PALETTE[k % PALETTE.length], HtmlReport.escape(series.get(k)),
+                        HtmlReport.escape(categories.get(g)), HtmlReport.escape(fmt(v)), HtmlReport.escape(unit)));
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\" "
+                                + "transform=\"rotate(-90 %d %d)\">%s</text>%n", x + BAR / 2 + 3, y0 - h - 4,
+                        x + BAR / 2 + 3, y0 - h - 4, HtmlReport.escape(LoadGenerator.si(v))));
+            }
+            int cx = gx + perGroup / 2;
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                    cx, y0 + 16, HtmlReport.escape(categories.get(g))));
+        }
+        int ly = y0 + 40;
+        for (int k = 0; k < series.size(); k++) {
+            int lx = LEFT + (k % 4) * 150;
+            int row = ly + (k / 4) * 18;
+            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                            + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, row - 10, PALETTE[k % PALETTE.length],
+                    lx + 16, row, HtmlReport.escape(series.get(k))));
+        }
+        s.append("</svg>\n");
+        return s.toString();
+    }
+
+    static String fmt(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** Maps values to 0..1 of the plot height and lists the gridline values. */
+    private static final class Axis {
+        final double lo;
+        final double hi;
+        final boolean log;
+        final double[] ticks;
+
+        private Axis(double lo, double hi, boolean log, double[] ticks) {
+            this.lo = lo;
+            this.hi = hi;
+            this.log = log;
+            this.ticks = ticks;
+        }
+
+        static Axis linear(double max) {
+            double step = niceStep(max / 5);
+            int n = (int) Math.ceil(max / step);
+            double[] ticks = new double[n + 1];
+            for (int i = 0; i <= n; i++) {
+                ticks[i] = i * step;
+            }
+            return new Axis(0, n * step, false, ticks);
+        }
+
+        static Axis log(double min, double max) {
+            int a = (int) Math.floor(Math.log10(min));
+            int b = (int) Math.ceil(Math.log10(max));
+            if (b == a) {
+                b++;
+            }
+            double[] ticks = new double[b - a + 1];
+            for (int i = 0; i < ticks.length; i++) {
+                ticks[i] = Math.pow(10, a + i);
+            }
+            return new Axis(Math.pow(10, a), Math.pow(10, b), true, ticks);
+        }
+
+        double fraction(double v) {
+            if (log) {
+                if (v <= 0) {
+                    return 0;
+                }
+                return Math.max(0, (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
+            }
+            return hi == lo ? 0 : (v - lo) / (hi - lo);
+        }
+
+        static double niceStep(double raw) {
+            if (raw <= 0) {
+                return 1;
+            }
+            double p = Math.pow(10, Math.floor(Math.log10(raw)));
+            double f = raw / p;
+            double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+            return nice * p;
+        }
+    }
+}
