@@ -227,7 +227,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         if (indications.peerFamily() == 4) {
             perm = a.permissionV4(indications.peerIpv4());
         } else {
-            perm = a.permission(canonicalV6(indications.peerIpv6High(), indications.peerIpv6Low()));
+            perm = a.permissionV6(indications.peerIpv6High(), indications.peerIpv6Low());
         }
         if (perm == null) {
             Counter.NO_PERMISSION.increment();
@@ -244,19 +244,6 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         int dataLength = indications.dataLength();
         sendToPeer(a, buf.retainedSlice(indications.dataOffset(), dataLength), perm.socketAddress(port), dataLength);
-    }
-
-    private static InetAddress canonicalV6(long high, long low) {
-        byte[] b = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            b[i] = (byte) (high >>> (56 - 8 * i));
-            b[8 + i] = (byte) (low >>> (56 - 8 * i));
-        }
-        try {
-            return InetAddress.getByAddress(PeerAddresses.canonicalize(b));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Peer → client (RFC 8656 §11.3, §12.5): called by the relay channel's handler on this same event loop. */

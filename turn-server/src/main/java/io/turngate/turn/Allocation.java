@@ -2,6 +2,7 @@ package io.turngate.turn;
 
 import io.netty.channel.Channel;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.LongObjectHashMap;
 import io.turngate.stun.TransactionId;
 
 import java.net.Inet4Address;
@@ -36,6 +37,8 @@ public final class Allocation {
 
     private final Map<InetAddress, Permission> permissions = new HashMap<>();
     private final IntObjectHashMap<Permission> permissionsV4 = new IntObjectHashMap<>();
+    /** IPv6 permissions by {@link #v6Key}; colliding ones are chained through {@link Permission#nextV6}. */
+    private final LongObjectHashMap<Permission> permissionsV6 = new LongObjectHashMap<>();
     private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
     private boolean flushPending;
@@ -107,6 +110,10 @@ public final class Allocation {
             permissions.put(peer, p);
             if (peer instanceof Inet4Address) {
                 permissionsV4.put(ipv4(p.peerBytes()), p);
+            } else {
+                long key = v6Key(p.v6High, p.v6Low);
+                p.nextV6 = permissionsV6.get(key);
+                permissionsV6.put(key, p);
             }
         } else {
             p.refresh(deadline);
@@ -122,6 +129,74 @@ public final class Allocation {
     /** The live permission for an IPv4 peer given as an int (network order), or {@code null}. Allocation-free. */
     public Permission permissionV4(int ip) {
         return permissionsV4.get(ip);
+    }
+
+    /**
+     * The live permission for a peer given as a 16-byte IPv6 address in two longs (network order), or {@code null}.
+     * IPv4 addresses embedded in IPv6 (IPv4-mapped, IPv4-compatible, 6to4, NAT64) are looked up as the IPv4 peer,
+     * exactly as {@code PeerAddresses.canonicalize} canonicalises them for CreatePermission. Allocation-free.
+     */
+    public Permission permissionV6(long high, long low) {
+        long embedded = embeddedIpv4(high, low);
+        if (embedded >= 0) {
+            return permissionsV4.get((int) embedded);
+        }
+        for (Permission p = permissionsV6.get(v6Key(high, low)); p != null; p = p.nextV6) {
+            if (p.v6High == high && p.v6Low == low) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The IPv4 address embedded in an IPv6 address (as an unsigned int in a long), or {@code -1} for a genuine IPv6
+     * address. The same forms, in the same order, as {@code io.turngate.config.route.PeerAddresses#embedding}:
+     * 6to4 ({@code 2002:V4ADDR::/48}), NAT64 ({@code 64:ff9b::/96}), IPv4-mapped ({@code ::ffff:0:0/96}) and
+     * IPv4-compatible ({@code ::/96} except {@code ::} and {@code ::1}).
+     */
+    static long embeddedIpv4(long high, long low) {
+        if ((high >>> 48) == 0x2002) {
+            return (high >>> 16) & 0xFFFF_FFFFL;
+        }
+        if (high == 0x0064_FF9B_0000_0000L && (low >>> 32) == 0) {
+            return low & 0xFFFF_FFFFL;
+        }
+        if (high != 0 || (low >>> 48) != 0) {
+            return -1;
+        }
+        int bytes10and11 = (int) (low >>> 32) & 0xFFFF;
+        if (bytes10and11 == 0xFFFF) {
+            return low & 0xFFFF_FFFFL;
+        }
+        if (bytes10and11 == 0) {
+            int v4 = (int) low;
+            return v4 == 0 || v4 == 1 ? -1 : low & 0xFFFF_FFFFL;
+        }
+        return -1;
+    }
+
+    static long v6Key(long high, long low) {
+        return high * 0x9E37_79B9_7F4A_7C15L + low;
+    }
+
+    private void removeV6(Permission p) {
+        long key = v6Key(p.v6High, p.v6Low);
+        Permission head = permissionsV6.get(key);
+        if (head == p) {
+            if (p.nextV6 == null) {
+                permissionsV6.remove(key);
+            } else {
+                permissionsV6.put(key, p.nextV6);
+            }
+            return;
+        }
+        for (Permission q = head; q != null; q = q.nextV6) {
+            if (q.nextV6 == p) {
+                q.nextV6 = p.nextV6;
+                return;
+            }
+        }
     }
 
     static int ipv4(byte[] a) {
@@ -192,6 +267,8 @@ public final class Allocation {
                 pit.remove();
                 if (p.peer() instanceof Inet4Address) {
                     permissionsV4.remove(ipv4(p.peerBytes()));
+                } else {
+                    removeV6(p);
                 }
             }
         }

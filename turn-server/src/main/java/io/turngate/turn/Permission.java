@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 public final class Permission {
     /** RFC 8656 §9: permission lifetime. */
     public static final long LIFETIME_SECONDS = 300;
+    /** Slots of the per-permission cache of peer socket addresses (a power of two). */
+    private static final int RECENT_PEERS = 8;
 
     private final InetAddress peer;
     private final byte[] peerBytes;
@@ -20,13 +22,29 @@ public final class Permission {
     private long expiresAtNanos;
     private RoutePolicy checkedAgainst;
     private int[] portRanges;
-    private InetSocketAddress lastPeer;
+    /** Recently used peer ports' socket addresses, direct-mapped by the port's low bits; created on first use. */
+    private InetSocketAddress[] recentPeers;
+    /** The 16 address bytes as two longs (network order) for an IPv6 peer, 0 for IPv4. */
+    final long v6High;
+    final long v6Low;
+    /** Next IPv6 permission with the same key in {@link Allocation}'s map (collision chain), or {@code null}. */
+    Permission nextV6;
 
     Permission(InetAddress peer, boolean local, long expiresAtNanos) {
         this.peer = peer;
         this.peerBytes = peer.getAddress();
         this.local = local;
         this.expiresAtNanos = expiresAtNanos;
+        long high = 0;
+        long low = 0;
+        if (peerBytes.length == 16) {
+            for (int i = 0; i < 8; i++) {
+                high = (high << 8) | (peerBytes[i] & 0xFF);
+                low = (low << 8) | (peerBytes[8 + i] & 0xFF);
+            }
+        }
+        this.v6High = high;
+        this.v6Low = low;
     }
 
     /** The peer IP's bytes (4 or 16), computed once; do not modify. */
@@ -65,14 +83,22 @@ public final class Permission {
 
     /**
      * A cached socket address for {@code port} on this peer, so that Send indications to the same peer do not
-     * allocate an {@link InetSocketAddress} each time.
+     * allocate an {@link InetSocketAddress} each time. The cache has {@value #RECENT_PEERS} direct-mapped slots, so
+     * a client alternating between a few ports (RTP and RTCP, several ICE candidates) still hits it.
      */
     public InetSocketAddress socketAddress(int port) {
-        InetSocketAddress last = lastPeer;
-        if (last == null || last.getPort() != port) {
-            last = new InetSocketAddress(peer, port);
-            lastPeer = last;
+        InetSocketAddress[] recent = recentPeers;
+        if (recent == null) {
+            recent = new InetSocketAddress[RECENT_PEERS];
+            recentPeers = recent;
         }
-        return last;
+        int slot = port & (RECENT_PEERS - 1);
+        InetSocketAddress cached = recent[slot];
+        if (cached == null || cached.getPort() != port) {
+            cached = new InetSocketAddress(peer, port);
+            recent[slot] = cached;
+        }
+        return cached;
     }
+
 }

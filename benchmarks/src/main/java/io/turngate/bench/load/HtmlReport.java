@@ -161,6 +161,8 @@ public final class HtmlReport implements Callable<Integer> {
                 if (any.path("config").path("ratePps").asLong() == 0) {
                     rows.add(row(e.getKey() + ": forwarded packets/s", byLabel,
                             r -> r.path("traffic").path("forwardedPps").asDouble(-1), false));
+                    rows.add(row(e.getKey() + ": forwarded per server CPU-second", byLabel,
+                            r -> r.path("server").path("forwardedPerCpuSecond").asDouble(-1), false));
                 } else {
                     rows.add(rttRow(e.getKey() + ": RTT p50 / p99 / p99.9 (µs)", byLabel));
                 }

@@ -616,6 +616,14 @@ public final class LoadGenerator implements Callable<Integer> {
                     rssAfter, serverThreads);
             LoadResult.Generator gen = new LoadResult.Generator(generatorCpuSeconds >= 0 && seconds > 0
                     ? round(100 * generatorCpuSeconds / seconds) : -1);
+            if (gen.cpuPercent() > 90 * threads && cpuPercent >= 0 && cpuPercent < 85) {
+                notes.add(String.format(Locale.ROOT, "generator-bound: generator CPU %.0f%%, server CPU %.0f%%; "
+                        + "the server was not saturated", gen.cpuPercent(), cpuPercent));
+            }
+            if (traffic != null && rate > 0 && traffic.sentPps() < 0.95 * rate) {
+                notes.add(String.format(Locale.ROOT, "rate not reached: %.0f probes/s sent of %d asked",
+                        traffic.sentPps(), rate));
+            }
             return new LoadResult(LoadResult.TOOL, LoadResult.SCHEMA, label, startedAt.toString(), host, config,
                     handshake, traffic, serverUsage, gen, List.copyOf(notes));
         }
