@@ -14,6 +14,7 @@ ONLY=both
 OUT=""
 DURATION=5s
 WARMUP=5s
+RUN_WARMUP=1s
 RTT_RATE=20000
 BIG=10000
 QUICK=0
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$ONLY" in both|turngate|coturn) ;; *) echo "compare.sh: --only: found '$ONLY' (expected: turngate or coturn)" >&2; exit 2 ;; esac
-if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; BIG=1000; fi
+if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; RUN_WARMUP=500ms; BIG=1000; fi
 
 SERVERS=()
 [ "$ONLY" != coturn ] && SERVERS+=(turngate)
@@ -190,12 +191,12 @@ for s in "${SERVERS[@]}"; do run "$s" warmup 100 100 0 "$WARMUP" > /dev/null; do
 echo "== throughput matrix ($DURATION each, as fast as possible)"
 for n in 1 100; do
   for payload in 100 1200; do
-    for s in "${SERVERS[@]}"; do run "$s" "max-${n}x${payload}" "$n" "$payload" 0 "$DURATION"; done
+    for s in "${SERVERS[@]}"; do run "$s" "max-${n}x${payload}" "$n" "$payload" 0 "$DURATION" --warmup "$RUN_WARMUP"; done
   done
 done
 
 echo "== latency at a fixed $RTT_RATE probes/s"
-for s in "${SERVERS[@]}"; do run "$s" "rtt-100x100" 100 100 "$RTT_RATE" "$DURATION"; done
+for s in "${SERVERS[@]}"; do run "$s" "rtt-100x100" 100 100 "$RTT_RATE" "$DURATION" --warmup "$RUN_WARMUP"; done
 
 echo "== $BIG live allocations: RSS and Allocate handshakes/s"
 for s in "${SERVERS[@]}"; do run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256; done

@@ -285,34 +285,34 @@ public final class HtmlReport implements Callable<Integer> {
 
         private String rttChart() {
             List<String> cats = new ArrayList<>();
-            List<JsonNode[]> cells = new ArrayList<>();
+            List<Map<String, JsonNode>> groups = new ArrayList<>();
             for (Map.Entry<String, Map<String, JsonNode>> e : cases.entrySet()) {
-                JsonNode any = e.getValue().values().iterator().next();
-                if (!hasTraffic(any)) {
-                    continue;
-                }
-                for (String pct : List.of("p50", "p99", "p999")) {
-                    cats.add(e.getKey() + " " + pct);
-                    JsonNode[] row = new JsonNode[labels.size()];
-                    for (int k = 0; k < labels.size(); k++) {
-                        JsonNode r = e.getValue().get(labels.get(k));
-                        row[k] = r == null ? null : r.path("traffic").path("rttMicros").path(pct);
-                    }
-                    cells.add(row);
+                if (hasTraffic(e.getValue().values().iterator().next())) {
+                    cats.add(e.getKey());
+                    groups.add(e.getValue());
                 }
             }
             if (cats.isEmpty()) {
                 return "";
             }
-            double[][] v = new double[labels.size()][cats.size()];
-            for (int k = 0; k < labels.size(); k++) {
-                for (int g = 0; g < cats.size(); g++) {
-                    JsonNode n = cells.get(g)[k];
-                    v[k][g] = n == null || n.isMissingNode() ? Double.NaN : n.asDouble();
+            StringBuilder s = new StringBuilder("<h2>Round-trip time</h2>\n");
+            Map<String, String> names = new LinkedHashMap<>();
+            names.put("p50", "RTT p50");
+            names.put("p99", "RTT p99");
+            names.put("p999", "RTT p99.9");
+            for (Map.Entry<String, String> pct : names.entrySet()) {
+                double[][] v = new double[labels.size()][cats.size()];
+                for (int k = 0; k < labels.size(); k++) {
+                    for (int g = 0; g < cats.size(); g++) {
+                        JsonNode r = groups.get(g).get(labels.get(k));
+                        v[k][g] = r == null ? Double.NaN
+                                : r.path("traffic").path("rttMicros").path(pct.getKey()).asDouble(Double.NaN);
+                    }
                 }
+                s.append(SvgChart.bars(pct.getValue() + " by allocations, payload and rate", "µs", cats, labels, v,
+                        true));
             }
-            return "<h2>Round-trip time</h2>\n"
-                    + SvgChart.bars("RTT percentiles by allocations, payload and rate", "µs", cats, labels, v, true);
+            return s.toString();
         }
 
         private String handshakeCharts() {

@@ -13,7 +13,7 @@ final class SvgChart {
     static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
 
     private static final int TOP = 36;
-    private static final int BOTTOM = 70;
+    private static final int BOTTOM = 130;
     private static final int LEFT = 70;
     private static final int RIGHT = 16;
     private static final int PLOT_HEIGHT = 260;
@@ -30,9 +30,16 @@ final class SvgChart {
     static String bars(String title, String unit, List<String> categories, List<String> series, double[][] values,
                        boolean log) {
         int groups = categories.size();
-        int perGroup = series.size() * BAR;
+        int bars = series.size() * BAR;
+        int perGroup = Math.max(bars, 56);
         int width = Math.max(420, LEFT + RIGHT + groups * (perGroup + GROUP_GAP) + GROUP_GAP);
         int height = TOP + PLOT_HEIGHT + BOTTOM + 18 * ((series.size() + 3) / 4);
+        int leftRoom = 0;
+        for (String c : categories) {
+            leftRoom = Math.max(leftRoom, c.length() * 5);
+        }
+        int left = Math.max(LEFT, leftRoom - GROUP_GAP - perGroup / 2 + 8);
+        width += left - LEFT;
         double max = 0;
         double min = Double.MAX_VALUE;
         for (double[] row : values) {
@@ -54,45 +61,46 @@ final class SvgChart {
                 width, height, width, height));
         s.append("<title>").append(HtmlReport.escape(title)).append("</title>\n");
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-                LEFT, HtmlReport.escape(title)));
+                left, HtmlReport.escape(title)));
         int plotRight = width - RIGHT;
         int y0 = TOP + PLOT_HEIGHT;
         for (double tick : axis.ticks) {
             int y = (int) Math.round(y0 - axis.fraction(tick) * PLOT_HEIGHT);
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>%n",
-                    LEFT, y, plotRight, y));
+                    left, y, plotRight, y));
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    LEFT - 6, y + 4, HtmlReport.escape(LoadGenerator.si(tick))));
+                    left - 6, y + 4, HtmlReport.escape(LoadGenerator.si(tick))));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" "
                 + "text-anchor=\"middle\">%s</text>%n", TOP + PLOT_HEIGHT / 2, TOP + PLOT_HEIGHT / 2,
                 HtmlReport.escape(unit + (log ? " (log scale)" : ""))));
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n",
-                LEFT, y0, plotRight, y0));
+                left, y0, plotRight, y0));
         for (int g = 0; g < groups; g++) {
-            int gx = LEFT + GROUP_GAP + g * (perGroup + GROUP_GAP);
+            int gx = left + GROUP_GAP + g * (perGroup + GROUP_GAP);
             for (int k = 0; k < series.size(); k++) {
                 double v = values[k][g];
                 if (Double.isNaN(v) || v < 0) {
                     continue;
                 }
                 int h = (int) Math.round(axis.fraction(v) * PLOT_HEIGHT);
-                int x = gx + k * BAR;
+                int x = gx + (perGroup - bars) / 2 + k * BAR;
                 s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
                                 + "fill=\"%s\"><title>%s, %s: %s %s</title></rect>%n", x, y0 - h, BAR - 2,
                         Math.max(h, 0), PALETTE[k % PALETTE.length], HtmlReport.escape(series.get(k)),
                         HtmlReport.escape(categories.get(g)), HtmlReport.escape(fmt(v)), HtmlReport.escape(unit)));
-                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\" "
-                                + "transform=\"rotate(-90 %d %d)\">%s</text>%n", x + BAR / 2 + 3, y0 - h - 4,
-                        x + BAR / 2 + 3, y0 - h - 4, HtmlReport.escape(LoadGenerator.si(v))));
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"start\" "
+                                + "transform=\"rotate(-90 %d %d)\">%s</text>%n", x + BAR / 2 + 2, y0 - h - 3,
+                        x + BAR / 2 + 2, y0 - h - 3, HtmlReport.escape(LoadGenerator.si(v))));
             }
             int cx = gx + perGroup / 2;
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    cx, y0 + 16, HtmlReport.escape(categories.get(g))));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+                    + "transform=\"rotate(-30 %d %d)\">%s</text>%n", cx, y0 + 14, cx, y0 + 14,
+                    HtmlReport.escape(categories.get(g))));
         }
-        int ly = y0 + 40;
+        int ly = y0 + BOTTOM - 8;
         for (int k = 0; k < series.size(); k++) {
-            int lx = LEFT + (k % 4) * 150;
+            int lx = left + (k % 4) * 150;
             int row = ly + (k / 4) * 18;
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                             + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, row - 10, PALETTE[k % PALETTE.length],

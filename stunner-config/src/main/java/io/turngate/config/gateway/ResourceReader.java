@@ -31,6 +31,9 @@ final class ResourceReader {
     private static final List<String> CORE_API = List.of("v1");
     private static final List<String> DISCOVERY_API = List.of(DISCOVERY_GROUP + "/v1", DISCOVERY_GROUP + "/v1beta1");
 
+    private static final java.util.Set<String> KNOWN_KINDS = java.util.Set.of(GatewayClass.KIND, Gateway.KIND,
+            GatewayConfig.KIND, UdpRoute.KIND, StaticService.KIND, Dataplane.KIND, Service.KIND, EndpointSlice.KIND,
+            Endpoints.KIND, Secret.KIND, Namespace.KIND);
     private static final String EXPECTED_OBJECT = "a Kubernetes object with apiVersion and kind";
     private static final List<String> AUTH_TYPES = List.of("plaintext", "static", "longterm", "ephemeral", "timewindowed");
     private static final List<String> FROM_VALUES = List.of("Same", "All", "Selector");
@@ -78,6 +81,10 @@ final class ResourceReader {
             for (int i = 0; i < items.size(); i++) {
                 read(items.get(i), origin.item(i), sink);
             }
+            return;
+        }
+        if (!KNOWN_KINDS.contains(kind)) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: skipping {1} (not used by the renderer)", origin, kind);
             return;
         }
         Ctx c = new Ctx(origin, kind, doc);
@@ -144,7 +151,7 @@ final class ResourceReader {
                 }
                 break;
             default:
-                LOG.log(System.Logger.Level.DEBUG, "{0}: skipping {1} {2} (not used by the renderer)", origin, kind, c.key);
+                throw new IllegalStateException("unhandled kind " + kind);
         }
     }
 
@@ -335,8 +342,11 @@ final class ResourceReader {
                 Integer port = c.integer(b, "port", bp + ".port", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
                 Integer endPort = v1alpha2 ? null
                         : c.integer(b, "endPort", bp + ".endPort", false, Integer.MIN_VALUE, Integer.MAX_VALUE);
-                if (v1alpha2) {
+                if (v1alpha2 && port != null) {
                     // gateway.networking.k8s.io/v1alpha2 -> stunner.l7mp.io/v1 conversion drops the port.
+                    warnings.add(c.origin + ": udproute " + c.key + ": " + bp + ".port " + port + " dropped: "
+                            + UdpRoute.API_GATEWAY_V1ALPHA2 + " routes allow every peer port in STUNner (use "
+                            + UdpRoute.API_STUNNER_V1 + " port/endPort to restrict ports)");
                     port = null;
                 }
                 if (name != null) {
@@ -460,8 +470,7 @@ final class ResourceReader {
         Map<String, byte[]> data = new LinkedHashMap<>();
         JsonNode d = c.obj(c.doc, "data", "data", false);
         if (d != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : d.properties()) {
                 String path = "data[" + quote(e.getKey()) + "]";
                 if (e.getValue().isNull()) {
                     data.put(e.getKey(), new byte[0]);
@@ -478,8 +487,7 @@ final class ResourceReader {
         }
         JsonNode sd = c.obj(c.doc, "stringData", "stringData", false);
         if (sd != null) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = sd.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : sd.properties()) {
                 if (!e.getValue().isTextual()) {
                     c.problem("stringData[" + quote(e.getKey()) + "] " + kindOf(e.getValue()) + " (expected: string)");
                 } else {
@@ -576,6 +584,8 @@ final class ResourceReader {
         final ObjectMeta meta;
         final String key;
         private String prefix;
+        /** Metadata problems, reported only once the apiVersion shows the object is really ours. */
+        private final List<String> metaProblems = new ArrayList<>();
 
         Ctx(Origin origin, String kind, JsonNode doc) {
             this.origin = origin;
@@ -603,6 +613,7 @@ final class ResourceReader {
             String k = name == null ? "<unnamed>" : (ns.isEmpty() ? name : ns + "/" + name);
             this.key = k;
             this.prefix = origin + ": " + kind.toLowerCase(Locale.ROOT) + " " + k + ": ";
+            int before = problems.size();
             if (m == null || !m.isObject()) {
                 problem("metadata " + show(m) + " (expected: object with name)");
             } else {
@@ -616,6 +627,10 @@ final class ResourceReader {
                 labels = stringMap(m, "labels", "metadata.labels");
                 annotations = stringMap(m, "annotations", "metadata.annotations");
             }
+            // hold metadata problems back until api() accepts the object
+            List<String> added = problems.subList(before, problems.size());
+            metaProblems.addAll(added);
+            added.clear();
             this.meta = new ObjectMeta(name == null ? "" : name, ns, labels, annotations);
         }
 
@@ -629,6 +644,7 @@ final class ResourceReader {
          */
         boolean api(String api, List<String> expected, boolean strict) {
             if (expected.contains(api)) {
+                problems.addAll(metaProblems);
                 return true;
             }
             String group = api.contains("/") ? api.substring(0, api.indexOf('/')) : "";
@@ -764,8 +780,7 @@ final class ResourceReader {
                 return Map.of();
             }
             Map<String, String> out = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (e.getValue().isTextual()) {
                     out.put(e.getKey(), e.getValue().asText());
                 } else if (!e.getValue().isNull()) {

@@ -15,7 +15,6 @@ import io.turngate.config.v1.ListenerProtocol;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,8 +194,7 @@ final class ListenerRenderer {
             return out;
         }
         List<String> names = ctx.gateway.listeners().stream().map(Gateway.Listener::name).toList();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             JsonNode v = e.getValue();
             int port = v.isIntegralNumber() ? v.asInt() : v.isTextual() && v.asText().matches("[0-9]{1,5}") ? Integer.parseInt(v.asText()) : -1;
             if (port < 1 || port > 65535) {

@@ -225,7 +225,8 @@ public final class Explain {
                         .collect(Collectors.joining(", "));
             case UNDECIDED:
                 return "STRICT_DNS cluster " + m.cluster.name() + ": resolved at runtime, cannot decide offline ("
-                        + String.join(", ", m.cluster.endpoints()) + ")";
+                        + m.cluster.endpoints().stream().filter(e -> PeerAddresses.parseLiteral(e) == null)
+                        .collect(Collectors.joining(", ")) + ")";
             default:
                 if (!m.endpoints.isEmpty() && special != null) {
                     return name + ": " + m.endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(", "))

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -161,8 +160,7 @@ class GatewayRendererTest {
         assertEquals(au.get("type").asText(), actual.auth().type().wireName(), "auth.type");
         assertEquals(au.get("realm").asText(), actual.auth().realm(), "auth.realm");
         Map<String, String> creds = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = au.get("credentials").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : au.get("credentials").properties()) {
             creds.put(e.getKey(), e.getValue().asText());
         }
         assertEquals(creds, new TreeMap<>(actual.auth().credentials()), "auth.credentials");

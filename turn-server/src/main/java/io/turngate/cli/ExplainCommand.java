@@ -1,0 +1,59 @@
+package io.turngate.cli;
+
+import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.load.ConfigSources;
+import io.turngate.config.route.Explain;
+import io.turngate.config.v1.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code turngate explain}: "why is my peer denied?" — whether a peer is allowed on a listener and why (which
+ * route, cluster, endpoint and port range matched), or what is missing. Exit 0 when allowed, 1 when denied, 2 when
+ * the config is invalid.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Explain whether a peer is allowed on a listener, and why.",
+            "Exit code 0 when allowed, 1 when denied, 2 on a config error, 3 when it cannot be decided offline",
+            "(the peer would match a STRICT_DNS cluster, resolved only at run time)."})
+final class ExplainCommand implements Callable<Integer> {
+    @ParentCommand
+    Main parent;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "stunnerd config, Gateway API manifest file, or directory of manifests.")
+    String config;
+
+    @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME", description = "Which Gateway to render when several do.")
+    String gateway;
+
+    @Option(names = "--listener", required = true, paramLabel = "NAME",
+            description = "Listener name, e.g. stunner/udp-gateway/udp-listener.")
+    String listener;
+
+    @Option(names = "--peer", required = true, paramLabel = "IP[:PORT]", description = "Peer address, e.g. 10.244.1.17:8443 or [fd00::1]:5000.")
+    String peer;
+
+    @Override
+    public Integer call() {
+        ConfigSources.Loaded loaded;
+        try {
+            loaded = ConfigSources.load(ConfigLoader.pathOf(config), System.getenv(), gateway);
+        } catch (ConfigException e) {
+            System.err.println("turngate explain: " + config + ": INVALID");
+            for (String p : e.problems()) {
+                System.err.println("  - " + p);
+            }
+            return 2;
+        }
+        Explain.Verdict v = Explain.peer(loaded.config(), listener, peer);
+        parent.out.println((v.allowed() ? "ALLOWED: " : v.undecidable() ? "UNDECIDED: " : "DENIED: ") + v.reason());
+        for (String line : v.trace()) {
+            parent.out.println("  " + line);
+        }
+        return v.allowed() ? 0 : v.undecidable() ? 3 : 1;
+    }
+}
