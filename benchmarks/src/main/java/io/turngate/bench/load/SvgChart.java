@@ -36,7 +36,7 @@ final class SvgChart {
         int height = TOP + PLOT_HEIGHT + BOTTOM + 18 * ((series.size() + 3) / 4);
         int leftRoom = 0;
         for (String c : categories) {
-            leftRoom = Math.max(leftRoom, c.length() * 5);
+            leftRoom = Math.max(leftRoom, c.length() * 6);
         }
         int left = Math.max(LEFT, leftRoom - GROUP_GAP - perGroup / 2 + 8);
         width += left - LEFT;
