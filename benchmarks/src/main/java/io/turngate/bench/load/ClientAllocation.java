@@ -84,6 +84,8 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
     private String failureReason = "";
     long allocateNanos;
     long bindNanos;
+    /** When the permission / channel binding was last installed or refreshed (System.nanoTime). */
+    long refreshedAtNanos;
 
     // ---- data plane ----------------------------------------------------------------------------------------
     private long seq;
@@ -169,6 +171,7 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         int method = channelMode ? StunMethod.CHANNEL_BIND : StunMethod.CREATE_PERMISSION;
         start(new Transaction(method, body, true, response -> {
             bindNanos = System.nanoTime() - start;
+            refreshedAtNanos = System.nanoTime();
             state = State.READY;
             done.done(this, true);
         }, () -> done.done(this, false)));

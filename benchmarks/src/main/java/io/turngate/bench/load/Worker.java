@@ -52,6 +52,15 @@ final class Worker {
     private int nextReady;
     private final List<ClientAllocation> dirty = new ArrayList<>();
     private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> refresher;
+
+    /**
+     * Permissions last 300 s and channel bindings 600 s (RFC 8656 §9, §11); a binding older than this is
+     * refreshed during long runs.
+     */
+    static final long REFRESH_AFTER_NANOS = TimeUnit.SECONDS.toNanos(240);
+    /** Refresh transactions started per second and worker, so 10,000 allocations do not refresh in one burst. */
+    static final int REFRESHES_PER_SECOND = 500;
 
     Worker(int id, EventLoop loop, RunSettings settings) {
         this.id = id;
@@ -78,6 +87,9 @@ final class Worker {
                 ready.add(a);
             }
         }
+        if (refresher == null) {
+            refresher = loop.scheduleAtFixedRate(this::refreshTick, 1, 1, TimeUnit.SECONDS);
+        }
         boolean wasSending = sending;
         sending = !ready.isEmpty();
         rateStartNanos = System.nanoTime();
@@ -100,6 +112,10 @@ final class Worker {
 
     void stopSending() {
         sending = false;
+        if (refresher != null) {
+            refresher.cancel(false);
+            refresher = null;
+        }
         if (ticker != null) {
             ticker.cancel(false);
             ticker = null;
@@ -151,6 +167,20 @@ final class Worker {
             rateSent++;
         }
         flushDirty();
+    }
+
+    /** Keeps the allocations, permissions and channel bindings of long runs alive. */
+    private void refreshTick() {
+        long now = System.nanoTime();
+        int started = 0;
+        for (int i = 0, n = ready.size(); i < n && started < REFRESHES_PER_SECOND; i++) {
+            ClientAllocation a = ready.get(i);
+            if (now - a.refreshedAtNanos > REFRESH_AFTER_NANOS) {
+                a.refreshedAtNanos = now;
+                a.refresh((alloc, ok) -> { });
+                started++;
+            }
+        }
     }
 
     /** As-fast-as-possible mode: refills allocations whose in-flight probes were all lost. */

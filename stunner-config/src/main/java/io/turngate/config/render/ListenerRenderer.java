@@ -196,7 +196,12 @@ final class ListenerRenderer {
         List<String> names = ctx.gateway.listeners().stream().map(Gateway.Listener::name).toList();
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             JsonNode v = e.getValue();
-            int port = v.isIntegralNumber() ? v.asInt() : v.isTextual() && v.asText().matches("[0-9]{1,5}") ? Integer.parseInt(v.asText()) : -1;
+            int port = -1;
+            if (v.isIntegralNumber()) {
+                port = v.asInt();
+            } else if (v.isTextual() && v.asText().matches("[0-9]{1,5}")) {
+                port = Integer.parseInt(v.asText());
+            }
             if (port < 1 || port > 65535) {
                 ctx.warn(w + "\"" + e.getKey() + "\": " + v + " (expected: port 1..65535); ignored");
             } else if (!names.contains(e.getKey())) {

@@ -208,7 +208,8 @@ public final class Explain {
             return new ClusterMatch(c, Match.NO, hits);
         }
         if (special != null) {
-            List<Endpoint> explicit = hits.stream().filter(ep -> PeerAddresses.explicitlyNamed(ep, ip)).collect(Collectors.toList());
+            List<Endpoint> explicit = hits.stream().filter(ep -> PeerAddresses.explicitlyNamed(ep, ip))
+                    .collect(Collectors.toList());
             if (explicit.isEmpty()) {
                 return new ClusterMatch(c, Match.NO, hits); // covered, not named: refused
             }
