@@ -345,6 +345,33 @@ class TurnOutcomesTest {
     }
 
     @Test
+    void evenPortWithoutReserveBitGivesEvenPortAndNoToken() throws Exception {
+        start("127.0.0.1");
+        TestTurnClient c = client();
+        Response r = c.allocate(new EvenPort(false));
+        assertSuccess(r);
+        assertEquals(0, c.relayed().getPort() & 1, "EVEN-PORT: relay port " + c.relayed().getPort() + " is odd");
+        assertNull(r.attribute(ReservationToken.class));
+    }
+
+    @Test
+    void evenPortTogetherWithReservationTokenReturns400() throws Exception {
+        start("127.0.0.1");
+        TestTurnClient c = client();
+        assertError(400, c.allocate(new EvenPort(true), new ReservationToken(0x0102030405060708L)));
+        assertEquals(0, gw.allocationCount());
+    }
+
+    @Test
+    void unknownReservationTokenReturns508() throws Exception {
+        start("127.0.0.1");
+        TestTurnClient c = client();
+        assertError(508, c.allocate(new ReservationToken(0x1122334455667788L)));
+        assertEquals(0, gw.allocationCount(), "a refused Allocate must not hold quota or an allocation");
+        assertSuccess(c.allocate());
+    }
+
+    @Test
     void allocateResponseHasXorRelayedAddressOfListenerAddressAndLifetime600ByDefault() throws Exception {
         start("127.0.0.1");
         TestTurnClient c = client();
@@ -402,8 +429,10 @@ class TurnOutcomesTest {
         assertEquals(0, gw.allocationCount());
         assertEquals(1, Counter.ALLOCATIONS_DELETED.get() - deleted);
         assertTrue(await(() -> TestGateways.udpPortIsFree(relayPort), 2000), "relay port " + relayPort + " still bound");
-        // The allocation is gone for the 5-tuple too.
+        // The allocation is gone for the 5-tuple too, and the 5-tuple may allocate again.
         assertError(437, c.refresh(600));
+        assertSuccess(c.allocate());
+        assertEquals(1, gw.allocationCount());
     }
 
     @Test
@@ -429,6 +458,42 @@ class TurnOutcomesTest {
         assertEquals(1, gw.allocationCount());
         // The owner still can.
         c.withCredentials(alice, EphemeralCredentials.password(secret, alice));
+        assertSuccess(c.refresh(600));
+    }
+
+    // ============================================================================================ Reconfiguration
+
+    @Test
+    void realmChangeKeepsAllocationAndAnswers438WithTheNewRealm() throws Exception {
+        start("127.0.0.1");
+        TestTurnClient c = client();
+        c.allocateOrFail();
+        assertSuccess(c.channelBind(0x4000, echo.address()));
+        StunnerConfig cfg = gw.config();
+        gw.apply(new StunnerConfig(cfg.version(), cfg.admin(), new io.turngate.config.v1.AuthConfig(
+                cfg.auth().type(), "other.realm", cfg.auth().credentials()), cfg.listeners(), cfg.clusters()));
+        assertEquals(1, gw.allocationCount(), "a realm change must not drop allocations");
+        c.sendChannelData(0x4000, bytes("after-realm-change"));
+        assertArrayEquals(bytes("after-realm-change"), received(echo));
+        Response stale = c.authenticated(StunMethod.REFRESH, TransactionId.random(), List.of(new Lifetime(600)));
+        assertError(438, stale);
+        assertEquals("other.realm", stale.attribute(Realm.class).value());
+        assertSuccess(c.refresh(600)); // learns the new realm and re-keys
+        assertEquals("other.realm", c.realm());
+    }
+
+    @Test
+    void passwordChangeKeepsAllocationButOldPasswordFails() throws Exception {
+        start("127.0.0.1");
+        TestTurnClient c = client();
+        c.allocateOrFail();
+        StunnerConfig cfg = gw.config();
+        gw.apply(new StunnerConfig(cfg.version(), cfg.admin(), new io.turngate.config.v1.AuthConfig(
+                cfg.auth().type(), cfg.auth().realm(), java.util.Map.of("username", USER, "password", "pass-2")),
+                cfg.listeners(), cfg.clusters()));
+        assertEquals(1, gw.allocationCount());
+        assertError(400, c.refresh(600));
+        c.withCredentials(USER, "pass-2");
         assertSuccess(c.refresh(600));
     }
 

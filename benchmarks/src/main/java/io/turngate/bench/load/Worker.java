@@ -82,6 +82,7 @@ final class Worker {
         rtt.reset();
         sendBudget = budget;
         ready.clear();
+        nextReady = 0;
         for (ClientAllocation a : allocations) {
             if (a.isReady()) {
                 ready.add(a);
