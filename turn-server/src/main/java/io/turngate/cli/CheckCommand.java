@@ -1,11 +1,10 @@
 package io.turngate.cli;
 
 import io.turngate.config.load.ConfigJson;
-import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.load.ConfigSources;
 import io.turngate.config.route.RouteTable;
-import io.turngate.config.v1.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,29 +22,19 @@ final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Main parent;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "stunnerd config, Gateway API manifest file, or directory of manifests.")
-    String config;
-
-    @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME", description = "Which Gateway to render when several do.")
-    String gateway;
+    @Mixin
+    ConfigOptions source;
 
     @Option(names = "--show-secrets", description = "Print credentials, cert and key in clear (default: <SECRET>).")
     boolean showSecrets;
 
     @Override
     public Integer call() {
-        ConfigSources.Loaded loaded;
-        try {
-            loaded = ConfigSources.load(ConfigLoader.pathOf(config), System.getenv(), gateway);
-        } catch (ConfigException e) {
-            System.err.println("turngate check: " + config + ": INVALID");
-            for (String p : e.problems()) {
-                System.err.println("  - " + p);
-            }
+        ConfigSources.Loaded loaded = source.load("check");
+        if (loaded == null) {
             return 2;
         }
-        parent.out.println("# " + config + ": valid " + loaded.sourceKind() + " config");
+        parent.out.println("# " + source.config + ": valid " + loaded.sourceKind() + " config");
         for (String w : loaded.warnings()) {
             parent.out.println("# warning: " + w);
         }

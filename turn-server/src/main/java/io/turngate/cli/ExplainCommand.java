@@ -1,10 +1,9 @@
 package io.turngate.cli;
 
-import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.load.ConfigSources;
 import io.turngate.config.route.Explain;
-import io.turngate.config.v1.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,12 +22,8 @@ final class ExplainCommand implements Callable<Integer> {
     @ParentCommand
     Main parent;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "stunnerd config, Gateway API manifest file, or directory of manifests.")
-    String config;
-
-    @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME", description = "Which Gateway to render when several do.")
-    String gateway;
+    @Mixin
+    ConfigOptions source;
 
     @Option(names = "--listener", required = true, paramLabel = "NAME",
             description = "Listener name, e.g. stunner/udp-gateway/udp-listener.")
@@ -39,14 +34,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigSources.Loaded loaded;
-        try {
-            loaded = ConfigSources.load(ConfigLoader.pathOf(config), System.getenv(), gateway);
-        } catch (ConfigException e) {
-            System.err.println("turngate explain: " + config + ": INVALID");
-            for (String p : e.problems()) {
-                System.err.println("  - " + p);
-            }
+        ConfigSources.Loaded loaded = source.load("explain");
+        if (loaded == null) {
             return 2;
         }
         Explain.Verdict v = Explain.peer(loaded.config(), listener, peer);

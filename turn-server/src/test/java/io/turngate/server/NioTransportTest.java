@@ -1,11 +1,8 @@
 package io.turngate.server;
 
 import io.turngate.server.TestTurnClient.Response;
-import io.turngate.stun.attr.Data;
 import io.turngate.stun.attr.EvenPort;
 import io.turngate.stun.attr.ReservationToken;
-import io.turngate.stun.StunMessage;
-import io.turngate.stun.ReceivedStun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

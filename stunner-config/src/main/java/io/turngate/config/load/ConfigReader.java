@@ -205,19 +205,7 @@ final class ConfigReader {
                 problems.add(p + ": " + show(a.items().get(i)) + " (expected: a listener mapping)");
                 continue;
             }
-            int before = problems.size();
-            String name = str(o, "name", p + ".name");
-            if (problems.size() > before) {
-                name = ""; // not a string, already reported
-            } else if (name == null || name.isEmpty()) {
-                problems.add(p + ".name: missing (expected: a unique listener name)");
-                name = "";
-            } else if (names.containsKey(name)) {
-                problems.add(p + ".name: " + quote(name) + " (expected: a unique listener name; listeners["
-                        + names.get(name) + "] has it)");
-            } else {
-                names.put(name, i);
-            }
+            String name = uniqueName(o, p, i, "listener", "listeners", names);
             String protoText = str(o, "protocol", p + ".protocol");
             ListenerProtocol protocol = ListenerProtocol.TURN_UDP;
             boolean protoOk = true;
@@ -292,6 +280,29 @@ final class ConfigReader {
 
     // ---- clusters ----------------------------------------------------------------------------------------
 
+    /**
+     * The {@code name} of {@code listeners[i]}/{@code clusters[i]}: required and unique. Problems are recorded;
+     * returns "" when missing or not a string.
+     */
+    private String uniqueName(Obj o, String p, int i, String kind, String plural, Map<String, Integer> names) {
+        int before = problems.size();
+        String name = str(o, "name", p + ".name");
+        if (problems.size() > before) {
+            return ""; // not a string, already reported
+        }
+        if (name == null || name.isEmpty()) {
+            problems.add(p + ".name: missing (expected: a unique " + kind + " name)");
+            return "";
+        }
+        if (names.containsKey(name)) {
+            problems.add(p + ".name: " + quote(name) + " (expected: a unique " + kind + " name; " + plural + "["
+                    + names.get(name) + "] has it)");
+        } else {
+            names.put(name, i);
+        }
+        return name;
+    }
+
     private List<ClusterConfig> readClusters(Arr a) {
         List<ClusterConfig> out = new ArrayList<>();
         if (a == null) {
@@ -304,19 +315,7 @@ final class ConfigReader {
                 problems.add(p + ": " + show(a.items().get(i)) + " (expected: a cluster mapping)");
                 continue;
             }
-            int before = problems.size();
-            String name = str(o, "name", p + ".name");
-            if (problems.size() > before) {
-                name = ""; // not a string, already reported
-            } else if (name == null || name.isEmpty()) {
-                problems.add(p + ".name: missing (expected: a unique cluster name)");
-                name = "";
-            } else if (names.containsKey(name)) {
-                problems.add(p + ".name: " + quote(name) + " (expected: a unique cluster name; clusters["
-                        + names.get(name) + "] has it)");
-            } else {
-                names.put(name, i);
-            }
+            String name = uniqueName(o, p, i, "cluster", "clusters", names);
             String typeText = str(o, "type", p + ".type");
             ClusterType type = ClusterType.STATIC;
             boolean typeOk = true;

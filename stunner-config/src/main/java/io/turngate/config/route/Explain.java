@@ -331,48 +331,14 @@ public final class Explain {
      * dotted form for mapped, compatible and NAT64 addresses (RFC 5952 §5, RFC 6052 §2.4).
      */
     static String text(byte[] a) {
-        if (a.length == 4) {
-            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
-        }
-        PeerAddresses.Embedding emb = PeerAddresses.embedding(a);
-        if (emb != null && emb != PeerAddresses.Embedding.SIX_TO_FOUR) {
-            String prefix = emb == PeerAddresses.Embedding.IPV4_MAPPED ? "::ffff:"
-                    : emb == PeerAddresses.Embedding.NAT64 ? "64:ff9b::" : "::";
-            return prefix + text(new byte[] {a[12], a[13], a[14], a[15]});
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1; // only runs of two or more zero groups are compressed
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
+        if (a.length == 16) {
+            PeerAddresses.Embedding emb = PeerAddresses.embedding(a);
+            if (emb != null && emb != PeerAddresses.Embedding.SIX_TO_FOUR) {
+                String prefix = emb == PeerAddresses.Embedding.IPV4_MAPPED ? "::ffff:"
+                        : emb == PeerAddresses.Embedding.NAT64 ? "64:ff9b::" : "::";
+                return prefix + Endpoint.formatIp(new byte[] {a[12], a[13], a[14], a[15]});
             }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
         }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return Endpoint.formatIp(a);
     }
 }

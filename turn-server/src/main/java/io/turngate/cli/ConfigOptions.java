@@ -1,0 +1,29 @@
+package io.turngate.cli;
+
+import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.load.ConfigSources;
+import io.turngate.config.v1.ConfigException;
+import picocli.CommandLine.Option;
+
+/** {@code -c} and {@code -g} of the {@code check} and {@code explain} commands, and loading with every problem listed. */
+final class ConfigOptions {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "stunnerd config, Gateway API manifest file, or directory of manifests.")
+    String config;
+
+    @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME", description = "Which Gateway to render when several do.")
+    String gateway;
+
+    /** The loaded config, or {@code null} after printing every problem to stderr under {@code command}'s name. */
+    ConfigSources.Loaded load(String command) {
+        try {
+            return ConfigSources.load(ConfigLoader.pathOf(config), System.getenv(), gateway);
+        } catch (ConfigException e) {
+            System.err.println("turngate " + command + ": " + config + ": INVALID");
+            for (String p : e.problems()) {
+                System.err.println("  - " + p);
+            }
+            return null;
+        }
+    }
+}
