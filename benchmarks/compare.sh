@@ -5,6 +5,7 @@
 #
 #   benchmarks/compare.sh [--only turngate|coturn] [--out DIR] [--duration 5s] [--quick] [--no-build]
 #                         [--server-cpu 0] [--generator-cpu 1] [--coturn-relay-threads N] [--big N]
+#                         [--repeat N]   (run the traffic matrix N times, alternating; the report keeps the best)
 #
 # Stops only the processes it started (trap on EXIT). Sends traffic only to 127.0.0.1.
 set -euo pipefail
@@ -18,6 +19,7 @@ RUN_WARMUP=1s
 RTT_RATE=20000
 BIG=10000
 QUICK=0
+REPEAT=1
 BUILD=1
 SERVER_CPU=0
 GEN_CPU=1
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --generator-cpu) GEN_CPU=$2; shift 2 ;;
     --coturn-relay-threads) COTURN_RELAY_THREADS=$2; shift 2 ;;
     --big) BIG=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
   esac
@@ -188,15 +191,20 @@ cat "$OUT/machine.txt"
 echo "== warm-up ($WARMUP each, not counted)"
 for s in "${SERVERS[@]}"; do run "$s" warmup 100 100 0 "$WARMUP" > /dev/null; done
 
-echo "== throughput matrix ($DURATION each, as fast as possible)"
-for n in 1 100; do
-  for payload in 100 1200; do
-    for s in "${SERVERS[@]}"; do run "$s" "max-${n}x${payload}" "$n" "$payload" 0 "$DURATION" --warmup "$RUN_WARMUP"; done
+for round in $(seq "$REPEAT"); do
+  echo "== throughput matrix, round $round/$REPEAT ($DURATION each, as fast as possible)"
+  for n in 1 100; do
+    for payload in 100 1200; do
+      for s in "${SERVERS[@]}"; do
+        run "$s" "max-${n}x${payload}-r$round" "$n" "$payload" 0 "$DURATION" --warmup "$RUN_WARMUP"
+      done
+    done
+  done
+  echo "== latency at a fixed $RTT_RATE probes/s, round $round/$REPEAT"
+  for s in "${SERVERS[@]}"; do
+    run "$s" "rtt-100x100-r$round" 100 100 "$RTT_RATE" "$DURATION" --warmup "$RUN_WARMUP"
   done
 done
-
-echo "== latency at a fixed $RTT_RATE probes/s"
-for s in "${SERVERS[@]}"; do run "$s" "rtt-100x100" 100 100 "$RTT_RATE" "$DURATION" --warmup "$RUN_WARMUP"; done
 
 echo "== $BIG live allocations: RSS and Allocate handshakes/s"
 for s in "${SERVERS[@]}"; do run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256; done

@@ -460,8 +460,14 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 failPendingAllocate(bind, Refusal.INSUFFICIENT_CAPACITY, "unknown or expired RESERVATION-TOKEN");
                 return;
             }
-            int port = reserved.port();
-            reserved.channel().close().addListener(f -> bindRelay(bind, port, 0));
+            Channel kept = reserved.channel();
+            if (kept.isActive() && kept.eventLoop() == ctx.channel().eventLoop()) {
+                completeAllocate(bind, kept, null); // the reserved socket becomes the relay socket as it is
+            } else {
+                // Reserved on another event loop: free the port, then bind it again here (epoll frees at once).
+                int port = reserved.port();
+                kept.close().addListener(f -> bindRelay(bind, port, 0));
+            }
         } else {
             bindRelay(bind, 0, 0);
         }
@@ -496,6 +502,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         relayBootstrap(req.v4()).bind(wildcard(req.v4(), port)).addListener((ChannelFuture f) -> {
             if (pendingAllocations.get(req.client()) != req.marker()) {
                 f.channel().close(); // listener closed meanwhile
+                services.releaseQuota(req.who().username());
                 return;
             }
             if (!f.isSuccess()) {
@@ -519,6 +526,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                     if (pendingAllocations.get(req.client()) != req.marker()) {
                         relay.close();
                         rf.channel().close();
+                        services.releaseQuota(req.who().username());
                         return;
                     }
                     if (!rf.isSuccess()) {
@@ -591,7 +599,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH, "REQUESTED-ADDRESS-FAMILY differs from the allocation's");
         }
         Lifetime lifetime = r.message().attribute(Lifetime.class);
-        long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
+        long granted = lifetime != null && lifetime.seconds() == 0 ? 0
+                : Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
         if (granted == 0) {
             delete(a, "deleted by client");
             Counter.ALLOCATIONS_DELETED.increment();

@@ -89,12 +89,16 @@ public final class Allocation {
         this.expiresAtNanos = deadline;
     }
 
-    /** RFC 8656 §7.2/§8.2: granted lifetime for a requested one ({@code -1} = none requested). */
+    /**
+     * RFC 8656 §7.2/§8.2 "desired lifetime" for a requested one ({@code -1} = no LIFETIME attribute): the smaller of
+     * the request and the maximum, but never less than the default. A requested 0 is handled by Refresh (delete)
+     * before this is called; an Allocate asking for 0 gets the default.
+     */
     public static long grantLifetime(long requestedSeconds) {
         if (requestedSeconds < 0) {
             return DEFAULT_LIFETIME_SECONDS;
         }
-        return Math.min(requestedSeconds, MAX_LIFETIME_SECONDS);
+        return Math.max(DEFAULT_LIFETIME_SECONDS, Math.min(requestedSeconds, MAX_LIFETIME_SECONDS));
     }
 
     /**

@@ -512,10 +512,36 @@ class TurnOutcomesTest {
         assertSuccess(c.refresh(600));
     }
 
+    /**
+     * A listener restart (port change) while an EVEN-PORT Allocate is still binding its relay pair must not leave
+     * the allocation counted: otherwise {@code allocationCount()} drifts and {@code admin.user_quota} is used up
+     * by allocations that do not exist.
+     */
+    @Test
+    void listenerRestartDuringPendingAllocateReleasesQuota() throws Exception {
+        start("127.0.0.1");
+        for (int i = 0; i < 20; i++) {
+            TestTurnClient c = client();
+            c.challenge();
+            byte[] req = c.authenticatedBytes(StunMethod.ALLOCATE, TransactionId.random(),
+                    List.of(new RequestedTransport(RequestedTransport.UDP), new EvenPort(true)));
+            int next = TestGateways.freeUdpPort();
+            c.sendRaw(req);
+            gw.apply(config(next, "127.0.0.1")); // restarts the listener, racing the relay binds
+            port = next;
+            int iteration = i;
+            assertTrue(await(() -> gw.allocationCount() == 0, 1000), () -> "iteration " + iteration
+                    + ": allocationCount " + gw.allocationCount() + " after the listener holding it was restarted");
+        }
+    }
+
     @Test
     void peerRoutedOnlyOnAnotherListenerIsRefused() throws Exception {
         port = TestGateways.freeUdpPort();
         int port2 = TestGateways.freeUdpPort();
+        while (port2 == port) {
+            port2 = TestGateways.freeUdpPort();
+        }
         StunnerConfig one = config(port, "127.0.0.1");
         io.turngate.config.v1.ListenerConfig l1 = one.listeners().get(0);
         io.turngate.config.v1.ListenerConfig l2 = new io.turngate.config.v1.ListenerConfig("testns/gateway/other",

@@ -92,6 +92,10 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
     private int inflight;
     private long lastProgressNanos;
     private boolean dirty;
+    /** GSO: frames written since the last flush, sent as one UDP_SEGMENT write (null when GSO is off or empty). */
+    private ByteBuf batch;
+    private int batchCount;
+    private final int batchLimit;
 
     ClientAllocation(int index, Worker worker, InetSocketAddress peer) {
         this.index = index;
@@ -100,6 +104,7 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         this.settings = worker.settings;
         this.flood = settings.ratePps() == 0;
         this.frameLength = settings.clientFrameLength(peer.getAddress() instanceof Inet6Address);
+        this.batchLimit = settings.gso() ? RunSettings.gsoSegments(frameLength) : 1;
     }
 
     @Override
@@ -376,7 +381,10 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
     // Data plane
     // =========================================================================================================
 
-    /** Writes one probe (not flushed); false when the outbound buffer is full and the probe was dropped. */
+    /**
+     * Writes one probe (not flushed); false when the outbound buffer is full and the probe was dropped. With GSO the
+     * probe is appended to {@link #batch} and leaves with the next {@link #flush()} as one UDP_SEGMENT write.
+     */
     boolean sendProbe(long nowNanos) {
         Channel ch = channel;
         if (!ch.isWritable()) {
@@ -384,7 +392,15 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
             return false;
         }
         int payload = settings.payload();
-        ByteBuf b = ch.alloc().directBuffer(frameLength);
+        ByteBuf b;
+        if (batchLimit > 1) {
+            if (batch == null) {
+                batch = ch.alloc().directBuffer(batchLimit * frameLength);
+            }
+            b = batch;
+        } else {
+            b = ch.alloc().directBuffer(frameLength);
+        }
         if (settings.mode() == RunSettings.Mode.CHANNEL) {
             Wire.writeChannelDataHeader(b, CHANNEL, payload);
             Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
@@ -394,7 +410,13 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
             Wire.writePadding(b, payload);
         }
         seq++;
-        ch.write(b, ch.voidPromise());
+        if (batchLimit > 1) {
+            if (++batchCount == batchLimit) {
+                writeBatch();
+            }
+        } else {
+            ch.write(b, ch.voidPromise());
+        }
         worker.sent++;
         inflight++;
         if (!dirty) {
@@ -404,9 +426,25 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    private void writeBatch() {
+        ByteBuf b = batch;
+        int n = batchCount;
+        batch = null;
+        batchCount = 0;
+        if (n == 1) {
+            channel.write(b, channel.voidPromise());
+        } else {
+            channel.write(new io.netty.channel.epoll.SegmentedDatagramPacket(b, frameLength, settings.server()),
+                    channel.voidPromise());
+        }
+    }
+
     void flush() {
         if (dirty) {
             dirty = false;
+            if (batch != null) {
+                writeBatch();
+            }
             channel.flush();
         }
     }
@@ -493,6 +531,14 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         worker.flushDirty();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
     }
 
     @Override

@@ -100,8 +100,9 @@ public final class HtmlReport implements Callable<Integer> {
                     .thenComparingLong(r -> r.path("config").path("ratePps").asLong())
                     .thenComparing(r -> r.path("config").path("mode").asText()));
             for (JsonNode r : sorted) {
-                seen.add(r.path("label").asText("server"));
-                cases.computeIfAbsent(caseName(r), k -> new LinkedHashMap<>()).put(r.path("label").asText("server"), r);
+                String label = r.path("label").asText("server");
+                seen.add(label);
+                cases.computeIfAbsent(caseName(r), k -> new LinkedHashMap<>()).merge(label, r, Comparison::better);
             }
             List<String> ordered = new ArrayList<>();
             for (String preferred : List.of("turngate", "coturn")) {
@@ -111,6 +112,23 @@ public final class HtmlReport implements Callable<Integer> {
             }
             ordered.addAll(seen);
             labels = List.copyOf(ordered);
+        }
+
+        /**
+         * Of two runs of the same case and label, the better one (noise on a shared machine only ever makes a run
+         * worse): most forwarded packets/s, else lowest RTT p99 at a fixed rate, else most handshakes/s.
+         */
+        static JsonNode better(JsonNode a, JsonNode b) {
+            if (!hasTraffic(a) || !hasTraffic(b)) {
+                return b.path("handshake").path("allocationsPerSecond").asDouble()
+                        > a.path("handshake").path("allocationsPerSecond").asDouble() ? b : a;
+            }
+            if (a.path("config").path("ratePps").asLong() == 0) {
+                return b.path("traffic").path("forwardedPps").asDouble()
+                        > a.path("traffic").path("forwardedPps").asDouble() ? b : a;
+            }
+            return b.path("traffic").path("rttMicros").path("p99").asDouble()
+                    < a.path("traffic").path("rttMicros").path("p99").asDouble() ? b : a;
         }
 
         /** Table order: as-fast-as-possible runs, then fixed-rate runs, then handshake-only runs. */
@@ -245,6 +263,8 @@ public final class HtmlReport implements Callable<Integer> {
                     .append(escape(host.path("cpuModel").asText())).append(", Linux ")
                     .append(escape(host.path("kernel").asText())).append(", ")
                     .append(escape(host.path("java").asText())).append(".</p>\n");
+            s.append("<p class=\"note\">When a case ran more than once, the best run per label is shown (most "
+                    + "packets/s, lowest RTT p99, most handshakes/s); the table at the end lists every run.</p>\n");
             s.append("<p class=\"note\">Forwarded packets/s = datagrams the server relayed in both directions "
                     + "(client→peer counted at the echo peers, peer→client counted at the clients). RTT = client → "
                     + "relay → echo peer → relay → client on loopback.</p>\n");

@@ -147,6 +147,13 @@ public final class LoadGenerator implements Callable<Integer> {
     Duration progress = Duration.ofSeconds(1);
     @Option(names = "--nio", description = "Use the NIO transport even where epoll is available.")
     boolean nio;
+    @Option(names = "--busy-poll", description = "Spin in epoll_wait instead of sleeping: senders never have to "
+            + "wake the generator up. Burns a whole core per --threads; use only with the generator pinned to its "
+            + "own cores.")
+    boolean busyPoll;
+    @Option(names = "--no-gso", description = "Send every datagram with its own sendmmsg entry instead of "
+            + "batching datagrams to one destination into one UDP_SEGMENT (GSO) write.")
+    boolean noGso;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -275,12 +282,19 @@ public final class LoadGenerator implements Callable<Integer> {
             Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             InetSocketAddress serverAddress = hostPort(server, "--server");
             int perAllocation = Math.max(1, (window + allocations - 1) / allocations);
+            epoll = !nio && Epoll.isAvailable();
+            boolean gso = epoll && !noGso && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+            if (!gso) {
+                notes.add("no GSO (UDP_SEGMENT): " + (noGso ? "--no-gso" : "not supported here"));
+            }
             RunSettings settings = new RunSettings(serverAddress, user, pass,
                     mode.equals("send") ? RunSettings.Mode.SEND : RunSettings.Mode.CHANNEL, payload, rate,
                     perAllocation, threads, Math.max(10, tick.toNanos() / 1000), Math.max(1, lossTimeout.toMillis()),
-                    rto.toMillis(), maxTransmissions, lifetime);
-            epoll = !nio && Epoll.isAvailable();
-            IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+                    rto.toMillis(), maxTransmissions, lifetime, gso);
+            IoHandlerFactory factory = !epoll ? NioIoHandler.newFactory()
+                    : busyPoll ? EpollIoHandler.newFactory(0, () -> (selectNow, hasTasks) ->
+                            hasTasks ? selectNow.get() : io.netty.channel.SelectStrategy.BUSY_WAIT)
+                    : EpollIoHandler.newFactory();
             if (!epoll) {
                 notes.add("NIO transport (epoll " + (nio ? "disabled by --nio" : "unavailable") + "): no recvmmsg");
             }
@@ -324,7 +338,7 @@ public final class LoadGenerator implements Callable<Integer> {
             int datagram = roundUp(payload + 64, 64);
             for (int k = 0; k < peers; k++) {
                 Worker w = workers.get(k % threads);
-                Bootstrap b = datagramBootstrap(w, new EchoPeer(w), datagram, 64, 4 << 20);
+                Bootstrap b = datagramBootstrap(w, new EchoPeer(w, settings.gso()), datagram, 64, 4 << 20);
                 Channel ch = b.bind(new InetSocketAddress(InetAddress.getByName(peerHost),
                         peerPort == 0 ? 0 : peerPort + k)).sync().channel();
                 peerChannels.add(ch);
@@ -336,7 +350,8 @@ public final class LoadGenerator implements Callable<Integer> {
         private void openClientSockets(RunSettings settings) throws Exception {
             InetAddress local = InetAddress.getByName(clientHost);
             int datagram = roundUp(Math.max(payload + 128, 576), 64);
-            int batch = rate == 0 ? Math.min(64, Math.max(4, settings.windowPerAllocation())) : 16;
+            int batch = Integer.getInteger("loadgen.batch",
+                    rate == 0 ? Math.min(64, Math.max(4, settings.windowPerAllocation())) : 16);
             int rcvbuf = allocations <= 100 ? 1 << 20 : 256 << 10;
             List<ChannelFuture> futures = new ArrayList<>(allocations);
             for (ClientAllocation a : all) {
@@ -368,7 +383,8 @@ public final class LoadGenerator implements Callable<Integer> {
                     .handler(handler);
             if (epoll) {
                 b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
-                        .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                        .option(EpollChannelOption.EPOLL_MODE, Boolean.getBoolean("loadgen.edge")
+                                ? EpollMode.EDGE_TRIGGERED : EpollMode.LEVEL_TRIGGERED)
                         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * batch));
             } else {
                 b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram));
@@ -651,11 +667,14 @@ public final class LoadGenerator implements Callable<Integer> {
             }
             LoadResult.Server s = r.server();
             if (s.pid() > 0) {
-                out.printf(Locale.ROOT, "  server pid %d: cpu %.1f%%, %s forwarded per cpu-second, rss %d -> %d"
-                                + " -> %d KiB, %d threads%n", s.pid(), s.cpuPercent(), si(s.forwardedPerCpuSecond()),
+                String cpu = s.cpuPercent() < 0 ? "" : String.format(Locale.ROOT, "cpu %.1f%%, %s forwarded per "
+                        + "cpu-second, ", s.cpuPercent(), si(s.forwardedPerCpuSecond()));
+                out.printf(Locale.ROOT, "  server pid %d: %srss %d -> %d -> %d KiB, %d threads%n", s.pid(), cpu,
                         s.rssKbBefore(), s.rssKbAllocated(), s.rssKbAfter(), s.threads());
             }
-            out.printf(Locale.ROOT, "  generator cpu %.1f%%%n", r.generator().cpuPercent());
+            if (t != null) {
+                out.printf(Locale.ROOT, "  generator cpu %.1f%%%n", r.generator().cpuPercent());
+            }
             for (String n : r.notes()) {
                 out.println("  note: " + n);
             }

@@ -18,10 +18,21 @@ import java.net.InetSocketAddress;
  * @param rtoMillis         first retransmission timeout of control requests (RFC 8489 §6.2.1)
  * @param maxTransmissions  transmissions of one control request before it fails
  * @param lifetimeSeconds   LIFETIME requested in Allocate, or 0 for the server's default
+ * @param gso               send consecutive datagrams to one destination as one UDP_SEGMENT (GSO) write
  */
 record RunSettings(InetSocketAddress server, String user, String password, Mode mode, int payload, long ratePps,
                    int windowPerAllocation, int threads, long tickMicros, long lossTimeoutMillis, long rtoMillis,
-                   int maxTransmissions, long lifetimeSeconds) {
+                   int maxTransmissions, long lifetimeSeconds, boolean gso) {
+
+    /** Linux UDP_MAX_SEGMENTS: datagrams one GSO write may carry. */
+    static final int GSO_MAX_SEGMENTS = 64;
+    /** Largest UDP payload over IPv4: one GSO write carries at most this many bytes. */
+    static final int GSO_MAX_BYTES = 65_507;
+
+    /** Datagrams of {@code frameLength} bytes that fit into one GSO write. */
+    static int gsoSegments(int frameLength) {
+        return Math.max(1, Math.min(GSO_MAX_SEGMENTS, GSO_MAX_BYTES / frameLength));
+    }
 
     /** How probes are carried between the client and the server. */
     enum Mode {
