@@ -90,6 +90,12 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Netty's leak detector samples 1 buffer in 128 with a stack trace by default: costly on the relay path.
+        // It stays available for debugging with -Dio.netty.leakDetection.level=...
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         System.exit(run(System.out, args));
     }
 

@@ -1,8 +1,6 @@
 package io.turngate.stun;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Objects;
 
@@ -64,17 +62,12 @@ public record ReceivedStun(StunMessage message, byte[] raw, int integrityOffset,
      */
     static byte[] hmacSha1(byte[] key, byte[] bytes, int end) {
         int adjusted = end - StunConstants.HEADER_LENGTH + MI_ATTRIBUTE_LENGTH;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            mac.update(bytes, 0, StunConstants.LENGTH_OFFSET);
-            mac.update((byte) (adjusted >>> 8));
-            mac.update((byte) adjusted);
-            mac.update(bytes, StunConstants.MAGIC_COOKIE_OFFSET, end - StunConstants.MAGIC_COOKIE_OFFSET);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 unavailable", e);
-        }
+        Mac mac = HmacSha1.withKey(key);
+        mac.update(bytes, 0, StunConstants.LENGTH_OFFSET);
+        mac.update((byte) (adjusted >>> 8));
+        mac.update((byte) adjusted);
+        mac.update(bytes, StunConstants.MAGIC_COOKIE_OFFSET, end - StunConstants.MAGIC_COOKIE_OFFSET);
+        return mac.doFinal();
     }
 
     @Override

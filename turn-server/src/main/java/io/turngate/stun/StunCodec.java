@@ -9,8 +9,6 @@ import io.turngate.stun.attr.MessageIntegrity;
 import io.turngate.stun.attr.StunAttribute;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -244,14 +242,9 @@ public final class StunCodec {
     }
 
     private static byte[] hmacSha1(byte[] key, ByteBuf out, int start) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            mac.update(out.nioBuffer(start, out.writerIndex() - start));
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 unavailable", e);
-        }
+        Mac mac = HmacSha1.withKey(key);
+        mac.update(out.nioBuffer(start, out.writerIndex() - start));
+        return mac.doFinal();
     }
 
     /** Magic cookie || transaction ID: the XOR key of the address attributes, RFC 8489 §14.2. */

@@ -32,6 +32,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -267,7 +268,7 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
                 && t.authRetries < 3) {
             if (r != null && !r.value().equals(realm)) {
                 realm = r.value();
-                key = longTermKey(settings.user(), realm, settings.password());
+                key = worker.longTermKey(realm);
             }
             nonce = n.value();
             if (realm != null) {
@@ -299,7 +300,8 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         final Consumer<StunMessage> onSuccess;
         final Runnable onFailure;
         final int authRetries;
-        final TransactionId id = TransactionId.random();
+        final TransactionId id = new TransactionId(ThreadLocalRandom.current().nextInt(),
+                ThreadLocalRandom.current().nextLong());
         private byte[] wire;
         private int transmissions;
         private ScheduledFuture<?> timer;

@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,7 +94,7 @@ public final class LoadGenerator implements Callable<Integer> {
     String mode = "channel";
     @Option(names = "--window", description = "As-fast-as-possible mode: probes in flight in total, spread over "
             + "the allocations, at least 1 each (default: ${DEFAULT-VALUE}).")
-    int window = 128;
+    int window = 256;
     @Option(names = "--threads", description = "Event loops of the generator (default: ${DEFAULT-VALUE}).")
     int threads = 1;
     @Option(names = "--peers", description = "Echo peer sockets run by the generator (default: ${DEFAULT-VALUE}).")
@@ -133,6 +132,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--handshake-timeout", converter = Durations.class, description = "Give up on the "
             + "handshake phases after this long (default: 120s).")
     Duration handshakeTimeout = Duration.ofSeconds(120);
+    @Option(names = "--handshake-warmup", description = "Allocate, bind and delete this many throw-away "
+            + "allocations first (not counted), so the generator's JIT is warm for the handshake measurement "
+            + "(default: ${DEFAULT-VALUE}).")
+    int handshakeWarmup = 0;
     @Option(names = "--keep", description = "Do not delete the allocations at the end.")
     boolean keep;
     @Option(names = "--server-pid", description = "PID of the server: its CPU use and RSS are read from /proc.")
@@ -207,6 +210,9 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         if (peerPort < 0 || peerPort + peers - 1 > 65535) {
             p.add("--peer-port: found " + peerPort + " (expected: 0, or 1.." + (65536 - peers) + ")");
+        }
+        if (handshakeWarmup < 0 || handshakeWarmup > MAX_ALLOCATIONS) {
+            p.add("--handshake-warmup: found " + handshakeWarmup + " (expected: 0.." + MAX_ALLOCATIONS + ")");
         }
         if (concurrency < 1) {
             p.add("--concurrency: found " + concurrency + " (expected: 1 or more)");
@@ -348,13 +354,17 @@ public final class LoadGenerator implements Callable<Integer> {
         }
 
         private void openClientSockets(RunSettings settings) throws Exception {
+            openClientSockets(settings, all);
+        }
+
+        private void openClientSockets(RunSettings settings, List<ClientAllocation> targets) throws Exception {
             InetAddress local = InetAddress.getByName(clientHost);
             int datagram = roundUp(Math.max(payload + 128, 576), 64);
             int batch = Integer.getInteger("loadgen.batch",
                     rate == 0 ? Math.min(64, Math.max(4, settings.windowPerAllocation())) : 16);
             int rcvbuf = allocations <= 100 ? 1 << 20 : 256 << 10;
-            List<ChannelFuture> futures = new ArrayList<>(allocations);
-            for (ClientAllocation a : all) {
+            List<ChannelFuture> futures = new ArrayList<>(targets.size());
+            for (ClientAllocation a : targets) {
                 Bootstrap b = datagramBootstrap(a.worker, a, datagram, batch, rcvbuf);
                 futures.add(b.connect(settings.server(), new InetSocketAddress(local, 0)));
                 if (futures.size() >= 512) {
@@ -398,9 +408,22 @@ public final class LoadGenerator implements Callable<Integer> {
             // ---- handshake: Allocate every allocation, then bind every one ------------------------------------
             LogLinearHistogram allocateTimes = new LogLinearHistogram();
             LogLinearHistogram bindTimes = new LogLinearHistogram();
+            if (handshakeWarmup > 0) {
+                warmUpHandshakes(settings);
+            }
+            long cpuBeforeAllocate = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : -1;
+            long selfBeforeAllocate = ProcStats.cpuNanos(0);
             long t0 = System.nanoTime();
             int allocated = phase("allocate", (a, done) -> a.allocate(done));
             long allocateNanos = System.nanoTime() - t0;
+            long cpuAfterAllocate = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : -1;
+            double allocateServerCpu = cpuBeforeAllocate >= 0 && cpuAfterAllocate >= 0
+                    ? round(100.0 * (cpuAfterAllocate - cpuBeforeAllocate) / allocateNanos) : -1;
+            double allocateSelfCpu = 100.0 * (ProcStats.cpuNanos(0) - selfBeforeAllocate) / allocateNanos;
+            if (allocations >= 1000 && allocateSelfCpu > 90 * threads && !busyPoll) {
+                notes.add(String.format(Locale.ROOT, "allocate phase generator-bound: generator CPU %.0f%%, server "
+                        + "CPU %.0f%%", allocateSelfCpu, allocateServerCpu));
+            }
             long t1 = System.nanoTime();
             int ready = phase(settings.mode() == RunSettings.Mode.CHANNEL ? "channel-bind" : "create-permission",
                     (a, done) -> a.bind(done));
@@ -477,7 +500,7 @@ public final class LoadGenerator implements Callable<Integer> {
             }
 
             LoadResult result = result(startedAt, settings, allocated, ready, errors, allocateNanos, bindNanos,
-                    allocPerSecond, allocateTimes, bindTimes, deleted, atStop, finalSnap, seconds,
+                    allocPerSecond, allocateServerCpu, allocateTimes, bindTimes, deleted, atStop, finalSnap, seconds,
                     serverCpuSeconds, generatorCpuSeconds, rssBefore, rssAllocated, rssAfter, serverThreads);
             printSummary(result);
             if (json != null) {
@@ -494,41 +517,56 @@ public final class LoadGenerator implements Callable<Integer> {
         /** Runs one control-plane step on every allocation with at most {@code --concurrency} in flight. */
         private int phase(String name, java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step)
                 throws InterruptedException {
-            Semaphore slots = new Semaphore(concurrency);
-            CountDownLatch finished = new CountDownLatch(all.size());
+            return phase(name, step, all);
+        }
+
+        private int phase(String name, java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step,
+                          List<ClientAllocation> targets) throws InterruptedException {
+            CountDownLatch finished = new CountDownLatch(targets.size());
             AtomicInteger ok = new AtomicInteger();
             long deadline = System.nanoTime() + handshakeTimeout.toNanos();
             ClientAllocation.Completion done = (a, success) -> {
                 if (success) {
                     ok.incrementAndGet();
                 }
-                slots.release();
                 finished.countDown();
             };
-            long lastReport = System.nanoTime();
-            for (ClientAllocation a : all) {
-                if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            int perWorker = Math.max(1, concurrency / threads);
+            for (Worker w : workers) {
+                List<ClientAllocation> mine = targets.stream().filter(a -> a.worker == w).toList();
+                w.loop.execute(() -> w.runPhase(mine, step, perWorker, done));
+            }
+            long reportEvery = 2_000_000_000L;
+            while (!finished.await(Math.min(reportEvery, Math.max(0, deadline - System.nanoTime())),
+                    TimeUnit.NANOSECONDS)) {
+                if (System.nanoTime() >= deadline) {
+                    notes.add(name + ": timed out after " + Durations.format(handshakeTimeout) + " with "
+                            + finished.getCount() + " unfinished");
                     break;
                 }
-                a.worker.loop.execute(() -> {
-                    try {
-                        step.accept(a, done);
-                    } catch (RuntimeException e) {
-                        notes.add(name + ": allocation " + a.index + ": " + e);
-                        done.done(a, false);
-                    }
-                });
-                if (System.nanoTime() - lastReport > 2_000_000_000L) {
-                    lastReport = System.nanoTime();
-                    err.printf(Locale.ROOT, "loadgen: %s %d/%d%n", name, all.size() - finished.getCount(),
-                            all.size());
-                }
-            }
-            if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                notes.add(name + ": timed out after " + Durations.format(handshakeTimeout) + " with "
-                        + finished.getCount() + " unfinished");
+                err.printf(Locale.ROOT, "loadgen: %s %d/%d%n", name, targets.size() - finished.getCount(),
+                        targets.size());
             }
             return ok.get();
+        }
+
+        /** Throw-away allocations on their own sockets: allocate, bind, delete, close. */
+        private void warmUpHandshakes(RunSettings settings) throws Exception {
+            List<ClientAllocation> warm = new ArrayList<>();
+            for (int i = 0; i < handshakeWarmup; i++) {
+                Worker w = workers.get(i % threads);
+                warm.add(new ClientAllocation(-1 - i, w, all.get(i % all.size()).peer));
+            }
+            openClientSockets(settings, warm);
+            long t = System.nanoTime();
+            int ok = phase("warm-up allocate", (a, done) -> a.allocate(done), warm);
+            phase("warm-up bind", (a, done) -> a.bind(done), warm);
+            phase("warm-up delete", (a, done) -> a.delete(done), warm);
+            for (ClientAllocation a : warm) {
+                a.channel().close().sync();
+            }
+            err.printf(Locale.ROOT, "loadgen: handshake warm-up: %d/%d allocations in %.0f ms%n", ok, warm.size(),
+                    (System.nanoTime() - t) / 1e6);
         }
 
         private void startEpoch(int epoch, long budget) throws InterruptedException {
@@ -591,7 +629,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
         private LoadResult result(Instant startedAt, RunSettings settings, int allocated, int ready,
                                   Map<String, Integer> errors, long allocateNanos, long bindNanos,
-                                  double allocPerSecond, LogLinearHistogram allocateTimes,
+                                  double allocPerSecond, double allocateServerCpu, LogLinearHistogram allocateTimes,
                                   LogLinearHistogram bindTimes, int deleted, Worker.Snapshot atStop,
                                   Worker.Snapshot fin, double seconds, double serverCpuSeconds,
                                   double generatorCpuSeconds, long rssBefore, long rssAllocated, long rssAfter,
@@ -607,7 +645,7 @@ public final class LoadGenerator implements Callable<Integer> {
                     allocations - ready, errors, concurrency, round(allocateNanos / 1e6), round(bindNanos / 1e6),
                     round(allocPerSecond), ms(allocateTimes.valueAt(0.5)), ms(allocateTimes.valueAt(0.99)),
                     ms(allocateTimes.max()), ms(bindTimes.valueAt(0.5)), ms(bindTimes.valueAt(0.99)),
-                    ms(bindTimes.max()), deleted);
+                    ms(bindTimes.max()), allocateServerCpu, deleted);
             LoadResult.Traffic traffic = null;
             double forwarded = 0;
             if (fin != null && seconds > 0) {
@@ -632,7 +670,9 @@ public final class LoadGenerator implements Callable<Integer> {
                     rssAfter, serverThreads);
             LoadResult.Generator gen = new LoadResult.Generator(generatorCpuSeconds >= 0 && seconds > 0
                     ? round(100 * generatorCpuSeconds / seconds) : -1);
-            if (gen.cpuPercent() > 90 * threads && cpuPercent >= 0 && cpuPercent < 85) {
+            if (busyPoll) {
+                notes.add("busy-poll: the generator spins, so its CPU use says nothing about its load");
+            } else if (gen.cpuPercent() > 90 * threads && cpuPercent >= 0 && cpuPercent < 85) {
                 notes.add(String.format(Locale.ROOT, "generator-bound: generator CPU %.0f%%, server CPU %.0f%%; "
                         + "the server was not saturated", gen.cpuPercent(), cpuPercent));
             }
@@ -650,8 +690,10 @@ public final class LoadGenerator implements Callable<Integer> {
                     r.config().allocations(), r.config().payload(),
                     r.config().ratePps() == 0 ? "as fast as possible" : r.config().ratePps() + " probes/s");
             out.printf(Locale.ROOT, "  handshake: %d ready, %d failed %s, allocate %.0f ms (%.0f/s, p50 %.2f ms,"
-                            + " p99 %.2f ms), bind %.0f ms, deleted %d%n", h.ready(), h.failed(), h.errors(),
+                            + " p99 %.2f ms%s), bind %.0f ms, deleted %d%n", h.ready(), h.failed(), h.errors(),
                     h.allocatePhaseMs(), h.allocationsPerSecond(), h.allocateP50Ms(), h.allocateP99Ms(),
+                    h.allocateServerCpuPercent() < 0 ? ""
+                            : String.format(Locale.ROOT, ", server cpu %.0f%%", h.allocateServerCpuPercent()),
                     h.bindPhaseMs(), h.deleted());
             LoadResult.Traffic t = r.traffic();
             if (t != null) {

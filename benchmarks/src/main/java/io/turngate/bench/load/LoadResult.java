@@ -32,13 +32,14 @@ public record LoadResult(String tool, int schema, String label, String startedAt
     /**
      * The control plane: Allocate (incl. the 401 round) for every allocation, then ChannelBind/CreatePermission.
      *
-     * @param allocationsPerSecond allocations that succeeded divided by the Allocate phase's wall time
-     * @param errors               failed allocations by error code ({@code "0"} = timeout)
+     * @param allocationsPerSecond     allocations that succeeded divided by the Allocate phase's wall time
+     * @param errors                   failed allocations by error code ({@code "0"} = timeout)
+     * @param allocateServerCpuPercent server CPU during the Allocate phase (percent of one core), or -1
      */
     public record Handshake(int requested, int allocated, int ready, int failed, Map<String, Integer> errors,
                             int concurrency, double allocatePhaseMs, double bindPhaseMs, double allocationsPerSecond,
                             double allocateP50Ms, double allocateP99Ms, double allocateMaxMs, double bindP50Ms,
-                            double bindP99Ms, double bindMaxMs, int deleted) {
+                            double bindP99Ms, double bindMaxMs, double allocateServerCpuPercent, int deleted) {
     }
 
     /**

@@ -62,6 +62,18 @@ final class Worker {
     /** Refresh transactions started per second and worker, so 10,000 allocations do not refresh in one burst. */
     static final int REFRESHES_PER_SECOND = 500;
 
+    private String keyRealm;
+    private byte[] key;
+
+    /** The long-term key for {@code realm} (RFC 8489 §9.2.2), computed once per realm and worker. */
+    byte[] longTermKey(String realm) {
+        if (!realm.equals(keyRealm)) {
+            key = ClientAllocation.longTermKey(settings.user(), realm, settings.password());
+            keyRealm = realm;
+        }
+        return key;
+    }
+
     Worker(int id, EventLoop loop, RunSettings settings) {
         this.id = id;
         this.loop = loop;
@@ -74,6 +86,38 @@ final class Worker {
     }
 
     // ---- called on the loop -------------------------------------------------------------------------------
+
+    /**
+     * Runs one control-plane step on every allocation of this worker with at most {@code limit} in flight; the
+     * loop itself starts the next step when one finishes, so the main thread is not on the handshake path.
+     */
+    void runPhase(List<ClientAllocation> targets,
+                  java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step, int limit,
+                  ClientAllocation.Completion done) {
+        int[] next = {0};
+        ClientAllocation.Completion[] chain = new ClientAllocation.Completion[1];
+        chain[0] = (a, ok) -> {
+            done.done(a, ok);
+            startNext(targets, step, next, chain[0]);
+        };
+        for (int i = 0; i < limit && next[0] < targets.size(); i++) {
+            startNext(targets, step, next, chain[0]);
+        }
+    }
+
+    private static void startNext(List<ClientAllocation> targets,
+                                  java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step,
+                                  int[] next, ClientAllocation.Completion chain) {
+        if (next[0] >= targets.size()) {
+            return;
+        }
+        ClientAllocation a = targets.get(next[0]++);
+        try {
+            step.accept(a, chain);
+        } catch (RuntimeException e) {
+            chain.done(a, false);
+        }
+    }
 
     /** Starts sending probes of {@code newEpoch}; counters restart from zero. */
     void startEpoch(int newEpoch, long budget) {

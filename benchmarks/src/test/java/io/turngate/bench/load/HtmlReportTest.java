@@ -26,7 +26,7 @@ class HtmlReportTest {
                 new LoadResult.Host("h", 2, "cpu <x>", "6.1", "java 17"),
                 new LoadResult.Config("127.0.0.1:3478", "channel", allocations, 100, rate, 5, 0, 128, 1, 1, 0),
                 new LoadResult.Handshake(allocations, allocations, allocations, 0, Map.of(), 200, 10, 5, 1000, 1, 2,
-                        3, 1, 2, 3, allocations),
+                        3, 1, 2, 3, 50, allocations),
                 traffic, new LoadResult.Server(42, 99, 5, pps / 0.99, 1000, 2000, 2100, 4),
                 new LoadResult.Generator(80), List.of());
     }
@@ -36,7 +36,7 @@ class HtmlReportTest {
                 new LoadResult.Host("h", 2, "cpu", "6.1", "java 17"),
                 new LoadResult.Config("127.0.0.1:3478", "channel", 1000, 100, 0, 0, 0, 1, 1, 1, 0),
                 new LoadResult.Handshake(1000, 1000, 1000, 0, Map.of(), 200, 10, 5, perSecond, 1, 2, 3, 1, 2, 3,
-                        1000),
+                        90, 1000),
                 null, new LoadResult.Server(42, -1, -1, -1, rssBefore, rssLive, rssLive, 4),
                 new LoadResult.Generator(-1), List.of());
     }
