@@ -23,7 +23,7 @@ REPEAT=1
 BUILD=1
 SERVER_CPU=0
 GEN_CPU=1
-COTURN_RELAY_THREADS=1
+COTURN_RELAY_THREADS=2
 USER_NAME=user-1
 USER_PASS=pass-1
 REALM=stunner.l7mp.io
@@ -209,7 +209,7 @@ for round in $(seq "$REPEAT"); do
 done
 
 echo "== $BIG live allocations: RSS and Allocate handshakes/s"
-for s in "${SERVERS[@]}"; do GEN_FLAGS="" run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256; done
+for s in "${SERVERS[@]}"; do GEN_FLAGS="" run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256 --handshake-warmup 1000; done
 
 rm -f "$OUT"/warmup-*.json
 java -cp "$GEN_JAR" io.turngate.bench.load.HtmlReport "$OUT"/*.json -o "$OUT/report.html" --markdown \
