@@ -244,109 +244,15 @@ public final class PeerAddresses {
      * {@code s} is not an IP literal.
      */
     public static byte[] parseLiteral(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
+        byte[] addr = Endpoint.parseIpLiteral(s);
+        if (addr != null && addr.length == 4 && s.indexOf(':') >= 0) {
+            // Written as IPv4-mapped IPv6, which Endpoint folds to 4 bytes: keep the form as written.
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(addr, 0, mapped, 12, 4);
+            return mapped;
         }
-        if (s.indexOf(':') < 0) {
-            return parseIpv4(s, 0, s.length());
-        }
-        return parseIpv6(s);
-    }
-
-    private static byte[] parseIpv4(String s, int from, int to) {
-        byte[] out = new byte[4];
-        int part = 0;
-        int i = from;
-        while (part < 4) {
-            int start = i;
-            int v = 0;
-            while (i < to && Character.isDigit(s.charAt(i)) && i - start < 3) {
-                v = v * 10 + (s.charAt(i) - '0');
-                i++;
-            }
-            if (i == start || v > 255) {
-                return null;
-            }
-            out[part++] = (byte) v;
-            if (part < 4) {
-                if (i >= to || s.charAt(i) != '.') {
-                    return null;
-                }
-                i++;
-            }
-        }
-        return i == to ? out : null;
-    }
-
-    private static byte[] parseIpv6(String s) {
-        byte[] out = new byte[16];
-        int len = s.length();
-        int gap = -1; // byte index where "::" sits
-        int pos = 0;   // next byte to fill
-        int i = 0;
-        if (s.startsWith("::")) {
-            gap = 0;
-            i = 2;
-            if (i == len) {
-                return out;
-            }
-        } else if (s.startsWith(":")) {
-            return null;
-        }
-        while (i < len) {
-            int start = i;
-            int v = 0;
-            while (i < len && Character.digit(s.charAt(i), 16) >= 0 && i - start < 4) {
-                v = v * 16 + Character.digit(s.charAt(i), 16);
-                i++;
-            }
-            if (i < len && s.charAt(i) == '.') {
-                // trailing dotted quad
-                byte[] v4 = parseIpv4(s, start, len);
-                if (v4 == null || pos + 4 > 16) {
-                    return null;
-                }
-                System.arraycopy(v4, 0, out, pos, 4);
-                pos += 4;
-                i = len;
-                break;
-            }
-            if (i == start || pos + 2 > 16) {
-                return null;
-            }
-            out[pos++] = (byte) (v >> 8);
-            out[pos++] = (byte) v;
-            if (i == len) {
-                break;
-            }
-            if (s.charAt(i) != ':') {
-                return null;
-            }
-            i++;
-            if (i < len && s.charAt(i) == ':') {
-                if (gap >= 0) {
-                    return null;
-                }
-                gap = pos;
-                i++;
-                if (i == len) {
-                    break;
-                }
-            } else if (i == len) {
-                return null;
-            }
-        }
-        if (gap < 0) {
-            return pos == 16 ? out : null;
-        }
-        if (pos == 16) {
-            return null; // "::" must stand for at least one group
-        }
-        int tail = pos - gap;
-        System.arraycopy(out, gap, out, 16 - tail, tail);
-        for (int k = gap; k < 16 - tail; k++) {
-            out[k] = 0;
-        }
-        return out;
+        return addr;
     }
 }
