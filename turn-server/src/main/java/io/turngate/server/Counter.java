@@ -45,11 +45,4 @@ public enum Counter {
     public long get() {
         return adder.sum();
     }
-
-    /** Test support: zero every counter. */
-    public static void resetAll() {
-        for (Counter c : values()) {
-            c.adder.reset();
-        }
-    }
 }

@@ -27,12 +27,4 @@ final class ListenerRuntime {
         this.relayAddress = relayAddress;
         this.policy = policy;
     }
-
-    int allocationCount() {
-        int n = 0;
-        for (ListenerSocketHandler h : handlers) {
-            n += h.allocationCount();
-        }
-        return n;
-    }
 }

@@ -52,7 +52,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -751,9 +750,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** Periodic sweep: expired allocations, permissions, channels, reservations (deadlines, not timers). */
     void sweep() {
         long now = services.nanoClock.getAsLong();
-        Iterator<Allocation> it = new ArrayList<>(allocations.values()).iterator();
-        while (it.hasNext()) {
-            Allocation a = it.next();
+        for (Allocation a : new ArrayList<>(allocations.values())) { // a copy: delete() removes from the map
             if (a.isExpired(now)) {
                 delete(a, "expired");
                 Counter.ALLOCATIONS_EXPIRED.increment();

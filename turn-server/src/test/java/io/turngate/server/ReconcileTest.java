@@ -53,7 +53,7 @@ class ReconcileTest {
     }
 
     private static StunnerConfig config(AuthConfig auth, List<ListenerConfig> listeners, List<ClusterConfig> clusters) {
-        StunnerConfig base = TestGateways.config(0 + 3478, "127.0.0.1");
+        StunnerConfig base = TestGateways.config(3478, "127.0.0.1"); // only its version and admin are used
         return new StunnerConfig(base.version(), base.admin(), auth, listeners, clusters);
     }
 
