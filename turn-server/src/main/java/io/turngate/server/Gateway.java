@@ -59,22 +59,28 @@ public final class Gateway implements AutoCloseable {
     private boolean closed;
 
     /** Start-up settings that are not part of the dataplane config (CLI flags, test hooks). */
-    public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis) {
+    public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
+                          boolean udpGso) {
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
-                    System::currentTimeMillis);
+                    System::currentTimeMillis, true);
         }
 
         public Options withUdpThreads(int n) {
-            return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis);
+            return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
-            return new Options(udpThreads, ms, nanoClock, wallClockMillis);
+            return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
-            return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis);
+            return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso);
+        }
+
+        /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
+        public Options withUdpGso(boolean on) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on);
         }
     }
 
@@ -88,7 +94,8 @@ public final class Gateway implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         StatelessNonce nonces = new StatelessNonce(secret, options.wallClockMillis(), options.nonceLifetimeMillis());
         RequestAuthenticator auth = new RequestAuthenticator(config.auth(), nonces, options.wallClockMillis());
-        this.services = new Services(auth, new SelfAddresses(), options.nanoClock(), transport);
+        this.services = new Services(auth, new SelfAddresses(), options.nanoClock(), transport,
+                options.udpGso() && transport.supportsGso());
         this.dns = new DnsResolver(this::recompilePolicies);
         this.config = config;
     }
@@ -182,7 +189,8 @@ public final class Gateway implements AutoCloseable {
         services.self.addPort(l.port());
         listeners.put(l.name(), rt);
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + sockets + " socket"
-                + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + "), relay address "
+                + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + (services.gso ? ", UDP GSO" : "")
+                + "), relay address "
                 + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
     }
 
@@ -275,6 +283,12 @@ public final class Gateway implements AutoCloseable {
             n += CompletableFuture.supplyAsync(h::allocationCount, ch.eventLoop()).join();
         }
         return n;
+    }
+
+    /** The sockets of a running listener, none when it is not running (tests reach their event loops). */
+    synchronized List<Channel> sockets(String listenerName) {
+        ListenerRuntime rt = listeners.get(listenerName);
+        return rt == null ? List.of() : List.copyOf(rt.channels);
     }
 
     /** Per-listener counters, or {@code null}. */

@@ -13,6 +13,7 @@ import io.turngate.config.route.PeerAddresses;
 import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
+import io.turngate.relay.SegmentBatch;
 import io.turngate.stun.ErrorCode;
 import io.turngate.stun.ReceivedStun;
 import io.turngate.stun.StunClass;
@@ -82,6 +83,9 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
     private final Map<InetSocketAddress, Object> pendingAllocations = new HashMap<>();
     private final List<Allocation> relaysToFlush = new ArrayList<>();
+    /** Allocations with datagrams for their client batched during the current relay-socket read. */
+    private final List<Allocation> clientsToFlush = new ArrayList<>();
+    private final SegmentBatch.Gso gso;
     private final Indications indications = new Indications();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweeper;
@@ -90,6 +94,14 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     ListenerSocketHandler(ListenerRuntime listener, Services services) {
         this.listener = listener;
         this.services = services;
+        this.gso = new SegmentBatch.Gso(services.gso, listener.stats.gsoSends, listener.stats.gsoSegments,
+                cause -> LOG.warning("listener " + listener.name + ": a UDP GSO send failed (" + cause
+                        + "); this socket sends one datagram per system call from now on"));
+    }
+
+    /** Whether this socket still coalesces bursts into UDP GSO sends. */
+    boolean gsoEnabled() {
+        return gso.enabled();
     }
 
     int allocationCount() {
@@ -198,11 +210,12 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int dataLength = ChannelData.length(buf, offset);
-        sendToPeer(a, buf.retainedSlice(offset + ChannelData.HEADER_LENGTH, dataLength), peer, dataLength);
+        sendToPeer(a, buf, offset + ChannelData.HEADER_LENGTH, dataLength, peer);
     }
 
-    private void sendToPeer(Allocation a, ByteBuf payload, InetSocketAddress peer, int length) {
-        a.relayChannel().write(new DatagramPacket(payload, peer), a.relayChannel().voidPromise());
+    /** Batches {@code length} bytes of {@code src} for {@code peer}; written and flushed at the end of the read batch. */
+    private void sendToPeer(Allocation a, ByteBuf src, int index, int length, InetSocketAddress peer) {
+        a.toPeers().next(a.relayChannel(), peer, length).writeBytes(src, index, length);
         listener.stats.peerTxPackets.increment();
         listener.stats.peerTxBytes.add(length);
         if (!a.flushPending()) {
@@ -241,8 +254,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             Counter.SELF_PEER_DENIED.increment();
             return;
         }
-        int dataLength = indications.dataLength();
-        sendToPeer(a, buf.retainedSlice(indications.dataOffset(), dataLength), perm.socketAddress(port), dataLength);
+        sendToPeer(a, buf, indications.dataOffset(), indications.dataLength(), perm.socketAddress(port));
     }
 
     /** Peer → client (RFC 8656 §11.3, §12.5): called by the relay channel's handler on this same event loop. */
@@ -265,36 +277,54 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         listener.stats.peerRxPackets.increment();
         listener.stats.peerRxBytes.add(length);
         ChannelBinding binding = a.channelForPeer(peer);
-        ByteBuf out;
+        int size;
         if (binding != null) {
-            out = ctx.alloc().directBuffer(ChannelData.HEADER_LENGTH + length);
+            size = ChannelData.HEADER_LENGTH + length;
+            ByteBuf out = a.toClient().next(ctx.channel(), a.client(), size);
             ChannelData.writeHeader(out, binding.number(), length);
             out.writeBytes(data, data.readerIndex(), length);
         } else {
             byte[] peerBytes = perm.peerBytes();
-            out = ctx.alloc().directBuffer(Indications.dataIndicationLength(peerBytes.length == 4 ? 4 : 6, length));
+            size = Indications.dataIndicationLength(peerBytes.length == 4 ? 4 : 6, length);
+            ByteBuf out = a.toClient().next(ctx.channel(), a.client(), size);
             Indications.writeDataIndication(out, peerBytes, peer.getPort(), data, data.readerIndex(), length);
         }
         listener.stats.txPackets.increment();
-        listener.stats.txBytes.add(out.readableBytes());
-        ctx.write(new DatagramPacket(out, a.client()), ctx.voidPromise());
+        listener.stats.txBytes.add(size);
+        if (!a.clientFlushPending()) {
+            a.setClientFlushPending(true);
+            clientsToFlush.add(a);
+        }
         clientFlushPending = true;
     }
 
+    /** End of a relay socket's read batch: the batches to clients go out, in one flush of the listener socket. */
     void flushClients() {
         if (clientFlushPending) {
+            writeClientBatches();
             clientFlushPending = false;
             ctx.flush();
         }
+    }
+
+    private void writeClientBatches() {
+        for (int i = 0, n = clientsToFlush.size(); i < n; i++) {
+            Allocation a = clientsToFlush.get(i);
+            a.setClientFlushPending(false);
+            a.toClient().flush(ctx.channel());
+        }
+        clientsToFlush.clear();
     }
 
     private void flushAll() {
         for (int i = 0, n = relaysToFlush.size(); i < n; i++) {
             Allocation a = relaysToFlush.get(i);
             a.setFlushPending(false);
+            a.toPeers().flush(a.relayChannel());
             a.relayChannel().flush();
         }
         relaysToFlush.clear();
+        writeClientBatches();
         clientFlushPending = false;
         ctx.flush();
     }
@@ -578,7 +608,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         encoded.getBytes(encoded.readerIndex(), bytes);
         long now = services.nanoClock.getAsLong();
         Allocation a = new Allocation(req.client(), relay, relayed, req.who().username(), request.transactionId(), bytes,
-                now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()));
+                now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()), gso);
         allocations.put(req.client(), a);
         services.self.addPort(relayPort);
         relay.pipeline().replace(relay.pipeline().first(), "relay", new RelayHandler(this, a));
@@ -741,6 +771,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int port = ((InetSocketAddress) a.relayChannel().localAddress()).getPort();
+        a.toPeers().discard();
+        a.toClient().discard();
         a.relayChannel().close();
         services.self.removePort(port);
         services.releaseQuota(a.username());

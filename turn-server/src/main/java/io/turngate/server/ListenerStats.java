@@ -15,4 +15,7 @@ public final class ListenerStats {
     public final LongAdder peerRxBytes = new LongAdder();
     public final LongAdder peerTxPackets = new LongAdder();
     public final LongAdder peerTxBytes = new LongAdder();
+    /** UDP GSO sends (to clients and to peers) and the datagrams they carried; included in the counts above. */
+    public final LongAdder gsoSends = new LongAdder();
+    public final LongAdder gsoSegments = new LongAdder();
 }

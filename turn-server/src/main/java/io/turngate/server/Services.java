@@ -20,13 +20,16 @@ final class Services {
     final ConcurrentHashMap<String, AtomicInteger> allocationsPerUser = new ConcurrentHashMap<>();
     /** RESERVATION-TOKEN → reserved relay socket (RFC 8656 §7.2, EVEN-PORT with R bit). */
     final ConcurrentHashMap<Long, Reservation> reservations = new ConcurrentHashMap<>();
+    /** Whether listener sockets coalesce bursts into UDP GSO sends ({@link io.turngate.relay.SegmentBatch}). */
+    final boolean gso;
     volatile int userQuota;
 
-    Services(RequestAuthenticator auth, SelfAddresses self, LongSupplier nanoClock, Transport transport) {
+    Services(RequestAuthenticator auth, SelfAddresses self, LongSupplier nanoClock, Transport transport, boolean gso) {
         this.auth = auth;
         this.self = self;
         this.nanoClock = nanoClock;
         this.transport = transport;
+        this.gso = gso;
     }
 
     /** Counts an allocation for {@code user}; false when {@code admin.user_quota} is reached. */

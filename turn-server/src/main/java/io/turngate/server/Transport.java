@@ -84,6 +84,14 @@ public enum Transport {
         return b;
     }
 
+    /**
+     * Whether this transport can send UDP GSO batches ({@code UDP_SEGMENT} with {@code sendmmsg(2)}, Linux 4.18+):
+     * only native epoll.
+     */
+    public boolean supportsGso() {
+        return this == EPOLL && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    }
+
     /** A datagram channel for one address family (relay sockets): IPv4-only or IPv6. */
     public DatagramChannel newDatagramChannel(boolean ipv4) {
         SocketProtocolFamily family = ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;

@@ -3,6 +3,7 @@ package io.turngate.turn;
 import io.netty.channel.Channel;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.LongObjectHashMap;
+import io.turngate.relay.SegmentBatch;
 import io.turngate.stun.TransactionId;
 
 import java.net.Inet4Address;
@@ -42,9 +43,22 @@ public final class Allocation {
     private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
     private boolean flushPending;
+    private boolean clientFlushPending;
+    /** Datagrams to peers (on the relay socket) and to the client (on the listener socket) of one read batch. */
+    private final SegmentBatch toPeers;
+    private final SegmentBatch toClient;
 
     public Allocation(InetSocketAddress client, Channel relayChannel, InetSocketAddress relayedAddress, String username,
                       TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos) {
+        this(client, relayChannel, relayedAddress, username, allocateTransaction, allocateResponse, expiresAtNanos,
+                SegmentBatch.Gso.OFF);
+    }
+
+    public Allocation(InetSocketAddress client, Channel relayChannel, InetSocketAddress relayedAddress, String username,
+                      TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos,
+                      SegmentBatch.Gso gso) {
+        this.toPeers = new SegmentBatch(gso);
+        this.toClient = new SegmentBatch(gso);
         this.client = client;
         this.relayChannel = relayChannel;
         this.relayedAddress = relayedAddress;
@@ -289,5 +303,24 @@ public final class Allocation {
 
     public void setFlushPending(boolean pending) {
         this.flushPending = pending;
+    }
+
+    /** Hot path: is a batch to the client waiting for the end of the relay socket's read batch? */
+    public boolean clientFlushPending() {
+        return clientFlushPending;
+    }
+
+    public void setClientFlushPending(boolean pending) {
+        this.clientFlushPending = pending;
+    }
+
+    /** Datagrams to peers, written to {@link #relayChannel()} at the end of the read batch. */
+    public SegmentBatch toPeers() {
+        return toPeers;
+    }
+
+    /** Datagrams to the client, written to the listener socket at the end of the relay socket's read batch. */
+    public SegmentBatch toClient() {
+        return toClient;
     }
 }
