@@ -83,10 +83,16 @@ public final class HtmlReport implements Callable<Integer> {
         return 0;
     }
 
-    /** Results grouped by case (mode, allocations, payload, rate) and label. */
+    /**
+     * Results grouped by case (mode, allocations, payload, rate) and label. When a case ran more than once for a
+     * label (compare.sh {@code --repeat N}), every row of that case shows the one median run by the case's key
+     * metric (see {@link #median(List)}), so the numbers of a row all come from the same run.
+     */
     static final class Comparison {
         final List<String> labels;
-        /** case name → label → result (the last file wins). */
+        /** case name → label → every run of that case and label, in file order. */
+        final Map<String, Map<String, List<JsonNode>>> runs = new LinkedHashMap<>();
+        /** case name → label → the median run of {@link #runs} by the case's key metric. */
         final Map<String, Map<String, JsonNode>> cases = new LinkedHashMap<>();
         final List<JsonNode> results;
 
@@ -102,7 +108,13 @@ public final class HtmlReport implements Callable<Integer> {
             for (JsonNode r : sorted) {
                 String label = r.path("label").asText("server");
                 seen.add(label);
-                cases.computeIfAbsent(caseName(r), k -> new LinkedHashMap<>()).merge(label, r, Comparison::better);
+                runs.computeIfAbsent(caseName(r), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(label, k -> new ArrayList<>()).add(r);
+            }
+            for (Map.Entry<String, Map<String, List<JsonNode>>> e : runs.entrySet()) {
+                Map<String, JsonNode> chosen = new LinkedHashMap<>();
+                e.getValue().forEach((label, list) -> chosen.put(label, median(list)));
+                cases.put(e.getKey(), chosen);
             }
             List<String> ordered = new ArrayList<>();
             for (String preferred : List.of("turngate", "coturn")) {
@@ -115,20 +127,34 @@ public final class HtmlReport implements Callable<Integer> {
         }
 
         /**
-         * Of two runs of the same case and label, the better one (noise on a shared machine only ever makes a run
-         * worse): most forwarded packets/s, else lowest RTT p99 at a fixed rate, else most handshakes/s.
+         * The median of the runs of one case and label by the case's key metric ({@link #badness(JsonNode)}): the
+         * runs are sorted from best to worst (a stable sort, so ties keep file order) and the one at index
+         * {@code (n - 1) / 2} is taken. For an odd count that is the middle run; for an even count it is the
+         * lower-middle one by goodness, i.e. the better of the two middle runs (a run is never averaged with
+         * another, so every number shown was measured together).
          */
-        static JsonNode better(JsonNode a, JsonNode b) {
-            if (!hasTraffic(a) || !hasTraffic(b)) {
-                return b.path("handshake").path("allocationsPerSecond").asDouble()
-                        > a.path("handshake").path("allocationsPerSecond").asDouble() ? b : a;
+        static JsonNode median(List<JsonNode> runs) {
+            if (runs.isEmpty()) {
+                throw new IllegalArgumentException("found no runs (expected: at least one run per case and label)");
             }
-            if (a.path("config").path("ratePps").asLong() == 0) {
-                return b.path("traffic").path("forwardedPps").asDouble()
-                        > a.path("traffic").path("forwardedPps").asDouble() ? b : a;
+            List<JsonNode> bestFirst = new ArrayList<>(runs);
+            bestFirst.sort(java.util.Comparator.comparingDouble(Comparison::badness));
+            return bestFirst.get((bestFirst.size() - 1) / 2);
+        }
+
+        /**
+         * The key metric of a run as a number where lower is better: minus forwarded packets/s as fast as possible
+         * ({@code config.ratePps == 0}), RTT p99 at a fixed rate, minus Allocate handshakes/s for handshake-only
+         * runs. A missing metric is NaN, which sorts after every number (worst).
+         */
+        static double badness(JsonNode r) {
+            if (!hasTraffic(r)) {
+                return -r.path("handshake").path("allocationsPerSecond").asDouble(Double.NaN);
             }
-            return b.path("traffic").path("rttMicros").path("p99").asDouble()
-                    < a.path("traffic").path("rttMicros").path("p99").asDouble() ? b : a;
+            if (r.path("config").path("ratePps").asLong() == 0) {
+                return -r.path("traffic").path("forwardedPps").asDouble(Double.NaN);
+            }
+            return r.path("traffic").path("rttMicros").path("p99").asDouble(Double.NaN);
         }
 
         /** Table order: as-fast-as-possible runs, then fixed-rate runs, then handshake-only runs. */
@@ -157,55 +183,85 @@ public final class HtmlReport implements Callable<Integer> {
             return s;
         }
 
-        /** Rows of the comparison table: measurement, one cell per label, ratio of the first two labels. */
+        /**
+         * Rows of the comparison table: measurement, one cell per label, ratio of the first two labels. A cell
+         * that summarises more than one run ends with {@code (median of N)}; fixed-rate cases with more than one
+         * run get an extra row listing the RTT p99 of every run, to show the spread.
+         */
         List<List<String>> rows() {
             List<List<String>> rows = new ArrayList<>();
             for (Map.Entry<String, Map<String, JsonNode>> e : cases.entrySet()) {
-                Map<String, JsonNode> byLabel = e.getValue();
-                JsonNode any = byLabel.values().iterator().next();
+                String key = e.getKey();
+                JsonNode any = e.getValue().values().iterator().next();
                 if (!hasTraffic(any)) {
-                    rows.add(row(e.getKey() + ": server RSS with all live (MiB)", byLabel,
+                    rows.add(row(key, key + ": server RSS with all live (MiB)",
                             r -> r.path("server").path("rssKbAllocated").asDouble(-1) / 1024, false));
-                    rows.add(row(e.getKey() + ": RSS per allocation (KiB)", byLabel, r -> {
+                    rows.add(row(key, key + ": RSS per allocation (KiB)", r -> {
                         double before = r.path("server").path("rssKbBefore").asDouble(-1);
                         double live = r.path("server").path("rssKbAllocated").asDouble(-1);
                         int ready = r.path("handshake").path("ready").asInt();
                         return before < 0 || live < 0 || ready == 0 ? -1 : (live - before) / ready;
                     }, false));
-                    rows.add(row(e.getKey() + ": Allocate handshakes/s", byLabel,
+                    rows.add(row(key, key + ": Allocate handshakes/s",
                             r -> r.path("handshake").path("allocationsPerSecond").asDouble(-1), false));
                     continue;
                 }
                 if (any.path("config").path("ratePps").asLong() == 0) {
-                    rows.add(row(e.getKey() + ": forwarded packets/s", byLabel,
+                    rows.add(row(key, key + ": forwarded packets/s",
                             r -> r.path("traffic").path("forwardedPps").asDouble(-1), false));
-                    rows.add(row(e.getKey() + ": forwarded per server CPU-second", byLabel,
+                    rows.add(row(key, key + ": forwarded per server CPU-second",
                             r -> r.path("server").path("forwardedPerCpuSecond").asDouble(-1), false));
                 } else {
-                    rows.add(rttRow(e.getKey() + ": RTT p50 / p99 / p99.9 (µs)", byLabel));
+                    rows.add(rttRow(key, key + ": RTT p50 / p99 / p99.9 (µs)"));
+                    if (maxRuns(key) > 1) {
+                        rows.add(rttPerRunRow(key, key + ": RTT p99 per run (µs)"));
+                    }
                 }
-                rows.add(row(e.getKey() + ": loss (%)", byLabel,
+                rows.add(row(key, key + ": loss (%)",
                         r -> r.path("traffic").path("lossPercent").asDouble(-1), true));
             }
             return rows;
         }
 
-        private List<String> row(String name, Map<String, JsonNode> byLabel,
+        /** How many runs of the case a label's cell summarises (0 when the label did not run it). */
+        int runCount(String caseKey, String label) {
+            List<JsonNode> list = runs.get(caseKey).get(label);
+            return list == null ? 0 : list.size();
+        }
+
+        private int maxRuns(String caseKey) {
+            int max = 0;
+            for (String label : labels) {
+                max = Math.max(max, runCount(caseKey, label));
+            }
+            return max;
+        }
+
+        /** A cell of the median run, marked with the number of runs it was chosen from when more than one. */
+        private String cell(String caseKey, String label, String value) {
+            int n = runCount(caseKey, label);
+            return n > 1 && !"–".equals(value) ? value + " (median of " + n + ")" : value;
+        }
+
+        private List<String> row(String caseKey, String name,
                                  java.util.function.ToDoubleFunction<JsonNode> metric, boolean percent) {
+            Map<String, JsonNode> byLabel = cases.get(caseKey);
             List<String> row = new ArrayList<>();
             row.add(name);
             double[] v = new double[labels.size()];
             for (int i = 0; i < labels.size(); i++) {
                 JsonNode r = byLabel.get(labels.get(i));
                 v[i] = r == null ? -1 : metric.applyAsDouble(r);
-                row.add(v[i] < 0 ? "–" : percent ? String.format(Locale.ROOT, "%.3f", v[i]) : human(v[i]));
+                row.add(cell(caseKey, labels.get(i),
+                        v[i] < 0 ? "–" : percent ? String.format(Locale.ROOT, "%.3f", v[i]) : human(v[i])));
             }
             row.add(!percent && labels.size() >= 2 && v[0] >= 0 && v[1] > 0
                     ? String.format(Locale.ROOT, "%.2f", v[0] / v[1]) : "");
             return row;
         }
 
-        private List<String> rttRow(String name, Map<String, JsonNode> byLabel) {
+        private List<String> rttRow(String caseKey, String name) {
+            Map<String, JsonNode> byLabel = cases.get(caseKey);
             List<String> row = new ArrayList<>();
             row.add(name);
             double[] p99 = new double[labels.size()];
@@ -218,12 +274,41 @@ public final class HtmlReport implements Callable<Integer> {
                 }
                 JsonNode rtt = r.path("traffic").path("rttMicros");
                 p99[i] = rtt.path("p99").asDouble(-1);
-                row.add(String.format(Locale.ROOT, "%.0f / %.0f / %.0f", rtt.path("p50").asDouble(),
-                        p99[i], rtt.path("p999").asDouble()));
+                row.add(cell(caseKey, labels.get(i), String.format(Locale.ROOT, "%.0f / %.0f / %.0f",
+                        rtt.path("p50").asDouble(), p99[i], rtt.path("p999").asDouble())));
             }
-            row.add(labels.size() >= 2 && p99[0] >= 0 && p99[1] > 0
-                    ? String.format(Locale.ROOT, "%.2f (p99)", p99[0] / p99[1]) : "");
+            row.add(p99Ratio(p99));
             return row;
+        }
+
+        /** The RTT p99 of every run of a fixed-rate case per label, in file order; the ratio is of the medians. */
+        private List<String> rttPerRunRow(String caseKey, String name) {
+            Map<String, JsonNode> byLabel = cases.get(caseKey);
+            List<String> row = new ArrayList<>();
+            row.add(name);
+            double[] p99 = new double[labels.size()];
+            for (int i = 0; i < labels.size(); i++) {
+                List<JsonNode> list = runs.get(caseKey).get(labels.get(i));
+                if (list == null) {
+                    row.add("–");
+                    p99[i] = -1;
+                    continue;
+                }
+                List<String> values = new ArrayList<>();
+                for (JsonNode r : list) {
+                    double v = r.path("traffic").path("rttMicros").path("p99").asDouble(-1);
+                    values.add(v < 0 ? "–" : String.format(Locale.ROOT, "%.0f", v));
+                }
+                row.add(String.join(" / ", values));
+                p99[i] = byLabel.get(labels.get(i)).path("traffic").path("rttMicros").path("p99").asDouble(-1);
+            }
+            row.add(p99Ratio(p99));
+            return row;
+        }
+
+        private String p99Ratio(double[] p99) {
+            return labels.size() >= 2 && p99[0] >= 0 && p99[1] > 0
+                    ? String.format(Locale.ROOT, "%.2f (p99)", p99[0] / p99[1]) : "";
         }
 
         List<String> header() {
@@ -263,8 +348,12 @@ public final class HtmlReport implements Callable<Integer> {
                     .append(escape(host.path("cpuModel").asText())).append(", Linux ")
                     .append(escape(host.path("kernel").asText())).append(", ")
                     .append(escape(host.path("java").asText())).append(".</p>\n");
-            s.append("<p class=\"note\">When a case ran more than once, the best run per label is shown (most "
-                    + "packets/s, lowest RTT p99, most handshakes/s); the table at the end lists every run.</p>\n");
+            s.append("<p class=\"note\">When a case ran more than once, the median run per label is shown, chosen "
+                    + "by the case's key metric (forwarded packets/s as fast as possible, RTT p99 at a fixed rate, "
+                    + "Allocate handshakes/s for handshake-only runs); with an even number of runs it is the better "
+                    + "of the two middle runs. Every number of a case comes from that one run (runs are not "
+                    + "averaged), and its cells say \"(median of N)\". Fixed-rate cases also list the RTT p99 of "
+                    + "every run; the table at the end lists every run.</p>\n");
             s.append("<p class=\"note\">Forwarded packets/s = datagrams the server relayed in both directions "
                     + "(client→peer counted at the echo peers, peer→client counted at the clients). RTT = client → "
                     + "relay → echo peer → relay → client on loopback.</p>\n");

@@ -1,5 +1,6 @@
 package io.turngate.bench.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HtmlReportTest {
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private static LoadResult result(String label, int allocations, long rate, double pps, double p99) {
-        LoadResult.Rtt rtt = new LoadResult.Rtt(1000, 10, 30, 25, 40, p99, p99 * 2, p99 * 3);
+        return result(label, allocations, rate, pps, 25, p99);
+    }
+
+    private static LoadResult result(String label, int allocations, long rate, double pps, double p50, double p99) {
+        LoadResult.Rtt rtt = new LoadResult.Rtt(1000, 10, 30, p50, 40, p99, p99 * 2, p99 * 3);
         LoadResult.Traffic traffic = new LoadResult.Traffic(5, 1000, 1000, 990, 10, 1.0, 0, 0, 0, 0, pps / 2,
                 pps / 2, pps / 2, pps, 80, rtt);
         return new LoadResult(LoadResult.TOOL, LoadResult.SCHEMA, label, "2026-01-01T00:00:00Z",
@@ -72,6 +80,8 @@ class HtmlReportTest {
         assertTrue(md.contains("RSS per allocation (KiB) | 50 | 20.48 | 2.44 |"), md);
         assertTrue(md.contains("Allocate handshakes/s | 3.0k | 2.0k | 1.50 |"), md);
         assertTrue(md.indexOf("forwarded packets/s") < md.indexOf("RTT p50"), "throughput rows come first");
+        assertFalse(md.contains("median of"), "one run per cell: no marker\n" + md);
+        assertFalse(md.contains("per run"), "one run per label: no per-run row\n" + md);
 
         String page = Files.readString(html);
         assertTrue(page.contains("<svg"), "has charts");
@@ -88,5 +98,164 @@ class HtmlReportTest {
         HtmlReport report = new HtmlReport(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8));
         assertEquals(2, new picocli.CommandLine(report).execute(junk.toString(), "--markdown"));
+    }
+
+    // ---- several runs of the same case and label: the median run by the case's key metric ----
+
+    private static HtmlReport.Comparison comparison(LoadResult... runs) {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (LoadResult r : runs) {
+            nodes.add(MAPPER.valueToTree(r));
+        }
+        return new HtmlReport.Comparison(nodes);
+    }
+
+    /** Throughput runs of turngate, 1 alloc × 100 B as fast as possible, one per packets/s value, in that order. */
+    private static HtmlReport.Comparison throughputRuns(double... pps) {
+        LoadResult[] runs = new LoadResult[pps.length];
+        for (int i = 0; i < pps.length; i++) {
+            runs[i] = result("turngate", 1, 0, pps[i], 100);
+        }
+        return comparison(runs);
+    }
+
+    /** Fixed-rate runs of turngate, 100 alloc @ 20k/s; run i has RTT p50 p50[i] and p99 p99[i]. */
+    private static HtmlReport.Comparison rttRuns(double[] p50, double[] p99) {
+        LoadResult[] runs = new LoadResult[p99.length];
+        for (int i = 0; i < p99.length; i++) {
+            runs[i] = result("turngate", 100, 20_000, 40_000, p50[i], p99[i]);
+        }
+        return comparison(runs);
+    }
+
+    private static String row(String markdown, String measurement) {
+        for (String line : markdown.split("\n")) {
+            if (line.startsWith("| " + measurement + " |")) {
+                return line;
+            }
+        }
+        throw new AssertionError("no row \"" + measurement + "\" in\n" + markdown);
+    }
+
+    @Test
+    void throughputOfOneRunIsThatRunWithoutAMarker() {
+        String md = throughputRuns(300_000).markdown();
+        assertEquals("| 1 alloc × 100 B: forwarded packets/s | 300.0k |  |", row(md, "1 alloc × 100 B: forwarded packets/s"),
+                md);
+        assertFalse(md.contains("median of"), md);
+    }
+
+    @Test
+    void throughputOfTwoRunsIsTheBetterOfTheTwo() {
+        HtmlReport.Comparison c = throughputRuns(100_000, 300_000);
+        assertEquals(300_000, c.cases.get("1 alloc × 100 B").get("turngate").path("traffic").path("forwardedPps")
+                .asDouble());
+        assertTrue(row(c.markdown(), "1 alloc × 100 B: forwarded packets/s").contains("| 300.0k (median of 2) |"),
+                c.markdown());
+    }
+
+    @Test
+    void throughputOfThreeRunsIsTheMiddleOneNotTheBest() {
+        HtmlReport.Comparison c = throughputRuns(300_000, 100_000, 200_000);
+        String md = c.markdown();
+        assertTrue(row(md, "1 alloc × 100 B: forwarded packets/s").contains("| 200.0k (median of 3) |"), md);
+        // the CPU-second row comes from the same (median) run: its value is pps / 0.99 in these results
+        assertTrue(row(md, "1 alloc × 100 B: forwarded per server CPU-second").contains("| 202.0k (median of 3) |"),
+                md);
+        assertTrue(row(md, "1 alloc × 100 B: loss (%)").contains("| 1.000 (median of 3) |"), md);
+    }
+
+    @Test
+    void throughputOfFourRunsIsTheBetterOfTheTwoMiddleOnes() {
+        // best first: 400k, 300k, 200k, 100k → index (4 - 1) / 2 = 1 → 300k
+        String md = throughputRuns(100_000, 400_000, 200_000, 300_000).markdown();
+        assertTrue(row(md, "1 alloc × 100 B: forwarded packets/s").contains("| 300.0k (median of 4) |"), md);
+    }
+
+    @Test
+    void rttOfOneRunHasNoMarkerAndNoPerRunRow() {
+        String md = rttRuns(new double[] {70}, new double[] {500}).markdown();
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)")
+                .contains("| 70 / 500 / 1000 |"), md);
+        assertFalse(md.contains("median of") || md.contains("per run"), md);
+    }
+
+    @Test
+    void rttOfTwoRunsIsTheOneWithTheLowerP99() {
+        String md = rttRuns(new double[] {60, 80}, new double[] {1200, 900}).markdown();
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)")
+                .contains("| 80 / 900 / 1800 (median of 2) |"), md);
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p99 per run (µs)").contains("| 1200 / 900 |"), md);
+    }
+
+    @Test
+    void rttOfThreeRunsIsTheMiddleP99WithItsOwnP50AndP999() {
+        String md = rttRuns(new double[] {70, 60, 80}, new double[] {1001, 891, 1038}).markdown();
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)")
+                .contains("| 70 / 1001 / 2002 (median of 3) |"), md);
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p99 per run (µs)").contains("| 1001 / 891 / 1038 |"),
+                md);
+        assertTrue(md.indexOf("RTT p50 / p99") < md.indexOf("RTT p99 per run")
+                && md.indexOf("RTT p99 per run") < md.indexOf("loss (%)"), "per-run row follows the RTT row\n" + md);
+    }
+
+    @Test
+    void rttOfFourRunsIsTheBetterOfTheTwoMiddleP99s() {
+        // best first: 1585, 1823, 2253, 4022 → index 1 → 1823 (run 2, p50 71)
+        String md = rttRuns(new double[] {74, 71, 72, 79}, new double[] {4022, 1823, 1585, 2253}).markdown();
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)")
+                .contains("| 71 / 1823 / 3646 (median of 4) |"), md);
+    }
+
+    @Test
+    void handshakeOnlyRunsTakeTheMedianHandshakeRateAndItsRss() {
+        // RSS per allocation = (live - before) / 1000 KiB; the median run (2000/s) has 30 KiB
+        HtmlReport.Comparison c = comparison(handshakeOnly("turngate", 10_000, 20_000, 3000),
+                handshakeOnly("turngate", 10_000, 50_000, 1000), handshakeOnly("turngate", 10_000, 40_000, 2000));
+        String md = c.markdown();
+        assertTrue(row(md, "1000 allocations, handshake only: Allocate handshakes/s")
+                .contains("| 2.0k (median of 3) |"), md);
+        assertTrue(row(md, "1000 allocations, handshake only: RSS per allocation (KiB)")
+                .contains("| 30 (median of 3) |"), md);
+    }
+
+    @Test
+    void perRunP99RowListsEveryRunOfEachLabelAndTheRatioOfTheMedians(@TempDir Path dir) throws Exception {
+        // turngate p99 1001 / 891 / 1038 → median 1001; coturn 500 / 400 / 600 / 700 → better middle 500
+        double[] turngate = {1001, 891, 1038};
+        double[] coturn = {500, 400, 600, 700};
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < coturn.length; i++) {
+            Path p = dir.resolve("rtt-100x100-r" + (i + 1) + "-coturn.json");
+            MAPPER.writeValue(p.toFile(), result("coturn", 100, 20_000, 40_000, 60 + i, coturn[i]));
+            args.add(p.toString());
+            if (i < turngate.length) {
+                Path q = dir.resolve("rtt-100x100-r" + (i + 1) + "-turngate.json");
+                MAPPER.writeValue(q.toFile(), result("turngate", 100, 20_000, 40_000, 70 + i, turngate[i]));
+                args.add(q.toString());
+            }
+        }
+        Path html = dir.resolve("report.html");
+        args.addAll(List.of("-o", html.toString(), "--markdown"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        HtmlReport report = new HtmlReport(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(0, new picocli.CommandLine(report).execute(args.toArray(new String[0])));
+        String md = bytes.toString(StandardCharsets.UTF_8);
+
+        assertTrue(md.startsWith("| measurement | turngate | coturn | turngate/coturn |\n|---|---|---|---|\n"), md);
+        assertEquals("| 100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs) | 70 / 1001 / 2002 (median of 3) "
+                + "| 60 / 500 / 1000 (median of 4) | 2.00 (p99) |",
+                row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)"));
+        assertEquals("| 100 alloc × 100 B @ 20.0k/s: RTT p99 per run (µs) | 1001 / 891 / 1038 "
+                + "| 500 / 400 / 600 / 700 | 2.00 (p99) |",
+                row(md, "100 alloc × 100 B @ 20.0k/s: RTT p99 per run (µs)"));
+        assertEquals("| 100 alloc × 100 B @ 20.0k/s: loss (%) | 1.000 (median of 3) | 1.000 (median of 4) |  |",
+                row(md, "100 alloc × 100 B @ 20.0k/s: loss (%)"));
+
+        String page = Files.readString(html);
+        assertTrue(page.contains("<td>70 / 1001 / 2002 (median of 3)</td>"), "HTML table has the marker");
+        assertTrue(page.contains("<td>1001 / 891 / 1038</td>"), "HTML table has the per-run row");
+        assertTrue(page.contains("the median run per label is shown"), "note describes the median rule");
+        assertFalse(page.contains("the best run per label"), "old note is gone");
     }
 }
