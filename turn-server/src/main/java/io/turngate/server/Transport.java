@@ -3,6 +3,7 @@ package io.turngate.server;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -15,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -73,15 +75,52 @@ public enum Transport {
      * {@link #RECEIVE_BATCH} slots of {@code maxDatagramSize} bytes.
      */
     public Bootstrap datagramOptions(Bootstrap b, int maxDatagramSize) {
-        FixedRecvByteBufAllocator receive = new FixedRecvByteBufAllocator(
-                this == EPOLL ? maxDatagramSize * RECEIVE_BATCH : maxDatagramSize);
-        receive.maxMessagesPerRead(MAX_MESSAGES_PER_READ);
-        b.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, receive);
+        b.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         if (this == EPOLL) {
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagramSize);
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new BatchReceiveAllocator(maxDatagramSize * RECEIVE_BATCH))
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagramSize);
+        } else {
+            FixedRecvByteBufAllocator receive = new FixedRecvByteBufAllocator(maxDatagramSize);
+            receive.maxMessagesPerRead(MAX_MESSAGES_PER_READ);
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, receive);
         }
         return b;
+    }
+
+    /**
+     * Netty's fixed-size receive allocator, except that a socket's read loop ends after a {@code recvmmsg(2)} that
+     * filled fewer slots than it offered: the socket had nothing more queued at that moment, and Netty 4.2's epoll
+     * channels are level-triggered, so whatever arrives later wakes the loop again. Netty's own loop would call
+     * {@code recvmmsg} once more, only to get {@code EAGAIN}, on every wake-up of a lightly loaded socket (measured
+     * with {@code strace -c}: half of all {@code recvmmsg} calls at 20 k probes/s).
+     */
+    static final class BatchReceiveAllocator extends DefaultMaxMessagesRecvByteBufAllocator {
+        private final int bufferSize;
+
+        BatchReceiveAllocator(int bufferSize) {
+            super(MAX_MESSAGES_PER_READ);
+            this.bufferSize = bufferSize;
+        }
+
+        @Override
+        public Handle newHandle() {
+            return new BatchHandle();
+        }
+
+        private final class BatchHandle extends MaxMessageHandle {
+            /** Every slot of the last read was filled (Netty reports slots × slot size read, or -1 for none). */
+            private final UncheckedBooleanSupplier batchWasFull = () -> lastBytesRead() == attemptedBytesRead();
+
+            @Override
+            public int guess() {
+                return bufferSize;
+            }
+
+            @Override
+            public boolean continueReading(UncheckedBooleanSupplier maybeMoreData) {
+                return super.continueReading(batchWasFull);
+            }
+        }
     }
 
     /**

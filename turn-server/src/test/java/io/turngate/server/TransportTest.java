@@ -1,6 +1,7 @@
 package io.turngate.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MaxMessagesRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollDatagramChannelConfig;
 
 import java.net.InetSocketAddress;
@@ -52,6 +55,47 @@ class TransportTest {
                 ch.close().syncUninterruptibly();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
+     * The epoll read loop goes on after a {@code recvmmsg} that filled every slot and stops after one that came back
+     * short or empty, whatever Netty's channel says about more data (it always says "maybe").
+     */
+    @Test
+    void epollReadLoopStopsAfterAShortBatch() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        try {
+            RecvByteBufAllocator.ExtendedHandle h = (RecvByteBufAllocator.ExtendedHandle)
+                    new Transport.BatchReceiveAllocator(DATAGRAM * Transport.RECEIVE_BATCH).newHandle();
+            h.reset(ch.config());
+            assertEquals(DATAGRAM * Transport.RECEIVE_BATCH, h.guess());
+            int full = DATAGRAM * Transport.RECEIVE_BATCH;
+
+            h.attemptedBytesRead(full);
+            h.lastBytesRead(full); // all 16 slots
+            h.incMessagesRead(Transport.RECEIVE_BATCH);
+            assertTrue(h.continueReading(() -> true), "stopped after a full batch");
+
+            h.attemptedBytesRead(full);
+            h.lastBytesRead(3 * DATAGRAM); // 3 of 16
+            h.incMessagesRead(3);
+            assertFalse(h.continueReading(() -> true), "read on after a short batch (the next recvmmsg gets EAGAIN)");
+
+            h.reset(ch.config());
+            h.attemptedBytesRead(full);
+            h.lastBytesRead(-1); // nothing
+            assertFalse(h.continueReading(() -> true), "read on after an empty recvmmsg");
+
+            h.reset(ch.config());
+            for (int i = 0; i < Transport.MAX_MESSAGES_PER_READ / Transport.RECEIVE_BATCH; i++) {
+                h.attemptedBytesRead(full);
+                h.lastBytesRead(full);
+                h.incMessagesRead(Transport.RECEIVE_BATCH);
+            }
+            assertFalse(h.continueReading(() -> true), "read past " + Transport.MAX_MESSAGES_PER_READ + " datagrams");
+        } finally {
+            ch.finishAndReleaseAll();
         }
     }
 }
