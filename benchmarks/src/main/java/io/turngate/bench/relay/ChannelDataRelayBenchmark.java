@@ -12,6 +12,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.relay.ChannelData;
+import io.turngate.relay.SegmentBatch;
 import io.turngate.server.SelfAddresses;
 import io.turngate.server.Transport;
 import io.turngate.stun.TransactionId;
@@ -26,6 +27,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,6 +66,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #relayOne}: one datagram written and flushed: one {@code sendto};</li>
  *   <li>{@link #relayBurst16}: 16 datagrams written, one flush, as after one read batch: one {@code sendmmsg};
  *       the score is per datagram;</li>
+ *   <li>{@link #relayBurst16Gso}: the same burst the way the gateway sends it, copied into a {@link SegmentBatch}
+ *       and written as one UDP GSO send (where the transport supports it; otherwise as {@link #relayBurst16});
+ *       the score is per datagram;</li>
  *   <li>{@link #peerToClientFraming}: the way back without I/O: permission and channel lookup by the peer's
  *       address, a pooled direct buffer with the ChannelData header and a copy of the payload.</li>
  * </ul>
@@ -95,6 +100,7 @@ public class ChannelDataRelayBenchmark {
     private ByteBuf peerData;
     private ByteBufAllocator alloc;
     private int ops;
+    private SegmentBatch gsoBatch;
 
     @Setup
     public void setUp() throws Exception {
@@ -119,6 +125,8 @@ public class ChannelDataRelayBenchmark {
                 + " \"routes\": [\"peers\"]}], \"clusters\": [{\"name\": \"peers\", \"type\": \"STATIC\","
                 + " \"endpoints\": [\"127.0.0.1\"]}]}", Map.of());
         policy = RoutePolicy.compile(cfg, cfg.listeners().get(0), Map.of());
+        gsoBatch = new SegmentBatch(new SegmentBatch.Gso(transport.supportsGso(), new LongAdder(), new LongAdder(),
+                cause -> { throw new IllegalStateException("GSO send failed in the benchmark: " + cause); }));
         self = new SelfAddresses();
         long now = System.nanoTime();
         Allocation a = new Allocation(client, relay, new InetSocketAddress("127.0.0.1", 50000), "u",
@@ -213,6 +221,26 @@ public class ChannelDataRelayBenchmark {
             }
         }
         if (ch != null) {
+            ch.flush();
+        }
+        serviceLoop(BURST);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void relayBurst16Gso() {
+        Channel ch = null;
+        for (int i = 0; i < BURST; i++) {
+            ByteBuf slice = step();
+            if (slice != null) {
+                ch = targetAllocation.relayChannel();
+                int n = slice.readableBytes();
+                gsoBatch.next(ch, target, n).writeBytes(slice, slice.readerIndex(), n);
+                slice.release();
+            }
+        }
+        if (ch != null) {
+            gsoBatch.flush(ch);
             ch.flush();
         }
         serviceLoop(BURST);
