@@ -8,7 +8,9 @@ import io.turngate.stun.attr.XorPeerAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Bursts relayed through {@link io.turngate.relay.SegmentBatch}: the listener's event loop is held busy while a
@@ -161,6 +164,40 @@ class GsoBatchingTest {
         if (gsoExpected()) {
             assertTrue(stats.gsoSends.sum() > sendsBefore, "no GSO send for a burst of 48 equal datagrams to one client");
         }
+    }
+
+    @Test
+    void burstToAnIpv6ClientOnTheDualStackListener() throws Exception {
+        InetSocketAddress v6 = new InetSocketAddress("::1", 0);
+        try (DatagramSocket probe = new DatagramSocket(v6)) {
+            probe.getLocalPort();
+        } catch (SocketException e) {
+            System.err.println("GsoBatchingTest: SKIPPED the IPv6 case: cannot bind ::1 (" + e.getMessage() + ")");
+            assumeTrue(false, "no IPv6 loopback");
+        }
+        int port = TestGateways.freeUdpPort();
+        gateway = Gateway.start(TestGateways.config(port, "127.0.0.1"), Gateway.Options.defaults());
+        TestTurnClient client = new TestTurnClient(v6, new InetSocketAddress("::1", port), TestGateways.USER,
+                TestGateways.PASS);
+        closeables.add(client);
+        client.allocateOrFail(); // an IPv4 relayed address (RFC 8656 §7.1 default) for a client that came over IPv6
+        TestPeer peer = peer();
+        assertTrue(client.channelBind(CHANNEL, peer.address()).isSuccess(), "ChannelBind");
+        ListenerStats stats = gateway.stats(LISTENER);
+        long sendsBefore = stats.gsoSends.sum();
+
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            sent.add(payload(i, 160));
+        }
+        whileLoopBusy(() -> sent.forEach(p -> peer.send(client.relayed(), p)));
+        for (int i = 0; i < sent.size(); i++) {
+            assertArrayEquals(sent.get(i), receiveChannelData(client, CHANNEL), "datagram " + i);
+        }
+        if (gsoExpected()) {
+            assertTrue(stats.gsoSends.sum() > sendsBefore, "no GSO send to the IPv6 client");
+        }
+        assertEquals(0, client.drain(100), "extra datagrams at the client");
     }
 
     @Test

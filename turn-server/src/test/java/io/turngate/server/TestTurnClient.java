@@ -60,11 +60,19 @@ public final class TestTurnClient implements AutoCloseable {
 
     /** A client on an ephemeral port of 127.0.0.1 talking to {@code server} as {@code username}/{@code password}. */
     public TestTurnClient(InetSocketAddress server, String username, String password) {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), server, username, password);
+    }
+
+    /** A client bound to {@code local} (a loopback address: 127.0.0.0/8 or ::1) talking to {@code server}. */
+    public TestTurnClient(InetSocketAddress local, InetSocketAddress server, String username, String password) {
+        if (!local.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("test clients live on loopback only: " + local);
+        }
         this.server = server;
         this.username = username;
         this.password = password;
         try {
-            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            this.socket = new DatagramSocket(local);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
