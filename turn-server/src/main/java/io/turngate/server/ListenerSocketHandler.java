@@ -99,11 +99,6 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                         + "); this socket sends one datagram per system call from now on"));
     }
 
-    /** Whether this socket still coalesces bursts into UDP GSO sends. */
-    boolean gsoEnabled() {
-        return gso.enabled();
-    }
-
     int allocationCount() {
         return allocations.size();
     }
