@@ -82,8 +82,13 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
     /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
     private final Map<InetSocketAddress, Object> pendingAllocations = new HashMap<>();
+    /**
+     * Allocations with datagrams for peers batched during the current read. An allocation joins when its
+     * {@link Allocation#toPeers()} batch goes from empty to pending; the batch empties again only when written at the
+     * end of the read or discarded with its allocation, so nobody joins twice.
+     */
     private final List<Allocation> relaysToFlush = new ArrayList<>();
-    /** Allocations with datagrams for their client batched during the current relay-socket read. */
+    /** The same for datagrams to clients ({@link Allocation#toClient()}) during the current relay-socket read. */
     private final List<Allocation> clientsToFlush = new ArrayList<>();
     private final SegmentBatch.Gso gso;
     private final Indications indications = new Indications();
@@ -210,13 +215,13 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     /** Batches {@code length} bytes of {@code src} for {@code peer}; written and flushed at the end of the read batch. */
     private void sendToPeer(Allocation a, ByteBuf src, int index, int length, InetSocketAddress peer) {
-        a.toPeers().next(a.relayChannel(), peer, length).writeBytes(src, index, length);
-        listener.stats.peerTxPackets.increment();
-        listener.stats.peerTxBytes.add(length);
-        if (!a.flushPending()) {
-            a.setFlushPending(true);
+        SegmentBatch batch = a.toPeers();
+        if (batch.pending() == 0) { // the first datagram of this read batch for this relay socket
             relaysToFlush.add(a);
         }
+        batch.next(a.relayChannel(), peer, length).writeBytes(src, index, length);
+        listener.stats.peerTxPackets.increment();
+        listener.stats.peerTxBytes.add(length);
     }
 
     /** RFC 8656 §10.2: Send indication → DATA to the peer, if a permission exists. Hot path. */
@@ -272,54 +277,50 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         listener.stats.peerRxPackets.increment();
         listener.stats.peerRxBytes.add(length);
         ChannelBinding binding = a.channelForPeer(peer);
+        SegmentBatch batch = a.toClient();
+        if (batch.pending() == 0) { // the first datagram of this relay-socket read for this client
+            clientsToFlush.add(a);
+        }
         int size;
         if (binding != null) {
             size = ChannelData.HEADER_LENGTH + length;
-            ByteBuf out = a.toClient().next(ctx.channel(), a.client(), size);
+            ByteBuf out = batch.next(ctx.channel(), a.client(), size);
             ChannelData.writeHeader(out, binding.number(), length);
             out.writeBytes(data, data.readerIndex(), length);
         } else {
             byte[] peerBytes = perm.peerBytes();
             size = Indications.dataIndicationLength(peerBytes.length == 4 ? 4 : 6, length);
-            ByteBuf out = a.toClient().next(ctx.channel(), a.client(), size);
+            ByteBuf out = batch.next(ctx.channel(), a.client(), size);
             Indications.writeDataIndication(out, peerBytes, peer.getPort(), data, data.readerIndex(), length);
         }
         listener.stats.txPackets.increment();
         listener.stats.txBytes.add(size);
-        if (!a.clientFlushPending()) {
-            a.setClientFlushPending(true);
-            clientsToFlush.add(a);
-        }
         clientFlushPending = true;
     }
 
     /** End of a relay socket's read batch: the batches to clients go out, in one flush of the listener socket. */
     void flushClients() {
         if (clientFlushPending) {
-            writeClientBatches();
-            clientFlushPending = false;
-            ctx.flush();
+            flushListener();
         }
     }
 
-    private void writeClientBatches() {
-        for (int i = 0, n = clientsToFlush.size(); i < n; i++) {
-            Allocation a = clientsToFlush.get(i);
-            a.setClientFlushPending(false);
-            a.toClient().flush(ctx.channel());
-        }
-        clientsToFlush.clear();
-    }
-
+    /** End of this listener socket's read batch: batches to peers, then to clients, each socket flushed once. */
     private void flushAll() {
         for (int i = 0, n = relaysToFlush.size(); i < n; i++) {
             Allocation a = relaysToFlush.get(i);
-            a.setFlushPending(false);
             a.toPeers().flush(a.relayChannel());
             a.relayChannel().flush();
         }
         relaysToFlush.clear();
-        writeClientBatches();
+        flushListener();
+    }
+
+    private void flushListener() {
+        for (int i = 0, n = clientsToFlush.size(); i < n; i++) {
+            clientsToFlush.get(i).toClient().flush(ctx.channel());
+        }
+        clientsToFlush.clear();
         clientFlushPending = false;
         ctx.flush();
     }

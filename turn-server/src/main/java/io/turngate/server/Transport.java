@@ -25,10 +25,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * <p>Every datagram socket of turngate (listener and relay sockets) gets the same receive path from
  * {@link #datagramOptions}: pooled buffers, whose slices are recycled (Netty 4.2's default adaptive allocator makes a
- * new slice object per received datagram), and on epoll batched reads with {@code recvmmsg(2)}, one
- * {@value #MAX_DATAGRAM_SIZE_PLACEHOLDER}-byte slot per datagram. Batched sends ({@code sendmmsg(2)}) need no option:
- * Netty's epoll channel uses them whenever more than one datagram is flushed at once, which the handlers arrange by
- * flushing once per read batch (turn-notes §0.6).
+ * new slice object per received datagram), and on epoll batched reads with {@code recvmmsg(2)}, one slot of the
+ * socket's maximum datagram size per datagram. Batched sends ({@code sendmmsg(2)}) need no option: Netty's epoll
+ * channel uses them whenever more than one datagram is flushed at once, which the handlers arrange by flushing once
+ * per read batch (turn-notes §0.6); bursts to one destination go out as UDP GSO sends where {@link #supportsGso}.
  */
 public enum Transport {
     EPOLL,

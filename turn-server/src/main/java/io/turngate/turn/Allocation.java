@@ -42,8 +42,6 @@ public final class Allocation {
     private final LongObjectHashMap<Permission> permissionsV6 = new LongObjectHashMap<>();
     private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
-    private boolean flushPending;
-    private boolean clientFlushPending;
     /** Datagrams to peers (on the relay socket) and to the client (on the listener socket) of one read batch. */
     private final SegmentBatch toPeers;
     private final SegmentBatch toClient;
@@ -294,24 +292,6 @@ public final class Allocation {
 
     public boolean isExpired(long nowNanos) {
         return expiresAtNanos - nowNanos <= 0;
-    }
-
-    /** Hot path: has a flush of the relay channel been scheduled for the end of this read batch? */
-    public boolean flushPending() {
-        return flushPending;
-    }
-
-    public void setFlushPending(boolean pending) {
-        this.flushPending = pending;
-    }
-
-    /** Hot path: is a batch to the client waiting for the end of the relay socket's read batch? */
-    public boolean clientFlushPending() {
-        return clientFlushPending;
-    }
-
-    public void setClientFlushPending(boolean pending) {
-        this.clientFlushPending = pending;
     }
 
     /** Datagrams to peers, written to {@link #relayChannel()} at the end of the read batch. */
