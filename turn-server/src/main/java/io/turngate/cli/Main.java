@@ -115,6 +115,10 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         Logger log = Logs.get("server");
         applyLogSpec(null);
+        if (udpThreads < 0) {
+            System.err.println("turngate: --udp-thread-num: found " + udpThreads + " (expected: 0 or more)");
+            return 2;
+        }
         StunnerConfig cfg;
         java.util.List<String> loadWarnings = null;
         boolean defaults = false;

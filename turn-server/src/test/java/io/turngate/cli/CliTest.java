@@ -113,4 +113,21 @@ class CliTest {
         assertTrue(problems.contains("listeners[1].protocol"), problems);
         assertTrue(problems.contains("clusters[0].endpoints[0]"), problems);
     }
+
+    @Test
+    void aNegativeUdpThreadNumIsRefusedBeforeAnythingStarts() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        Run r;
+        try {
+            r = run("-u", "-1", "-c", CLOUDRETRO.resolve("does-not-matter.yaml").toString());
+        } finally {
+            System.setErr(err);
+        }
+        String message = errBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(2, r.code(), message);
+        assertTrue(message.contains("--udp-thread-num: found -1 (expected: 0 or more)"), message);
+        assertFalse(r.out().contains("turngate ready"), r.out());
+    }
 }
