@@ -45,10 +45,25 @@ public final class GatewayRenderer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
+    private final RenderOptions options;
 
-    /** @param env environment for {@code $STUNNER_ADDR} etc. ({@code null} = empty) */
+    /** A renderer with the operator's default switches ({@link RenderOptions#DEFAULT}). */
     public GatewayRenderer(Map<String, String> env) {
+        this(env, RenderOptions.DEFAULT);
+    }
+
+    /**
+     * @param env     environment for {@code $STUNNER_ADDR} etc. ({@code null} = empty)
+     * @param options the operator switches to render with ({@code null} = {@link RenderOptions#DEFAULT})
+     */
+    public GatewayRenderer(Map<String, String> env, RenderOptions options) {
         this.env = env == null ? Map.of() : Map.copyOf(env);
+        this.options = options == null ? RenderOptions.DEFAULT : options;
+    }
+
+    /** The operator switches this renderer uses. */
+    public RenderOptions options() {
+        return options;
     }
 
     /** A renderer expanding variables from {@code System.getenv()}, as stunnerd does. */
