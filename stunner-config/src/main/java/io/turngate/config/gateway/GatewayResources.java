@@ -43,6 +43,7 @@ public final class GatewayResources {
     private final List<Secret> secrets;
     private final List<Namespace> namespaces;
     private final List<Dataplane> dataplanes;
+    private final List<Node> nodes;
     private final List<String> warnings;
 
     private GatewayResources(Collection<Resource> all, List<String> warnings) {
@@ -57,6 +58,7 @@ public final class GatewayResources {
         this.secrets = ofType(all, Secret.class);
         this.namespaces = ofType(all, Namespace.class);
         this.dataplanes = ofType(all, Dataplane.class);
+        this.nodes = ofType(all, Node.class);
         this.warnings = List.copyOf(warnings);
     }
 
@@ -245,6 +247,11 @@ public final class GatewayResources {
         return dataplanes;
     }
 
+    /** Nodes, in load order (the operator takes the first one with an external address). */
+    public List<Node> nodes() {
+        return nodes;
+    }
+
     /** Load-time warnings (replaced duplicates, masked or ignored routes). */
     public List<String> warnings() {
         return warnings;
@@ -254,7 +261,7 @@ public final class GatewayResources {
     public int size() {
         return gatewayClasses.size() + gatewayConfigs.size() + gateways.size() + udpRoutes.size()
                 + staticServices.size() + services.size() + endpointSlices.size() + endpoints.size() + secrets.size()
-                + namespaces.size() + dataplanes.size();
+                + namespaces.size() + dataplanes.size() + nodes.size();
     }
 
     // ---- lookups ---------------------------------------------------------------------------------------------

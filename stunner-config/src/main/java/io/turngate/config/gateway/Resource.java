@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** A Kubernetes object known to the renderer. */
 public sealed interface Resource permits GatewayClass, GatewayConfig, Gateway, UdpRoute, StaticService, Service,
-        EndpointSlice, Endpoints, Secret, Namespace, Dataplane {
+        EndpointSlice, Endpoints, Secret, Namespace, Dataplane, Node {
 
     /** The Kubernetes kind, e.g. {@code UDPRoute}. */
     String kind();

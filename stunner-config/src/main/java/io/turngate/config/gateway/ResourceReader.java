@@ -33,7 +33,7 @@ final class ResourceReader {
 
     private static final java.util.Set<String> KNOWN_KINDS = java.util.Set.of(GatewayClass.KIND, Gateway.KIND,
             GatewayConfig.KIND, UdpRoute.KIND, StaticService.KIND, Dataplane.KIND, Service.KIND, EndpointSlice.KIND,
-            Endpoints.KIND, Secret.KIND, Namespace.KIND);
+            Endpoints.KIND, Secret.KIND, Namespace.KIND, Node.KIND);
     private static final String EXPECTED_OBJECT = "a Kubernetes object with apiVersion and kind";
     private static final List<String> AUTH_TYPES = List.of("plaintext", "static", "longterm", "ephemeral", "timewindowed");
     private static final List<String> FROM_VALUES = List.of("Same", "All", "Selector");
@@ -150,6 +150,11 @@ final class ResourceReader {
                     sink.accept(new Namespace(api, c.meta, origin), doc);
                 }
                 break;
+            case Node.KIND:
+                if (c.api(api, CORE_API, false)) {
+                    sink.accept(node(c, api), doc);
+                }
+                break;
             default:
                 throw new IllegalStateException("unhandled kind " + kind);
         }
@@ -204,6 +209,7 @@ final class ResourceReader {
                 quota,
                 c.str(spec, "dataplane", "spec.dataplane", false),
                 c.bool(spec, "stunMode", "spec.stunMode"),
+                c.stringMap(spec, "loadBalancerServiceAnnotations", "spec.loadBalancerServiceAnnotations"),
                 c.origin);
     }
 
@@ -402,11 +408,13 @@ final class ResourceReader {
             Integer port = c.integer(p, "port", path + ".port", true, 1, 65535);
             String name = c.str(p, "name", path + ".name", false);
             String proto = c.str(p, "protocol", path + ".protocol", false);
+            Integer nodePort = c.integer(p, "nodePort", path + ".nodePort", false, 0, 65535);
             if (port != null) {
-                ports.add(new Service.Port(name, proto == null ? "TCP" : proto, port));
+                ports.add(new Service.Port(name, proto == null ? "TCP" : proto, port,
+                        nodePort == null || nodePort == 0 ? null : nodePort));
             }
         }
-        List<String> ingress = new ArrayList<>();
+        List<Service.Ingress> ingress = new ArrayList<>();
         JsonNode status = c.obj(c.doc, "status", "status", false);
         JsonNode lb = status == null ? null : c.obj(status, "loadBalancer", "status.loadBalancer", false);
         List<JsonNode> is = lb == null ? List.of() : c.arr(lb, "ingress", "status.loadBalancer.ingress", false);
@@ -416,16 +424,42 @@ final class ResourceReader {
             if (in == null) {
                 continue;
             }
-            String ip = c.str(in, "ip", path + ".ip", false);
-            String host = c.str(in, "hostname", path + ".hostname", false);
-            if (ip != null && !ip.isEmpty()) {
-                ingress.add(ip);
-            } else if (host != null && !host.isEmpty()) {
-                ingress.add(host);
+            List<Service.PortStatus> portStatus = new ArrayList<>();
+            List<JsonNode> pss = c.arr(in, "ports", path + ".ports", false);
+            for (int j = 0; j < pss.size(); j++) {
+                String pp = path + ".ports[" + j + "]";
+                JsonNode p = c.element(pss.get(j), pp);
+                Integer port = p == null ? null : c.integer(p, "port", pp + ".port", true, 1, 65535);
+                String proto = p == null ? null : c.str(p, "protocol", pp + ".protocol", true);
+                if (port != null && proto != null) {
+                    portStatus.add(new Service.PortStatus(port, proto));
+                }
             }
+            ingress.add(new Service.Ingress(emptyToNull(c.str(in, "ip", path + ".ip", false)),
+                    emptyToNull(c.str(in, "hostname", path + ".hostname", false)), portStatus));
         }
         return new Service(api, c.meta, c.str(spec, "type", "spec.type", false),
                 c.str(spec, "clusterIP", "spec.clusterIP", false), ports, ingress, c.origin);
+    }
+
+    private Node node(Ctx c, String api) {
+        JsonNode status = c.obj(c.doc, "status", "status", false);
+        List<Node.Address> addresses = new ArrayList<>();
+        List<JsonNode> as = status == null ? List.of() : c.arr(status, "addresses", "status.addresses", false);
+        for (int i = 0; i < as.size(); i++) {
+            String path = "status.addresses[" + i + "]";
+            JsonNode a = c.element(as.get(i), path);
+            String type = a == null ? null : c.str(a, "type", path + ".type", true);
+            String address = a == null ? null : c.str(a, "address", path + ".address", true);
+            if (type != null && address != null) {
+                addresses.add(new Node.Address(type, address));
+            }
+        }
+        return new Node(api, c.meta, addresses, c.origin);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     private EndpointSlice endpointSlice(Ctx c, String api) {
@@ -593,12 +627,14 @@ final class ResourceReader {
             this.doc = doc;
             this.prefix = origin + ": " + kind.toLowerCase(Locale.ROOT) + " <unnamed>: ";
             boolean clusterScoped = kind.equals(GatewayClass.KIND) || kind.equals(Namespace.KIND)
-                    || kind.equals(Dataplane.KIND);
+                    || kind.equals(Dataplane.KIND) || kind.equals(Node.KIND);
             JsonNode m = doc.get("metadata");
             String name = null;
             String ns = null;
             Map<String, String> labels = Map.of();
             Map<String, String> annotations = Map.of();
+            String uid = null;
+            List<ObjectMeta.OwnerReference> owners = new ArrayList<>();
             if (m != null && m.isObject()) {
                 JsonNode n = m.get("name");
                 name = n != null && n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;
@@ -626,12 +662,27 @@ final class ResourceReader {
                 }
                 labels = stringMap(m, "labels", "metadata.labels");
                 annotations = stringMap(m, "annotations", "metadata.annotations");
+                uid = str(m, "uid", "metadata.uid", false);
+                List<JsonNode> refs = arr(m, "ownerReferences", "metadata.ownerReferences", false);
+                for (int i = 0; i < refs.size(); i++) {
+                    String path = "metadata.ownerReferences[" + i + "]";
+                    JsonNode r = element(refs.get(i), path);
+                    if (r == null) {
+                        continue;
+                    }
+                    String rkind = str(r, "kind", path + ".kind", true);
+                    String rname = str(r, "name", path + ".name", true);
+                    if (rkind != null && rname != null) {
+                        owners.add(new ObjectMeta.OwnerReference(str(r, "apiVersion", path + ".apiVersion", false),
+                                rkind, rname, str(r, "uid", path + ".uid", false)));
+                    }
+                }
             }
             // hold metadata problems back until api() accepts the object
             List<String> added = problems.subList(before, problems.size());
             metaProblems.addAll(added);
             added.clear();
-            this.meta = new ObjectMeta(name == null ? "" : name, ns, labels, annotations);
+            this.meta = new ObjectMeta(name == null ? "" : name, ns, labels, annotations, uid, owners);
         }
 
         void problem(String p) {

@@ -12,7 +12,7 @@
  * <p>Specifications: Kubernetes Gateway API v1 ({@code gateway.networking.k8s.io}, GatewayClass, Gateway,
  * v1alpha2 UDPRoute, <a href="https://gateway-api.sigs.k8s.io/reference/spec/">API reference</a>), STUNner's
  * CRDs ({@code stunner.l7mp.io}: GatewayConfig, UDPRoute, StaticService, Dataplane) and core/v1 Service,
- * Secret, Namespace, discovery/v1 EndpointSlice. See {@code shared/docs/stunner-compat.md} §2.
+ * Secret, Namespace, Node, discovery/v1 EndpointSlice. See {@code shared/docs/stunner-compat.md} §2.
  *
  * <p>Threading: everything here is immutable after loading; no thread owns any state. Loading is done on the
  * caller's thread.

@@ -106,14 +106,16 @@ final class ListenerRenderer {
                     + "\" (expected: IPAddress or Hostname); address ignored");
         }
         Optional<Service> svc = ctx.resources.service(gw.metadata().namespace(), gw.metadata().name());
-        if (svc.isPresent() && "LoadBalancer".equals(svc.get().type()) && !svc.get().loadBalancerIngress().isEmpty()) {
+        if (svc.isPresent() && "LoadBalancer".equals(svc.get().type()) && !svc.get().ingress().isEmpty()) {
             int port = l.port();
             for (Service.Port p : svc.get().ports()) {
                 if (l.name().equals(p.name())) {
                     port = p.port();
                 }
             }
-            return new String[] {svc.get().loadBalancerIngress().get(0), Integer.toString(port)};
+            Service.Ingress in = svc.get().ingress().get(0);
+            String addr = in.ip() != null ? in.ip() : in.hostname();
+            return addr == null ? null : new String[] {addr, Integer.toString(port)};
         }
         return null;
     }

@@ -290,6 +290,94 @@ class GatewayResourcesTest {
         assertTrue(new LabelSelector(null, null).matches(java.util.Map.of()), "empty selector matches everything");
     }
 
+    // ---- what the public address needs: owners, Service status, Nodes -------------------------------------
+
+    @Test
+    void serviceStatusPortsNodePortsOwnerReferencesAndNodesAreRead() throws ConfigException {
+        GatewayResources r = GatewayResources.parse("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: stunner, uid: 6f1c0d2e-aaaa-bbbb-cccc-000000000001}
+                spec:
+                  gatewayClassName: c
+                  listeners: [{name: udp, port: 3478, protocol: TURN-UDP}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: gw
+                  namespace: stunner
+                  annotations: {stunner.l7mp.io/related-gateway-name: stunner/gw}
+                  ownerReferences:
+                  - {apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, name: gw, uid: 6f1c0d2e-aaaa-bbbb-cccc-000000000001}
+                spec:
+                  type: LoadBalancer
+                  ports: [{name: udp, protocol: UDP, port: 3478, nodePort: 31478}, {name: tcp, port: 3479}]
+                status:
+                  loadBalancer:
+                    ingress:
+                    - {ip: 203.0.113.7, ports: [{port: 3478, protocol: UDP}]}
+                    - {hostname: lb.example.com}
+                ---
+                apiVersion: v1
+                kind: Node
+                metadata: {name: n1}
+                status:
+                  addresses: [{type: InternalIP, address: 10.0.0.1}, {type: ExternalDNS, address: n1.example.com}]
+                """, "x.yaml");
+        Service svc = r.service("stunner", "gw").orElseThrow();
+        assertEquals(List.of(new Service.Port("udp", "UDP", 3478, 31478), new Service.Port("tcp", "TCP", 3479)),
+                svc.ports());
+        assertEquals(List.of(new Service.Ingress("203.0.113.7", null, List.of(new Service.PortStatus(3478, "UDP"))),
+                new Service.Ingress(null, "lb.example.com", List.of())), svc.ingress());
+        assertEquals("stunner/gw", svc.metadata().annotations().get(Service.ANNOTATION_RELATED_GATEWAY));
+        Gateway gw = r.gateway("stunner", "gw").orElseThrow();
+        assertEquals("6f1c0d2e-aaaa-bbbb-cccc-000000000001", gw.metadata().uid());
+        assertTrue(svc.metadata().isOwnedBy("Gateway", gw.metadata()));
+        assertFalse(svc.metadata().isOwnedBy("Deployment", gw.metadata()));
+        ObjectMeta recreated = new ObjectMeta("gw", "stunner", null, null, "6f1c0d2e-aaaa-bbbb-cccc-000000000002", null);
+        assertFalse(svc.metadata().isOwnedBy("Gateway", recreated), "an owner with another uid is another object");
+        assertTrue(svc.metadata().isOwnedBy("Gateway", new ObjectMeta("gw", "stunner", null, null)),
+                "no uid in the input: kind and name decide");
+
+        assertEquals(1, r.nodes().size());
+        Node n = r.nodes().get(0);
+        assertEquals("n1", n.key(), "Nodes are cluster-scoped");
+        assertEquals("n1.example.com", n.externalAddress(), "ExternalDNS when there is no ExternalIP");
+        assertEquals("10.0.0.2", new Node("v1", n.metadata(), List.of(new Node.Address("ExternalDNS", "x"),
+                new Node.Address("ExternalIP", "10.0.0.2")), n.origin()).externalAddress(), "ExternalIP first");
+    }
+
+    @Test
+    void gatewayConfigLoadBalancerServiceAnnotationsAreRead() throws ConfigException {
+        GatewayResources r = GatewayResources.parse("""
+                apiVersion: stunner.l7mp.io/v1
+                kind: GatewayConfig
+                metadata: {name: cfg, namespace: stunner}
+                spec:
+                  loadBalancerServiceAnnotations: {stunner.l7mp.io/service-type: NodePort}
+                """, "x.yaml");
+        assertEquals(java.util.Map.of("stunner.l7mp.io/service-type", "NodePort"),
+                r.gatewayConfig("stunner", "cfg").orElseThrow().loadBalancerServiceAnnotations());
+    }
+
+    @Test
+    void malformedOwnerReferencesAndNodeAddressesAreProblems() {
+        assertEquals(List.of(
+                "x.yaml (document 1): service default/s: metadata.ownerReferences[0].name missing (expected: non-empty string)",
+                "x.yaml (document 2): node n: status.addresses[0].address missing (expected: non-empty string)"),
+                problems("""
+                        apiVersion: v1
+                        kind: Service
+                        metadata: {name: s, ownerReferences: [{kind: Gateway}]}
+                        ---
+                        apiVersion: v1
+                        kind: Node
+                        metadata: {name: n}
+                        status: {addresses: [{type: ExternalIP}]}
+                        """));
+    }
+
     static void write(Path p, String text) throws IOException {
         Files.writeString(p, text, StandardCharsets.UTF_8);
     }
