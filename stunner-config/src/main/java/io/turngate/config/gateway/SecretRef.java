@@ -6,9 +6,12 @@ package io.turngate.config.gateway;
  * {@code Secret}, namespace to the referring object's namespace.
  */
 public record SecretRef(String group, String kind, String name, String namespace) {
-    /** True when group/kind denote a core Secret. */
+    /**
+     * True when group/kind denote a core Secret, as the operator's {@code getSecretNameFromRef} checks: group absent,
+     * {@code ""} or {@code v1}; kind absent or {@code Secret}.
+     */
     public boolean isSecret() {
-        return (group == null || group.isEmpty() || "core".equals(group)) && (kind == null || "Secret".equals(kind));
+        return (group == null || group.isEmpty() || "v1".equals(group)) && (kind == null || "Secret".equals(kind));
     }
 
     /** The namespace, defaulting to {@code referrerNamespace}. */

@@ -137,7 +137,7 @@ public final class GatewayRenderer {
         if (rz.reason != null) {
             throw new ConfigException("gateway " + gw.key() + ": " + rz.reason);
         }
-        RenderContext ctx = new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig);
+        RenderContext ctx = new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig, options);
         ObjectNode tree = tree(ctx);
         if (!ctx.problems().isEmpty()) {
             throw new ConfigException(ctx.problems());
@@ -227,7 +227,7 @@ public final class GatewayRenderer {
     }
 
     private RenderedGateway renderResolved(GatewayResources res, Gateway gw, Resolution rz) throws ConfigException {
-        RenderContext ctx = new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig);
+        RenderContext ctx = new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig, options);
         ObjectNode tree = tree(ctx);
         if (!ctx.problems().isEmpty()) {
             throw new ConfigException(ctx.problems());
@@ -240,6 +240,7 @@ public final class GatewayRenderer {
             for (String p : e.problems()) {
                 ps.add("gateway " + gw.key() + ": rendered config: " + p);
             }
+            ps.addAll(ctx.rejectionHints());
             throw new ConfigException(ps);
         }
         return new RenderedGateway(gw.key(), config, ctx.warnings());

@@ -1,18 +1,15 @@
 package io.turngate.config.render;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.turngate.config.gateway.Gateway;
 import io.turngate.config.gateway.Secret;
 import io.turngate.config.gateway.SecretRef;
-import io.turngate.config.gateway.Service;
 import io.turngate.config.gateway.UdpRoute;
 import io.turngate.config.v1.ListenerProtocol;
 
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -23,12 +20,18 @@ import java.util.Optional;
  * {@code listeners[]}, one per valid Gateway listener (operator {@code listener_render.go}, stunner-compat §2
  * "Gateway"): name {@code <gw-ns>/<gw>/<listener>}, protocol {@code TURN-UDP|TURN-TCP|TURN-TLS|TURN-DTLS}
  * (short aliases accepted), {@code address "$STUNNER_ADDR"}, {@code port} = listener port (or the
- * {@code stunner.l7mp.io/targetport} annotation's value), public address/port, TLS material, and the names of
- * all attached routes.
+ * {@code stunner.l7mp.io/targetport} annotation's value), public address/port ({@link ServiceRenderer}), TLS
+ * material, and the names of all attached routes.
+ *
+ * <p>TLS as the operator does it: a TURN-TLS/DTLS listener with {@code tls.mode: Terminate} (or no mode) and
+ * certificateRefs takes the first usable Secret's {@code tls.crt}/{@code tls.key} (also {@code crt}/{@code cert},
+ * {@code key}) and is left out when none is usable. Without a {@code tls} section, without certificateRefs, or with
+ * {@code tls.mode: Passthrough} the operator renders the listener without cert and key; stunnerd refuses such a
+ * config, so {@link GatewayRenderer#renderGateway} reports it as a problem (the JSON of
+ * {@link GatewayRenderer#renderJson} shows what the operator would serve).
  */
 final class ListenerRenderer {
     static final String ADDRESS = "$STUNNER_ADDR";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ListenerRenderer() {
     }
@@ -36,13 +39,15 @@ final class ListenerRenderer {
     static ArrayNode render(RenderContext ctx) {
         Gateway gw = ctx.gateway;
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        Map<String, Integer> targetPorts = targetPorts(ctx);
+        Map<String, Integer> targetPorts = ServiceRenderer.portMap(ctx, ServiceRenderer.ANNOTATION_TARGET_PORT);
+        ServiceRenderer.GatewayService service = ServiceRenderer.gatewayService(ctx);
         Map<String, String> usedPorts = new HashMap<>();
         if ("true".equalsIgnoreCase(gw.metadata().annotations().get(Gateway.ANNOTATION_RELAY_ADDRESS_DISCOVERY))) {
             ctx.warn("gateway " + gw.key() + ": annotation " + Gateway.ANNOTATION_RELAY_ADDRESS_DISCOVERY
                     + " is a STUNner premium feature; ignored (relay address stays " + ADDRESS + ")");
         }
-        boolean publicWarned = false;
+        List<String> withoutAddress = new ArrayList<>();
+        boolean anyAddress = false;
         for (Gateway.Listener l : gw.listeners()) {
             String lw = "gateway " + gw.key() + ": listener \"" + l.name() + "\": ";
             ListenerProtocol proto = ListenerProtocol.parse(l.protocol());
@@ -51,7 +56,7 @@ final class ListenerRenderer {
                         + "); listener not rendered (InvalidProtocol)");
                 continue;
             }
-            String family = proto == ListenerProtocol.TURN_UDP || proto == ListenerProtocol.TURN_DTLS ? "UDP" : "TCP";
+            String family = ServiceRenderer.serviceProtocol(proto);
             String previous = usedPorts.putIfAbsent(family + ":" + l.port(), l.name());
             if (previous != null) {
                 ctx.warn(lw + "port " + l.port() + "/" + family + " is already used by listener \"" + previous
@@ -61,25 +66,37 @@ final class ListenerRenderer {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("name", gw.key() + "/" + l.name());
             o.put("protocol", proto.wireName());
-            String[] pub = publicAddress(ctx, l);
+            StringBuilder why = new StringBuilder();
+            ServiceRenderer.PublicAddress pub = ServiceRenderer.publicAddress(ctx, service, l, proto, why);
             if (pub != null) {
-                o.put("public_address", pub[0]);
-                o.put("public_port", Integer.parseInt(pub[1]));
-            } else if (!publicWarned) {
-                publicWarned = true;
-                ctx.warn("gateway " + gw.key() + ": no public address known offline (expected: spec.addresses[0], or the"
-                        + " Gateway's LoadBalancer Service " + gw.key() + " with status.loadBalancer.ingress);"
-                        + " public_address/public_port omitted");
+                anyAddress = true;
+                o.put("public_address", pub.address());
+                o.put("public_port", pub.port());
+            } else {
+                withoutAddress.add(lw + "no public address: " + why + "; public_address/public_port omitted");
             }
             o.put("address", ADDRESS);
             o.put("port", targetPorts.getOrDefault(l.name(), l.port()));
             if (proto.needsCertificate()) {
-                String[] tls = tls(ctx, l, lw);
-                if (tls == null) {
-                    continue;
+                Gateway.Tls tls = l.tls();
+                boolean terminate = tls != null && (tls.mode() == null || tls.mode().equals("Terminate"));
+                if (!terminate || tls.certificateRefs().isEmpty()) {
+                    String what = tls == null ? "no tls section"
+                            : !terminate ? "tls.mode \"" + tls.mode() + "\" (TLS passthrough is not supported)"
+                            : "tls.certificateRefs missing";
+                    String msg = lw + what + ": the operator renders this " + proto.wireName()
+                            + " listener without cert and key, and stunnerd refuses a config with such a listener"
+                            + " (expected: tls.mode Terminate with certificateRefs to a Secret with tls.crt and tls.key)";
+                    ctx.warn(msg);
+                    ctx.explainRejection(msg);
+                } else {
+                    String[] material = certificate(ctx, l, lw);
+                    if (material == null) {
+                        continue;
+                    }
+                    o.put("cert", material[0]);
+                    o.put("key", material[1]);
                 }
-                o.put("cert", tls[0]);
-                o.put("key", tls[1]);
             }
             ArrayNode routes = o.putArray("routes");
             for (UdpRoute r : RouteAttachment.routesFor(ctx, l)) {
@@ -87,54 +104,24 @@ final class ListenerRenderer {
             }
             out.add(o);
         }
+        if (!withoutAddress.isEmpty()) {
+            if (service.source() == ServiceRenderer.Source.ASSUMED && !anyAddress) {
+                ctx.warn("gateway " + gw.key() + ": no public address known offline (expected: spec.addresses[0], or"
+                        + " the Gateway's LoadBalancer Service " + gw.key() + " with status.loadBalancer.ingress, or"
+                        + " its NodePorts and a Node with an external address); public_address/public_port omitted");
+            } else {
+                withoutAddress.forEach(ctx::warn);
+            }
+        }
         return out;
     }
 
-    /**
-     * Public address of a listener, first match wins (operator {@code getPublicListenerAddr}): Gateway
-     * {@code spec.addresses[0]} + the listener port; the Gateway's LoadBalancer Service ingress (if that Service
-     * is in the input) + the Service port named after the listener. {@code {address, port}} or {@code null}.
-     */
-    private static String[] publicAddress(RenderContext ctx, Gateway.Listener l) {
-        Gateway gw = ctx.gateway;
-        if (!gw.addresses().isEmpty()) {
-            Gateway.Address a = gw.addresses().get(0);
-            if (a.type() == null || a.type().isEmpty() || a.type().equals("IPAddress") || a.type().equals("Hostname")) {
-                return new String[] {a.value(), Integer.toString(l.port())};
-            }
-            ctx.warn("gateway " + gw.key() + ": spec.addresses[0].type \"" + a.type()
-                    + "\" (expected: IPAddress or Hostname); address ignored");
-        }
-        Optional<Service> svc = ctx.resources.service(gw.metadata().namespace(), gw.metadata().name());
-        if (svc.isPresent() && "LoadBalancer".equals(svc.get().type()) && !svc.get().ingress().isEmpty()) {
-            int port = l.port();
-            for (Service.Port p : svc.get().ports()) {
-                if (l.name().equals(p.name())) {
-                    port = p.port();
-                }
-            }
-            Service.Ingress in = svc.get().ingress().get(0);
-            String addr = in.ip() != null ? in.ip() : in.hostname();
-            return addr == null ? null : new String[] {addr, Integer.toString(port)};
-        }
-        return null;
-    }
-
     /** Base64 cert and key from the first usable certificateRef; {@code null} (and a warning) if none. */
-    private static String[] tls(RenderContext ctx, Gateway.Listener l, String lw) {
-        Gateway.Tls tls = l.tls();
-        if (tls == null || tls.certificateRefs().isEmpty()) {
-            ctx.warn(lw + "tls.certificateRefs missing (expected: a Secret with tls.crt and tls.key for "
-                    + l.protocol() + "); listener not rendered");
-            return null;
-        }
-        if (tls.mode() != null && !tls.mode().equals("Terminate")) {
-            ctx.warn(lw + "tls.mode \"" + tls.mode() + "\" (expected: Terminate); listener not rendered");
-            return null;
-        }
+    private static String[] certificate(RenderContext ctx, Gateway.Listener l, String lw) {
+        List<SecretRef> refs = l.tls().certificateRefs();
         String ns = ctx.gateway.metadata().namespace();
-        for (int i = 0; i < tls.certificateRefs().size(); i++) {
-            SecretRef ref = tls.certificateRefs().get(i);
+        for (int i = 0; i < refs.size(); i++) {
+            SecretRef ref = refs.get(i);
             String rw = lw + "tls.certificateRefs[" + i + "] ";
             if (!ref.isSecret()) {
                 ctx.warn(rw + ref + " (expected: a core Secret); skipped");
@@ -170,48 +157,5 @@ final class ListenerRenderer {
             }
         }
         return null;
-    }
-
-    /** The {@code stunner.l7mp.io/targetport} annotation: a JSON map listener name → port (braces optional). */
-    private static Map<String, Integer> targetPorts(RenderContext ctx) {
-        Map<String, Integer> out = new HashMap<>();
-        String raw = ctx.gateway.metadata().annotations().get(Gateway.ANNOTATION_TARGET_PORT);
-        if (raw == null || raw.isBlank()) {
-            return out;
-        }
-        String text = raw.trim();
-        if (!text.startsWith("{")) {
-            text = "{" + text + "}";
-        }
-        String w = "gateway " + ctx.gatewayKey() + ": annotation " + Gateway.ANNOTATION_TARGET_PORT + " ";
-        JsonNode n;
-        try {
-            n = JSON.readTree(text);
-        } catch (IOException e) {
-            ctx.warn(w + "\"" + raw + "\" (expected: JSON map such as {\"udp-listener\":3478}); ignored");
-            return out;
-        }
-        if (n == null || !n.isObject()) {
-            ctx.warn(w + "\"" + raw + "\" (expected: JSON map such as {\"udp-listener\":3478}); ignored");
-            return out;
-        }
-        List<String> names = ctx.gateway.listeners().stream().map(Gateway.Listener::name).toList();
-        for (Map.Entry<String, JsonNode> e : n.properties()) {
-            JsonNode v = e.getValue();
-            int port = -1;
-            if (v.isIntegralNumber()) {
-                port = v.asInt();
-            } else if (v.isTextual() && v.asText().matches("[0-9]{1,5}")) {
-                port = Integer.parseInt(v.asText());
-            }
-            if (port < 1 || port > 65535) {
-                ctx.warn(w + "\"" + e.getKey() + "\": " + v + " (expected: port 1..65535); ignored");
-            } else if (!names.contains(e.getKey())) {
-                ctx.warn(w + "\"" + e.getKey() + "\" names no listener; ignored");
-            } else {
-                out.put(e.getKey(), port);
-            }
-        }
-        return out;
     }
 }

@@ -16,14 +16,18 @@ final class RenderContext {
     final Gateway gateway;
     final GatewayClass gatewayClass;
     final GatewayConfig gatewayConfig;
+    final RenderOptions options;
     private final Set<String> warnings = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<String> rejectionHints = new ArrayList<>();
 
-    RenderContext(GatewayResources resources, Gateway gateway, GatewayClass gatewayClass, GatewayConfig gatewayConfig) {
+    RenderContext(GatewayResources resources, Gateway gateway, GatewayClass gatewayClass, GatewayConfig gatewayConfig,
+                  RenderOptions options) {
         this.resources = resources;
         this.gateway = gateway;
         this.gatewayClass = gatewayClass;
         this.gatewayConfig = gatewayConfig;
+        this.options = options;
     }
 
     String gatewayKey() {
@@ -36,6 +40,18 @@ final class RenderContext {
 
     void problem(String p) {
         problems.add(p);
+    }
+
+    /**
+     * Why stunnerd would refuse the rendered config, for the problems of a config that fails validation: the
+     * renderer rendered what the operator renders, and knows it will be refused.
+     */
+    void explainRejection(String hint) {
+        rejectionHints.add(hint);
+    }
+
+    List<String> rejectionHints() {
+        return rejectionHints;
     }
 
     List<String> warnings() {

@@ -113,8 +113,8 @@ class GatewayRendererTest {
                 + " admits only the ClusterIP; include `kubectl get endpointslices -n cloudretro -l"
                 + " kubernetes.io/service-name=worker-ci-udp-svc -o yaml` to admit the pod IPs)");
         assertWarning(rg, "gateway stunner/udp-gateway: no public address known offline (expected: spec.addresses[0],"
-                + " or the Gateway's LoadBalancer Service stunner/udp-gateway with status.loadBalancer.ingress);"
-                + " public_address/public_port omitted");
+                + " or the Gateway's LoadBalancer Service stunner/udp-gateway with status.loadBalancer.ingress, or its"
+                + " NodePorts and a Node with an external address); public_address/public_port omitted");
         for (String w : rg.warnings()) {
             assertFalse(w.contains("pass-1"), "no secrets in warnings");
         }
@@ -619,6 +619,80 @@ class GatewayRendererTest {
         assertEquals("lb.example.com", lb.publicAddress());
         assertEquals(3478, lb.publicPort());
         assertEquals(3478, lb.port());
+    }
+
+    @Test
+    void theGatewaysServiceIsFoundByAnnotationAndOwnerReferenceNotByName() throws ConfigException {
+        String gw = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: stunner, uid: 11111111-0000-0000-0000-000000000001}
+                spec:
+                  gatewayClassName: stunner-gatewayclass
+                  listeners: [{name: udp-listener, port: 3478, protocol: TURN-UDP}]
+                ---
+                """;
+        String owned = """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: %s
+                  namespace: stunner
+                  annotations: {stunner.l7mp.io/related-gateway-name: stunner/gw}
+                  ownerReferences: [{apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, name: gw, uid: %s}]
+                spec:
+                  type: LoadBalancer
+                  ports: [{name: udp-listener, protocol: UDP, port: 3478}]
+                status: {loadBalancer: {ingress: [{ip: %s}]}}
+                ---
+                """;
+        String yaml = withClass(STATIC_AUTH, gw
+                + owned.formatted("gw", "22222222-0000-0000-0000-000000000002", "198.51.100.1")
+                + owned.formatted("gw-public", "11111111-0000-0000-0000-000000000001", "203.0.113.9"));
+        RenderedGateway rg = renderOnly(yaml);
+        ListenerConfig l = rg.config().listeners().get(0);
+        assertEquals("203.0.113.9", l.publicAddress(), "the owned Service, not the one named like the Gateway whose"
+                + " owner reference is to an earlier Gateway of the same name");
+        assertEquals(3478, l.publicPort());
+
+        RenderedGateway adopted = renderOnly(withClass(STATIC_AUTH, gw + """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: gw, namespace: stunner}
+                spec:
+                  type: LoadBalancer
+                  ports: [{name: udp-listener, protocol: UDP, port: 3478}]
+                status: {loadBalancer: {ingress: [{ip: 198.51.100.1}]}}
+                """));
+        assertEquals("198.51.100.1", adopted.config().listeners().get(0).publicAddress());
+        assertWarning(adopted, "gateway stunner/gw: service stunner/gw is not annotated"
+                + " stunner.l7mp.io/related-gateway-name: stunner/gw and owned by the Gateway; the operator adopts the"
+                + " Service named like the Gateway, so it is taken as the Gateway's Service");
+    }
+
+    @Test
+    void listenerWithoutServicePortOrAddressSaysWhy() throws ConfigException {
+        RenderedGateway rg = renderOnly(withClass(STATIC_AUTH, gateway("gw", """
+                - {name: udp, port: 3478, protocol: TURN-UDP}
+                - {name: tcp, port: 3479, protocol: TURN-TCP}
+                """) + """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: gw
+                  namespace: stunner
+                  annotations: {stunner.l7mp.io/related-gateway-name: stunner/gw}
+                  ownerReferences: [{apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, name: gw}]
+                spec:
+                  type: NodePort
+                  ports: [{name: udp, protocol: UDP, port: 3478, nodePort: 31478}]
+                """));
+        assertWarning(rg, "gateway stunner/gw: listener \"udp\": no public address: service stunner/gw (type NodePort) has"
+                + " no load-balancer address and no Node in the input has an ExternalIP or ExternalDNS address;"
+                + " public_address/public_port omitted");
+        assertWarning(rg, "gateway stunner/gw: listener \"tcp\": no public address: service stunner/gw has no port"
+                + " 3479/TCP (the operator exposes only the first listener's protocol unless"
+                + " stunner.l7mp.io/enable-mixed-protocol-lb: \"true\"); public_address/public_port omitted");
     }
 
     // ---- admin and auth ---------------------------------------------------------------------------------
