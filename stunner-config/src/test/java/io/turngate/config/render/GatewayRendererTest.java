@@ -236,18 +236,18 @@ class GatewayRendererTest {
     }
 
     @Test
-    void iperfManifestRendersStrictDnsForTheDanglingService() throws Exception {
+    void iperfManifestSkipsTheBackendWhoseServiceIsNotInTheInput() throws Exception {
         GatewayResources res = GatewayResources.load(stunnerFixtures().resolve("manifests/iperf-stunner.yaml"));
         List<RenderedGateway> all = renderer.renderAll(res);
         assertEquals(2, all.size());
         for (RenderedGateway rg : all) {
             ClusterConfig c = cluster(rg.config(), "stunner/iperf-server");
-            assertEquals(ClusterType.STRICT_DNS, c.type());
-            assertEquals(List.of("iperf-server.default.svc.cluster.local"), c.endpoints());
+            assertEquals(ClusterType.STATIC, c.type());
+            assertEquals(List.of(), c.endpoints(), "the operator skips a Service backend it cannot find");
             assertEquals(List.of("stunner/iperf-server"), rg.config().listeners().get(0).routes());
             assertWarning(rg, "udproute stunner/iperf-server: spec.rules[0].backendRefs[0] Service default/iperf-server:"
-                    + " neither the Service nor an EndpointSlice for it is in the input (dangling backendRef?); rendered"
-                    + " as STRICT_DNS iperf-server.default.svc.cluster.local");
+                    + " neither the Service nor an EndpointSlice for it is in the input; backend skipped, as the"
+                    + " operator does (BackendNotFound)");
         }
         assertEquals(3478, all.get(0).config().listeners().get(0).port());
         assertEquals(ListenerProtocol.TURN_TCP, all.get(0).config().listeners().get(0).protocol());
@@ -284,12 +284,13 @@ class GatewayRendererTest {
         StunnerConfig c = rg.config();
         assertEquals(List.of("10.0.0.0/8:<5000-5000>", "192.0.2.1:<5000-5000>"), cluster(c, "stunner/single").endpoints());
         assertEquals(List.of("10.0.0.0/8:<10000-20000>", "192.0.2.1:<10000-20000>"), cluster(c, "stunner/range").endpoints());
-        assertEquals(List.of("10.0.0.0/8", "192.0.2.1"), cluster(c, "stunner/endonly").endpoints());
+        assertEquals(List.of("10.0.0.0/8:<1-9000>", "192.0.2.1:<1-9000>"), cluster(c, "stunner/endonly").endpoints(),
+                "endPort alone: the operator's range starts at port 1");
         assertEquals(List.of("10.0.0.0/8:<7000-7000>", "192.0.2.1:<7000-7000>"), cluster(c, "stunner/badend").endpoints());
         assertEquals(List.of("10.0.0.0/8", "192.0.2.1"), cluster(c, "stunner/full").endpoints());
         assertEquals(List.of("10.244.0.7:<8443-8443>", "10.96.0.10:<8443-8443>"), cluster(c, "stunner/svc").endpoints());
-        assertWarning(rg, "udproute stunner/endonly: spec.rules[0].backendRefs[0] endPort 9000 without port (expected:"
-                + " port as well); ignored, all ports allowed");
+        assertWarning(rg, "udproute stunner/endonly: spec.rules[0].backendRefs[0] endPort 9000 without port: ports"
+                + " 1-9000 allowed (the operator starts the range at 1)");
         assertWarning(rg, "udproute stunner/badend: spec.rules[0].backendRefs[0] endPort 6000 (expected: 7000..65535);"
                 + " ignored, only port 7000 allowed");
         assertEquals(List.of("stunner/badend", "stunner/endonly", "stunner/full", "stunner/range", "stunner/single",
@@ -331,21 +332,54 @@ class GatewayRendererTest {
                 spec: {prefixes: [192.0.2.0/24]}
                 ---
                 """;
-        RenderedGateway rg = renderOnly(withClass(STATIC_AUTH, gateway("gw", UDP_LISTENER) + base
-                + route("r", "{group: stunner.l7mp.io, kind: StaticService, name: media}, {name: ghost}")));
+        GatewayRenderer noEds = new GatewayRenderer(ENV, RenderOptions.DEFAULT.withEndpointDiscovery(false));
+        RenderedGateway rg = noEds.renderAll(parse(withClass(STATIC_AUTH, gateway("gw", UDP_LISTENER) + base
+                + route("r", "{group: stunner.l7mp.io, kind: StaticService, name: media}, {name: sfu}")))).get(0);
         ClusterConfig c = cluster(rg.config(), "stunner/r");
         assertEquals(ClusterType.STATIC, c.type());
         assertEquals(List.of("192.0.2.0/24"), c.endpoints());
-        assertWarning(rg, "udproute stunner/r: spec.rules[0].backendRefs[1] Service stunner/ghost: STRICT_DNS backend in"
+        assertWarning(rg, "udproute stunner/r: spec.rules[0].backendRefs[1] Service stunner/sfu: STRICT_DNS backend in"
                 + " a STATIC cluster (inconsistent cluster type); backend skipped");
+        assertWarning(rg, "udproute stunner/r: the operator's renderer gives this cluster type STRICT_DNS, the type of"
+                + " its last (skipped) backend; rendered here as STATIC");
 
-        RenderedGateway reversed = renderOnly(withClass(STATIC_AUTH, gateway("gw", UDP_LISTENER) + base
-                + route("r", "{name: ghost}, {group: stunner.l7mp.io, kind: StaticService, name: media}")));
+        RenderedGateway reversed = noEds.renderAll(parse(withClass(STATIC_AUTH, gateway("gw", UDP_LISTENER) + base
+                + route("r", "{name: sfu}, {group: stunner.l7mp.io, kind: StaticService, name: media}")))).get(0);
         ClusterConfig d = cluster(reversed.config(), "stunner/r");
         assertEquals(ClusterType.STRICT_DNS, d.type());
-        assertEquals(List.of("ghost.stunner.svc.cluster.local"), d.endpoints());
+        assertEquals(List.of("sfu.stunner.svc.cluster.local"), d.endpoints());
         assertWarning(reversed, "udproute stunner/r: spec.rules[0].backendRefs[1] StaticService stunner/media: STATIC"
                 + " backend in a STRICT_DNS cluster (inconsistent cluster type); backend skipped");
+    }
+
+    @Test
+    void aBackendAfterAMissingOneIsKeptAndTheOperatorsDifferenceIsSaid() throws ConfigException {
+        RenderedGateway rg = renderOnly(withClass(STATIC_AUTH, gateway("gw", UDP_LISTENER) + """
+                apiVersion: stunner.l7mp.io/v1
+                kind: StaticService
+                metadata: {name: media, namespace: stunner}
+                spec: {prefixes: [192.0.2.0/24]}
+                ---
+                """ + route("r", "{name: ghost, namespace: other}, {group: stunner.l7mp.io, kind: StaticService,"
+                + " name: media}")));
+        assertEquals(List.of("192.0.2.0/24"), cluster(rg.config(), "stunner/r").endpoints());
+        assertWarning(rg, "udproute stunner/r: spec.rules[0].backendRefs[0] Service other/ghost: neither the Service"
+                + " nor an EndpointSlice for it is in the input; backend skipped, as the operator does (BackendNotFound)");
+        assertWarning(rg, "udproute stunner/r: spec.rules[0].backendRefs[1] StaticService stunner/media: the operator's"
+                + " renderer skips this backend too, because the error of an earlier backend that was not found is"
+                + " still pending; rendered here");
+
+        RenderedGateway last = renderOnly(withClass(STATIC_AUTH, gateway("gw", UDP_LISTENER) + """
+                apiVersion: stunner.l7mp.io/v1
+                kind: StaticService
+                metadata: {name: media, namespace: stunner}
+                spec: {prefixes: [192.0.2.0/24]}
+                ---
+                """ + route("r", "{group: stunner.l7mp.io, kind: StaticService, name: media},"
+                + " {group: stunner.l7mp.io, kind: StaticService, name: gone}")));
+        assertEquals(List.of("192.0.2.0/24"), cluster(last.config(), "stunner/r").endpoints());
+        assertWarning(last, "udproute stunner/r: the operator's renderer renders no cluster for this route, because its"
+                + " last backend is a StaticService that is not found; rendered here from the other backends");
     }
 
     @Test
