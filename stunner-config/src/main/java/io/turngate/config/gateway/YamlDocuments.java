@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * Lenient multi-document YAML (and therefore JSON) reading, as {@code kubectl apply -f} sees a file: documents
  * separated by {@code ---}, duplicate mapping keys tolerated (the last one wins, like the Go YAML decoder used by
- * kubectl; the CloudRetro workers manifest relies on this). Empty documents are kept as {@code null} entries so
- * that document numbers in messages match what a reader counts in the file. JSON that YAML refuses (tab
- * indentation) is read as one JSON document.
+ * kubectl; the CloudRetro workers manifest relies on this), anchors, aliases and merge keys resolved as kubectl
+ * resolves them ({@link YamlAliases}). Empty documents are kept as {@code null} entries so that document numbers in
+ * messages match what a reader counts in the file. JSON that YAML refuses (tab indentation) is read as one JSON
+ * document.
  */
 public final class YamlDocuments {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
@@ -34,8 +35,15 @@ public final class YamlDocuments {
      */
     public static List<JsonNode> read(String text, String source) throws ConfigException {
         List<JsonNode> docs = new ArrayList<>();
+        String yaml;
+        try {
+            yaml = YamlAliases.expand(text);
+        } catch (YamlAliases.AliasException e) {
+            throw new ConfigException(source + ": " + e.getMessage() + " (expected: every alias *name after an anchor"
+                + " &name in the same document, outside the node it names)");
+        }
         // A parser loop rather than readValues(): readValues() would unwrap a root-level list into its elements.
-        try (JsonParser p = YAML.createParser(text)) {
+        try (JsonParser p = YAML.createParser(yaml)) {
             while (p.nextToken() != null) {
                 JsonNode n = YAML.readTree(p);
                 docs.add(n == null || n.isMissingNode() || n.isNull() ? null : n);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.turngate.config.gateway.YamlAliases;
 
 import java.io.IOException;
 import java.util.AbstractMap;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * A minimal, untyped document tree read from YAML or JSON with Jackson's streaming parsers. Unlike a
  * {@code JsonNode} tree it keeps object entries in source order including duplicate keys (so lookups can be
  * case-insensitive with "last wins", like Go's {@code encoding/json}), and keeps the source text of every scalar
- * (so a YAML number can be read into a string field the way {@code sigs.k8s.io/yaml} does).
+ * (so a YAML number can be read into a string field the way {@code sigs.k8s.io/yaml} does). Anchors, aliases and
+ * merge keys are resolved first ({@link YamlAliases}).
  */
 final class DocTree {
     private DocTree() {
@@ -108,8 +110,14 @@ final class DocTree {
      * empty document. On failure the YAML error is reported, or the JSON one when the text starts like JSON.
      */
     static Node parse(String text) throws SyntaxException {
+        String yaml;
         try {
-            return read(YAML, text);
+            yaml = YamlAliases.expand(text);
+        } catch (YamlAliases.AliasException e) {
+            throw new SyntaxException(e.getMessage(), 0, 0);
+        }
+        try {
+            return read(YAML, yaml);
         } catch (SyntaxException yamlError) {
             try {
                 return read(JSON, text);

@@ -77,6 +77,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anchorsAliasesAndMergeKeysAreResolved() throws Exception {
+        StunnerConfig c = parse("""
+                version: v1
+                auth:
+                  credentials: {username: u, password: p}
+                listeners:
+                - &udp {name: udp, protocol: TURN-UDP, port: 3478, routes: &routes [media]}
+                - <<: *udp
+                  name: tcp
+                  protocol: TURN-TCP
+                - {name: udp2, port: 3479, routes: *routes}
+                clusters:
+                - {name: media, endpoints: [10.0.0.0/8]}
+                """);
+        assertEquals(List.of("tcp", "udp", "udp2"), c.listeners().stream().map(ListenerConfig::name).sorted().toList());
+        ListenerConfig tcp = c.listener("tcp").orElseThrow();
+        assertEquals(ListenerProtocol.TURN_TCP, tcp.protocol());
+        assertEquals(3478, tcp.port());
+        assertEquals(List.of("media"), tcp.routes());
+        assertEquals(List.of("media"), c.listener("udp2").orElseThrow().routes());
+    }
+
+    @Test
     void listenerAndClusterDefaults() throws Exception {
         StunnerConfig c = parse(MINIMAL + """
                 listeners:
