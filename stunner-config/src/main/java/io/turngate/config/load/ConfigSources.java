@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.turngate.config.gateway.GatewayResources;
 import io.turngate.config.gateway.YamlDocuments;
 import io.turngate.config.render.GatewayRenderer;
+import io.turngate.config.render.RenderOptions;
 import io.turngate.config.render.RenderedGateway;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.StunnerConfig;
@@ -62,8 +63,19 @@ public final class ConfigSources {
      */
     public static Loaded load(Path fileOrDir, Map<String, String> env, String gatewaySelectorOrNull)
             throws ConfigException {
+        return load(fileOrDir, env, gatewaySelectorOrNull, RenderOptions.DEFAULT);
+    }
+
+    /**
+     * Like {@link #load(Path, Map, String)}, rendering Gateway API manifests with the given operator switches.
+     *
+     * @param renderOptions operator switches for rendering manifests ({@code null} = {@link RenderOptions#DEFAULT});
+     *                      not used for a stunnerd config
+     */
+    public static Loaded load(Path fileOrDir, Map<String, String> env, String gatewaySelectorOrNull,
+                              RenderOptions renderOptions) throws ConfigException {
         if (Files.isDirectory(fileOrDir)) {
-            return renderGateway(GatewayResources.load(fileOrDir), env, gatewaySelectorOrNull);
+            return renderGateway(GatewayResources.load(fileOrDir), env, gatewaySelectorOrNull, renderOptions);
         }
         if (!Files.exists(fileOrDir)) {
             throw new ConfigException(fileOrDir + ": no such file or directory (expected: a stunnerd config, a"
@@ -78,7 +90,7 @@ public final class ConfigSources {
         List<JsonNode> docs = YamlDocuments.read(text, fileOrDir.toString());
         String kind = sniff(docs);
         if (GATEWAY.equals(kind)) {
-            return renderGateway(GatewayResources.load(fileOrDir), env, gatewaySelectorOrNull);
+            return renderGateway(GatewayResources.load(fileOrDir), env, gatewaySelectorOrNull, renderOptions);
         }
         if (STUNNERD.equals(kind)) {
             List<String> warnings = new ArrayList<>();
@@ -174,9 +186,9 @@ public final class ConfigSources {
         return text;
     }
 
-    private static Loaded renderGateway(GatewayResources res, Map<String, String> env, String selector)
-            throws ConfigException {
-        GatewayRenderer renderer = new GatewayRenderer(env);
+    private static Loaded renderGateway(GatewayResources res, Map<String, String> env, String selector,
+                                        RenderOptions options) throws ConfigException {
+        GatewayRenderer renderer = new GatewayRenderer(env, options);
         List<String> keys = renderer.renderableGateways(res);
         List<String> unrenderable = renderer.unrenderableGateways(res);
         String key;

@@ -1,5 +1,6 @@
 package io.turngate.config.load;
 
+import io.turngate.config.render.RenderOptions;
 import io.turngate.config.v1.ClusterType;
 import io.turngate.config.v1.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,47 @@ class ConfigSourcesTest {
         assertEquals("10.244.0.5", l.config().listeners().get(0).address());
         assertEquals(ClusterType.STRICT_DNS, l.config().clusters().get(0).type());
         assertTrue(l.warnings().stream().anyMatch(w -> w.contains("rendered as STRICT_DNS")), l.warnings().toString());
+    }
+
+    @Test
+    void manifestsRenderWithTheGivenOperatorSwitches(@TempDir Path dir) throws IOException, ConfigException {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GatewayClass
+                metadata: {name: c}
+                spec:
+                  controllerName: stunner.l7mp.io/gateway-operator
+                  parametersRef: {group: stunner.l7mp.io, kind: GatewayConfig, name: cfg, namespace: stunner}
+                ---
+                apiVersion: stunner.l7mp.io/v1
+                kind: GatewayConfig
+                metadata: {name: cfg, namespace: stunner}
+                spec: {userName: u, password: p}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gw, namespace: stunner}
+                spec:
+                  gatewayClassName: c
+                  listeners: [{name: udp, port: 3478, protocol: TURN-UDP}]
+                ---
+                apiVersion: stunner.l7mp.io/v1
+                kind: UDPRoute
+                metadata: {name: r, namespace: stunner}
+                spec:
+                  parentRefs: [{name: gw}]
+                  rules: [{backendRefs: [{name: media, namespace: media}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: media, namespace: media}
+                spec: {clusterIP: 10.96.0.9}
+                """, StandardCharsets.UTF_8);
+        assertEquals(List.of("10.96.0.9"), ConfigSources.load(file, ENV, null).config().clusters().get(0).endpoints());
+        ConfigSources.Loaded l = ConfigSources.load(file, ENV, null, RenderOptions.DEFAULT.withEndpointDiscovery(false));
+        assertEquals(ClusterType.STRICT_DNS, l.config().clusters().get(0).type());
+        assertEquals(List.of("media.media.svc.cluster.local"), l.config().clusters().get(0).endpoints());
     }
 
     @Test
