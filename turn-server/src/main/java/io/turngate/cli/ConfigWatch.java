@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,7 +35,7 @@ final class ConfigWatch {
     static AutoCloseable start(String origin, String gatewaySelector, Gateway gw, Consumer<String> logSpec)
             throws ConfigException {
         if (origin == null) {
-            LOG.warning("-w given without -c: nothing to watch");
+            LOG.warn("-w given without -c: nothing to watch");
             return null;
         }
         Path path = ConfigLoader.pathOf(origin);
@@ -44,7 +44,7 @@ final class ConfigWatch {
             return pollDirectory(path, reload);
         }
         ConfigWatcher w = new ConfigWatcher(path, text -> reload.run(),
-                problem -> LOG.warning("watching " + path + ": " + problem));
+                problem -> LOG.warn("watching " + path + ": " + problem));
         try {
             w.start(Files.readString(path, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -58,18 +58,18 @@ final class ConfigWatch {
         try {
             ConfigSources.Loaded loaded = ConfigSources.load(path, System.getenv(), gatewaySelector);
             if (loaded.config().equals(gw.config())) {
-                LOG.fine("config unchanged after reload of " + path);
+                LOG.debug("config unchanged after reload of " + path);
                 return;
             }
             gw.apply(loaded.config());
             logSpec.accept(loaded.config().admin() == null ? null : loaded.config().admin().logLevel());
             for (String warning : loaded.warnings()) {
-                LOG.warning(warning);
+                LOG.warn(warning);
             }
         } catch (ConfigException e) {
-            LOG.warning("could not reconcile new configuration (running configuration unchanged): " + e.getMessage());
+            LOG.warn("could not reconcile new configuration (running configuration unchanged): " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warning("could not reconcile new configuration (running configuration unchanged): " + e);
+            LOG.warn("could not reconcile new configuration (running configuration unchanged): " + e);
         }
     }
 

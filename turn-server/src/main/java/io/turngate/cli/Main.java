@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
 
 /**
  * {@code turngate}: the STUNner-compatible TURN gateway. Flags follow {@code stunnerd} where they overlap
@@ -143,10 +143,10 @@ public final class Main implements Callable<Integer> {
             String warn = "WARNING: running the built-in default config with the default credentials user-1/pass-1: "
                     + "anyone who can reach this port can relay to 127.0.0.1. Use -c FILE for anything but a local try-out.";
             System.err.println(warn);
-            log.warning(warn);
+            log.warn(warn);
         }
         for (String w : loadWarnings != null ? loadWarnings : ConfigLoader.warnings(cfg)) {
-            log.warning(w);
+            log.warn(w);
         }
         Transport t = Transport.detect();
         if (t == Transport.NIO) {
@@ -188,7 +188,7 @@ public final class Main implements Callable<Integer> {
         try {
             Logs.configure(spec);
         } catch (IllegalArgumentException e) {
-            Logs.get("server").warning(e.getMessage());
+            Logs.get("server").warn(e.getMessage());
         }
     }
 

@@ -10,7 +10,7 @@ import io.turngate.config.v1.Defaults;
 import io.turngate.config.v1.ListenerConfig;
 import io.turngate.config.v1.ListenerProtocol;
 import io.turngate.config.v1.StunnerConfig;
-import io.turngate.log.Logs;
+import io.turngate.turn.Refusal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /** Config builders and small utilities shared by the in-process gateway tests. */
 final class TestGateways {
@@ -103,48 +99,29 @@ final class TestGateways {
         }
     }
 
-    /** Waits (≤ 2 s) until {@code counter} has grown by at least {@code delta} from {@code before}; returns its growth. */
-    static long awaitCounter(Counter counter, long before, long delta) {
-        await(() -> counter.get() - before >= delta, 2000);
-        return counter.get() - before;
+    /** Waits (≤ 2 s) until {@code counter} of {@code gw} has grown by at least {@code delta} from {@code before}; returns its growth. */
+    static long awaitCounter(Gateway gw, Counter counter, long before, long delta) {
+        await(() -> gw.counter(counter) - before >= delta, 2000);
+        return gw.counter(counter) - before;
     }
 
-    /** Captures records of the {@code turngate} logger tree while open. */
-    static final class LogCapture extends Handler implements AutoCloseable {
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        private final Logger root;
+    /** Requests of {@code gw} refused on the authentication path (every {@link Refusal.Kind#AUTH} refusal). */
+    static long authFailures(Gateway gw) {
+        return refusals(gw, Refusal.Kind.AUTH);
+    }
 
-        LogCapture() {
-            Logs.get("turn"); // configure turngate logging first: it resets the LogManager once
-            root = Logger.getLogger(Logs.ROOT);
-            setLevel(Level.ALL);
-            root.addHandler(this);
-        }
+    /** Peers refused by {@code gw} (every {@link Refusal.Kind#PERMISSION} refusal). */
+    static long permissionRefusals(Gateway gw) {
+        return refusals(gw, Refusal.Kind.PERMISSION);
+    }
 
-        List<String> messages() {
-            List<String> out = new ArrayList<>();
-            for (LogRecord r : records) {
-                out.add(r.getMessage());
+    private static long refusals(Gateway gw, Refusal.Kind kind) {
+        long n = 0;
+        for (Refusal r : Refusal.values()) {
+            if (r.kind() == kind) {
+                n += gw.refusals(r);
             }
-            return out;
         }
-
-        long count(String message) {
-            return messages().stream().filter(message::equals).count();
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            root.removeHandler(this);
-        }
+        return n;
     }
 }
