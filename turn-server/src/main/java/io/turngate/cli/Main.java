@@ -24,7 +24,7 @@ import org.slf4j.Logger;
  * {@code -u/--udp-thread-num} and the positional quick mode {@code turn://user:pass@host:port}.
  */
 @Command(name = "turngate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        subcommands = {CheckCommand.class, ExplainCommand.class},
+        subcommands = {CheckCommand.class, ExplainCommand.class, IceConfigCommand.class},
         description = {
             "STUNner-compatible STUN/TURN gateway.",
             "",
