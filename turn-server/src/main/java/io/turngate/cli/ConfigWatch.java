@@ -5,7 +5,6 @@ import io.turngate.config.load.ConfigSources;
 import io.turngate.config.load.ConfigWatcher;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.log.Logs;
-import io.turngate.server.Gateway;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,44 +31,42 @@ final class ConfigWatch {
     private ConfigWatch() {
     }
 
-    static AutoCloseable start(String origin, String gatewaySelector, Gateway gw, Consumer<String> logSpec)
-            throws ConfigException {
-        if (origin == null) {
-            LOG.warn("-w given without -c: nothing to watch");
-            return null;
-        }
+    /**
+     * Watches {@code origin} and hands every successfully loaded config to {@code reconcile}; a config that does not
+     * load is logged with every problem, reported to {@code invalid} and goes no further (the running config keeps
+     * serving).
+     */
+    static AutoCloseable start(String origin, String gatewaySelector, Consumer<ConfigSources.Loaded> reconcile,
+                               Runnable invalid) throws ConfigException {
         Path path = ConfigLoader.pathOf(origin);
-        Runnable reload = () -> reload(path, gatewaySelector, gw, logSpec);
+        Runnable reload = () -> reload(path, gatewaySelector, reconcile, invalid);
         if (Files.isDirectory(path)) {
             return pollDirectory(path, reload);
         }
         ConfigWatcher w = new ConfigWatcher(path, text -> reload.run(),
-                problem -> LOG.warn("watching " + path + ": " + problem));
+                problem -> LOG.warn("watching {}: {}", path, problem));
         try {
             w.start(Files.readString(path, StandardCharsets.UTF_8));
         } catch (IOException e) {
             w.start();
         }
-        LOG.info("watching " + path + " for changes");
+        LOG.info("watching {} for changes", path);
         return w;
     }
 
-    static void reload(Path path, String gatewaySelector, Gateway gw, Consumer<String> logSpec) {
+    static void reload(Path path, String gatewaySelector, Consumer<ConfigSources.Loaded> reconcile, Runnable invalid) {
+        ConfigSources.Loaded loaded;
         try {
-            ConfigSources.Loaded loaded = ConfigSources.load(path, System.getenv(), gatewaySelector);
-            if (loaded.config().equals(gw.config())) {
-                LOG.debug("config unchanged after reload of " + path);
-                return;
-            }
-            gw.apply(loaded.config());
-            logSpec.accept(loaded.config().admin() == null ? null : loaded.config().admin().logLevel());
-            for (String warning : loaded.warnings()) {
-                LOG.warn(warning);
-            }
+            loaded = ConfigSources.load(path, System.getenv(), gatewaySelector);
         } catch (ConfigException e) {
-            LOG.warn("could not reconcile new configuration (running configuration unchanged): " + e.getMessage());
+            invalid.run();
+            LOG.warn("could not reconcile new configuration (running configuration unchanged): {}", e.getMessage());
+            return;
+        }
+        try {
+            reconcile.accept(loaded);
         } catch (RuntimeException e) {
-            LOG.warn("could not reconcile new configuration (running configuration unchanged): " + e);
+            LOG.warn("could not reconcile new configuration (running configuration unchanged): {}", e.toString());
         }
     }
 
@@ -88,7 +85,7 @@ final class ConfigWatch {
                 reload.run();
             }
         }, 1, 1, TimeUnit.SECONDS);
-        LOG.info("watching directory " + dir + " for changes");
+        LOG.info("watching directory {} for changes", dir);
         return ex::shutdownNow;
     }
 

@@ -61,6 +61,10 @@ public final class Gateway implements AutoCloseable {
     /** Final counts of stopped listener runs by listener name, and of their clusters by cluster name. */
     private final Map<String, long[]> retiredListeners = new LinkedHashMap<>();
     private final Map<String, long[]> retiredClusters = new LinkedHashMap<>();
+    /** Sockets opened per listener name since the gateway started (all runs). */
+    private final Map<String, Integer> socketsOpened = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong configsApplied = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong configsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile StunnerConfig config;
     private boolean closed;
 
@@ -218,6 +222,8 @@ public final class Gateway implements AutoCloseable {
                 Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
                 rt.channels.add(ch);
                 rt.handlers.add(handler);
+                rt.socketsOpened.incrementAndGet();
+                socketsOpened.merge(l.name(), 1, Integer::sum);
             }
         } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
             for (Channel ch : rt.channels) {
@@ -304,6 +310,99 @@ public final class Gateway implements AutoCloseable {
     /** Live allocations over all listeners. */
     public int allocationCount() {
         return services.allocations.get();
+    }
+
+    /**
+     * One running listener as the admin endpoints show it.
+     *
+     * @param sockets       sockets serving it now (STUNner's {@code stunner_listener_connections} for UDP)
+     * @param socketsOpened sockets it opened since it started ({@code stunner_listener_connections_total})
+     * @param allocations   its live allocations
+     */
+    public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
+                               int allocations) {
+    }
+
+    /** Sockets the listener {@code name} opened since the gateway started, over all its runs. */
+    public synchronized int socketsOpened(String name) {
+        return socketsOpened.getOrDefault(name, 0);
+    }
+
+    /** Config changes applied by {@link #apply}, and rejected ones (by {@link #apply} or {@link #configRejected}). */
+    public long configsApplied() {
+        return configsApplied.get();
+    }
+
+    public long configsRejected() {
+        return configsRejected.get();
+    }
+
+    /** A config source found a new config invalid before it reached {@link #apply} (counted in the metrics). */
+    public void configRejected() {
+        configsRejected.incrementAndGet();
+    }
+
+    /** The running listeners, in config order. */
+    public synchronized List<ListenerView> listenerViews() {
+        List<ListenerView> out = new ArrayList<>();
+        for (ListenerRuntime rt : listeners.values()) {
+            out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
+                    rt.allocations.get()));
+        }
+        return out;
+    }
+
+    /**
+     * Allocations per listener and per username, asked of every listener socket's event loop (never blocking one):
+     * completes when every loop answered or after {@code timeoutMillis}, with the listeners whose loops did not
+     * answer in time listed in {@link AllocationSnapshot#incomplete()}.
+     */
+    public CompletableFuture<AllocationSnapshot> allocationSnapshot(long timeoutMillis) {
+        Map<String, List<CompletableFuture<Map<String, Integer>>>> asks = new LinkedHashMap<>();
+        synchronized (this) {
+            for (ListenerRuntime rt : listeners.values()) {
+                List<CompletableFuture<Map<String, Integer>>> perSocket = new ArrayList<>();
+                for (int i = 0; i < rt.handlers.size() && i < rt.channels.size(); i++) {
+                    ListenerSocketHandler h = rt.handlers.get(i);
+                    CompletableFuture<Map<String, Integer>> f = new CompletableFuture<>();
+                    try {
+                        rt.channels.get(i).eventLoop().execute(() -> f.complete(h.allocationsPerUser()));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        f.completeExceptionally(e);
+                    }
+                    perSocket.add(f.completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS)
+                            .exceptionally(t -> null));
+                }
+                asks.put(rt.name, perSocket);
+            }
+        }
+        List<CompletableFuture<Map<String, Integer>>> all = new ArrayList<>();
+        asks.values().forEach(all::addAll);
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            Map<String, Map<String, Integer>> perListener = new LinkedHashMap<>();
+            List<String> incomplete = new ArrayList<>();
+            asks.forEach((name, fs) -> {
+                Map<String, Integer> users = new java.util.TreeMap<>();
+                for (CompletableFuture<Map<String, Integer>> f : fs) {
+                    Map<String, Integer> m = f.join();
+                    if (m == null) {
+                        if (!incomplete.contains(name)) {
+                            incomplete.add(name);
+                        }
+                        continue;
+                    }
+                    m.forEach((u, n) -> users.merge(u, n, Integer::sum));
+                }
+                perListener.put(name, users);
+            });
+            return new AllocationSnapshot(perListener, incomplete);
+        });
+    }
+
+    /**
+     * Allocations per username of each running listener, and the listeners whose event loops did not answer in time.
+     */
+    public record AllocationSnapshot(Map<String, Map<String, Integer>> perListenerAndUser, List<String> incomplete) {
     }
 
     /** Live allocations of one listener (counted on its event loops). */
@@ -470,8 +569,10 @@ public final class Gateway implements AutoCloseable {
                     problems.add("rollback: " + String.join("; ", e.problems()));
                 }
             }
+            configsRejected.incrementAndGet();
             throw new ConfigException(problems);
         }
+        configsApplied.incrementAndGet();
         LOG.info("config applied: " + next.listeners().size() + " listener(s), " + next.clusters().size()
                 + " cluster(s); restarted/started " + started + ", stopped " + names(stopped));
     }

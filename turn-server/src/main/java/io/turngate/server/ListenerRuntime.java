@@ -24,6 +24,8 @@ final class ListenerRuntime {
     final List<Channel> channels = new CopyOnWriteArrayList<>();
     final List<ListenerSocketHandler> handlers = new CopyOnWriteArrayList<>();
     final AtomicInteger allocations = new AtomicInteger();
+    /** Sockets this listener opened (STUNner's {@code stunner_listener_connections_total} for UDP). */
+    final AtomicInteger socketsOpened = new AtomicInteger();
     final LogLimiter deniedLog = new LogLimiter(LOG_LINES_PER_SECOND);
     final LogLimiter allocationLog = new LogLimiter(LOG_LINES_PER_SECOND);
     final LogLimiter refusalLog = new LogLimiter(LOG_LINES_PER_SECOND);

@@ -80,6 +80,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     private final ListenerRuntime listener;
     private final Services services;
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
+    /** Allocations of this socket per username, kept with {@link #allocations} for the status page. */
+    private final Map<String, Integer> allocationsPerUser = new HashMap<>();
     /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
     private final Map<InetSocketAddress, Object> pendingAllocations = new HashMap<>();
     /**
@@ -113,6 +115,11 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     int allocationCount() {
         return allocations.size();
+    }
+
+    /** This socket's allocations per username (a copy). On this socket's event loop only. */
+    Map<String, Integer> allocationsPerUser() {
+        return new HashMap<>(allocationsPerUser);
     }
 
     @Override
@@ -626,6 +633,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         Allocation a = new Allocation(req.client(), relay, relayed, req.who().username(), request.transactionId(), bytes,
                 now, now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()), gso);
         allocations.put(req.client(), a);
+        allocationsPerUser.merge(a.username(), 1, Integer::sum);
         services.self.addPort(relayPort);
         relay.pipeline().replace(relay.pipeline().first(), "relay", new RelayHandler(this, a));
         stats.count(Counter.ALLOCATIONS_CREATED);
@@ -808,6 +816,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         if (allocations.remove(a.client()) != a) {
             return;
         }
+        allocationsPerUser.computeIfPresent(a.username(), (u, n) -> n > 1 ? n - 1 : null);
         int port = ((InetSocketAddress) a.relayChannel().localAddress()).getPort();
         a.toPeers().discard();
         a.toClient().discard();
