@@ -24,7 +24,7 @@ public final class SharedFixtures {
     private SharedFixtures() {
     }
 
-    /** Where the folder is expected: system property {@code turngate.shared} (set by surefire), else {@code ../../shared}. */
+    /** Where the folder is expected: property {@code turngate.shared} (set by surefire), else {@code ../../shared}. */
     public static Path location() {
         String p = System.getProperty("turngate.shared");
         Path dir = p == null || p.isBlank() ? Path.of("..", "..", "shared") : Path.of(p);
