@@ -87,6 +87,12 @@ public final class AdminHttpServer implements AutoCloseable {
      */
     public static AdminHttpServer start(String name, EventLoopGroup group, HttpEndpoint endpoint,
                                         Map<String, Route> routes) throws BindFailure {
+        return start(name, group, endpoint, routes, IDLE_SECONDS);
+    }
+
+    /** {@link #start(String, EventLoopGroup, HttpEndpoint, Map)} with another idle timeout (tests). */
+    static AdminHttpServer start(String name, EventLoopGroup group, HttpEndpoint endpoint, Map<String, Route> routes,
+                                 int idleSeconds) throws BindFailure {
         Map<String, Route> table = Map.copyOf(routes);
         AtomicInteger open = new AtomicInteger();
         ServerBootstrap b = new ServerBootstrap()
@@ -103,7 +109,7 @@ public final class AdminHttpServer implements AutoCloseable {
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
                         ch.pipeline()
-                                .addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast(new ReadTimeoutHandler(idleSeconds, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast(new Handler(table))

@@ -23,29 +23,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /** Config builders and small utilities shared by the in-process gateway tests. */
-final class TestGateways {
-    static final String LISTENER = "testns/gateway/udp-listener";
-    static final String REALM = "turngate.test";
-    static final String USER = "user-1";
-    static final String PASS = "pass-1";
+public final class TestGateways {
+    public static final String LISTENER = "testns/gateway/udp-listener";
+    public static final String REALM = "turngate.test";
+    public static final String USER = "user-1";
+    public static final String PASS = "pass-1";
 
     private TestGateways() {
     }
 
-    static AuthConfig staticAuth() {
+    public static AuthConfig staticAuth() {
         return new AuthConfig(AuthType.STATIC, REALM, Map.of("username", USER, "password", PASS));
     }
 
-    static AuthConfig ephemeralAuth(String secret) {
+    public static AuthConfig ephemeralAuth(String secret) {
         return new AuthConfig(AuthType.EPHEMERAL, REALM, Map.of("secret", secret));
     }
 
-    static ClusterConfig cluster(String name, String... endpoints) {
+    public static ClusterConfig cluster(String name, String... endpoints) {
         return new ClusterConfig(name, ClusterType.STATIC, ClusterProtocol.UDP, List.of(endpoints));
     }
 
     /** One TURN-UDP listener on {@code port} advertising {@code address}, routed to every given cluster. */
-    static StunnerConfig config(AuthConfig auth, int port, String address, List<ClusterConfig> clusters) {
+    public static StunnerConfig config(AuthConfig auth, int port, String address, List<ClusterConfig> clusters) {
         List<String> routes = new ArrayList<>();
         for (ClusterConfig c : clusters) {
             routes.add(c.name());
@@ -58,12 +58,12 @@ final class TestGateways {
                 clusters);
     }
 
-    static StunnerConfig config(int port, String... endpoints) {
+    public static StunnerConfig config(int port, String... endpoints) {
         return config(staticAuth(), port, "127.0.0.1", List.of(cluster("cluster-a", endpoints)));
     }
 
     /** A UDP port that was free a moment ago (on the wildcard address, both families). */
-    static int freeUdpPort() {
+    public static int freeUdpPort() {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(0))) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -72,7 +72,7 @@ final class TestGateways {
     }
 
     /** Can a UDP socket be bound on the wildcard address and {@code port} right now? */
-    static boolean udpPortIsFree(int port) {
+    public static boolean udpPortIsFree(int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(port))) {
             return true;
         } catch (IOException e) {
@@ -81,7 +81,7 @@ final class TestGateways {
     }
 
     /** Polls {@code condition} every 10 ms for at most {@code millis}; true once it holds. */
-    static boolean await(BooleanSupplier condition, long millis) {
+    public static boolean await(BooleanSupplier condition, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
             if (condition.getAsBoolean()) {
@@ -100,18 +100,18 @@ final class TestGateways {
     }
 
     /** Waits (≤ 2 s) until {@code counter} of {@code gw} has grown by at least {@code delta} from {@code before}; returns its growth. */
-    static long awaitCounter(Gateway gw, Counter counter, long before, long delta) {
+    public static long awaitCounter(Gateway gw, Counter counter, long before, long delta) {
         await(() -> gw.counter(counter) - before >= delta, 2000);
         return gw.counter(counter) - before;
     }
 
     /** Requests of {@code gw} refused on the authentication path (every {@link Refusal.Kind#AUTH} refusal). */
-    static long authFailures(Gateway gw) {
+    public static long authFailures(Gateway gw) {
         return refusals(gw, Refusal.Kind.AUTH);
     }
 
     /** Peers refused by {@code gw} (every {@link Refusal.Kind#PERMISSION} refusal). */
-    static long permissionRefusals(Gateway gw) {
+    public static long permissionRefusals(Gateway gw) {
         return refusals(gw, Refusal.Kind.PERMISSION);
     }
 
