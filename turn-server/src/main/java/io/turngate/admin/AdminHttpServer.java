@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -72,11 +74,14 @@ public final class AdminHttpServer implements AutoCloseable {
     private final String name;
     private final HttpEndpoint endpoint;
     private final Channel channel;
+    /** The accepted connections, closed with the server (a keep-alive client must not outlive it). */
+    private final ChannelGroup connections;
 
-    private AdminHttpServer(String name, HttpEndpoint endpoint, Channel channel) {
+    private AdminHttpServer(String name, HttpEndpoint endpoint, Channel channel, ChannelGroup connections) {
         this.name = name;
         this.endpoint = endpoint;
         this.channel = channel;
+        this.connections = connections;
     }
 
     /**
@@ -95,6 +100,7 @@ public final class AdminHttpServer implements AutoCloseable {
                                  int idleSeconds) throws BindFailure {
         Map<String, Route> table = Map.copyOf(routes);
         AtomicInteger open = new AtomicInteger();
+        ChannelGroup connections = new DefaultChannelGroup(name, group.next());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -108,6 +114,7 @@ public final class AdminHttpServer implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast(new ReadTimeoutHandler(idleSeconds, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
@@ -130,7 +137,7 @@ public final class AdminHttpServer implements AutoCloseable {
         }
         try {
             Channel ch = b.bind(address).syncUninterruptibly().channel();
-            return new AdminHttpServer(name, endpoint, ch);
+            return new AdminHttpServer(name, endpoint, ch, connections);
         } catch (Exception e) { // BindException arrives undeclared
             throw new BindFailure(name + " server: cannot bind http://" + Logs.hostPort(address) + ": " + e.getMessage());
         }
@@ -148,6 +155,7 @@ public final class AdminHttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
         LOG.info("{} server on {} stopped", name, Logs.hostPort(localAddress()));
     }
 
