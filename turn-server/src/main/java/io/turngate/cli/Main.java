@@ -302,9 +302,8 @@ public final class Main implements Callable<Integer> {
         Gateway gw;
         try {
             gw = Gateway.start(cfg, gatewayOptions());
-        } catch (ConfigException e) {
-            System.err.println("turngate: cannot start: " + e.getMessage());
-            log.error("cannot start: {}", e.getMessage());
+        } catch (ConfigException e) { // a valid config that cannot be served here: a port in use, ...
+            log.error("cannot start: {}", String.join("; ", e.problems()));
             return 1;
         }
         Readiness readiness = new Readiness(forceReadyStatus);
@@ -312,7 +311,6 @@ public final class Main implements Callable<Integer> {
         try {
             admin.start(cfg.admin());
         } catch (AdminHttpServer.BindFailure e) {
-            System.err.println("turngate: cannot start: " + e.getMessage());
             log.error("cannot start: {}", e.getMessage());
             gw.close();
             return 1;
