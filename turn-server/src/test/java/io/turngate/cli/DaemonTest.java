@@ -252,6 +252,21 @@ class DaemonTest {
     }
 
     @Test
+    void checkAndTheGatewayReadTheOriginFromTheEnvironment() throws Exception {
+        Path cfg = config(TestGateways.freeUdpPort(), freeTcpPort());
+        Path log = tmp.resolve("env.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.turngate.cli.Main", "check")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("STUNNER_CONFIG_ORIGIN", cfg.toString());
+        Process p = pb.start();
+        started.add(p);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), read(log));
+        assertTrue(read(log).contains("# " + cfg + ": valid stunnerd config"), read(log));
+    }
+
+    @Test
     void dryRunValidatesWithoutOpeningSockets() throws Exception {
         int udp = TestGateways.freeUdpPort();
         int health = freeTcpPort();
