@@ -4,7 +4,9 @@ import io.turngate.admin.AdminHttpServer;
 import io.turngate.admin.AdminServers;
 import io.turngate.admin.Readiness;
 import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
+import io.turngate.config.load.FileConfigSource;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.HttpEndpoint;
 import io.turngate.config.v1.StunnerConfig;
@@ -265,12 +267,14 @@ public final class Main implements Callable<Integer> {
         StunnerConfig cfg;
         List<String> loadWarnings;
         boolean defaults = false;
+        ConfigSource source = null;
         try {
             if (turnUri != null) {
                 cfg = ConfigLoader.fromTurnUri(turnUri);
                 loadWarnings = ConfigLoader.warnings(cfg);
             } else if (origin != null) {
-                ConfigSources.Loaded loaded = ConfigSources.load(ConfigLoader.pathOf(origin), System.getenv(), gateway);
+                source = new FileConfigSource(ConfigLoader.pathOf(origin), System.getenv(), gateway);
+                ConfigSources.Loaded loaded = source.load();
                 cfg = loaded.config();
                 loadWarnings = loaded.warnings();
             } else {
@@ -290,7 +294,7 @@ public final class Main implements Callable<Integer> {
         }
         loadWarnings.forEach(log::warn);
         if (dryRun) {
-            return dryRun(cfg, origin, log);
+            return dryRun(cfg, source, log);
         }
 
         Transport t = Transport.detect();
@@ -318,24 +322,19 @@ public final class Main implements Callable<Integer> {
         if (!isZero(cfg)) {
             readiness.configApplied();
         }
-        AutoCloseable watcher = null;
-        try {
-            if (watch && origin != null && turnUri == null) {
-                watcher = ConfigWatch.start(origin, gateway, loaded -> reconcile(gw, admin, readiness, loaded),
-                        gw::configRejected);
-            } else if (watch) {
-                log.warn("-w given without a config file (-c or $STUNNER_CONFIG_ORIGIN): nothing to watch");
-            }
-        } catch (ConfigException e) {
-            log.warn("cannot watch {}: {}", origin, e.getMessage());
+        if (watch && source != null) {
+            source.watch(new ConfigPipeline(gw, admin, readiness, this::applyLogSpec));
+            log.info("watching {} for changes", source.describe());
+        } else if (watch) {
+            log.warn("-w given without a config file (-c or $STUNNER_CONFIG_ORIGIN): nothing to watch");
         }
         log.info("turngate ready: {} listener(s){}", gw.listenerNames().size(),
                 admin.healthAddress() == null ? "" : ", health checks on port " + admin.healthAddress().getPort());
 
         drainRequested.await();
         readiness.terminating();
-        if (watcher != null) {
-            watcher.close();
+        if (source != null) {
+            source.close(); // no reconciliation while draining (stunnerd)
         }
         drain(gw, log);
         admin.close();
@@ -374,47 +373,31 @@ public final class Main implements Callable<Integer> {
         Thread.sleep(200);
     }
 
-    /** Applies a changed config from the watcher: dataplane, admin servers, log levels, readiness. */
-    private void reconcile(Gateway gw, AdminServers admin, Readiness readiness, ConfigSources.Loaded loaded) {
-        Logger log = Logs.get("config");
-        StunnerConfig next = loaded.config();
-        if (next.equals(gw.config())) {
-            log.debug("config unchanged");
-            return;
-        }
-        try {
-            gw.apply(next);
-        } catch (ConfigException e) {
-            log.warn("could not reconcile new configuration (running configuration unchanged): {}", e.getMessage());
-            return;
-        }
-        for (String p : admin.apply(next.admin())) {
-            log.warn("admin endpoints: {} (the previous server keeps serving)", p);
-        }
-        applyLogSpec(next.admin() == null ? null : next.admin().logLevel());
-        loaded.warnings().forEach(log::warn);
-        if (!isZero(next)) {
-            readiness.configApplied();
-        }
-    }
-
     /** {@code -d}: validate (and with {@code -w} re-validate every change) and log what would run. */
-    private int dryRun(StunnerConfig cfg, String origin, Logger log) throws Exception {
+    private int dryRun(StunnerConfig cfg, ConfigSource source, Logger log) throws Exception {
         log.info("dry run: config valid: {} listener(s), {} cluster(s)", cfg.listeners().size(), cfg.clusters().size());
-        if (!watch || origin == null) {
+        if (!watch || source == null) {
             return 0;
         }
         StunnerConfig[] current = {cfg};
-        AutoCloseable w = ConfigWatch.start(origin, gateway, loaded -> {
-            if (!loaded.config().equals(current[0])) {
-                current[0] = loaded.config();
-                log.info("dry run: new config valid: {} listener(s), {} cluster(s)", loaded.config().listeners().size(),
-                        loaded.config().clusters().size());
-                applyLogSpec(loaded.config().admin() == null ? null : loaded.config().admin().logLevel());
+        source.watch(new ConfigSource.Listener() {
+            @Override
+            public void loaded(ConfigSources.Loaded loaded) {
+                if (!loaded.config().equals(current[0])) {
+                    current[0] = loaded.config();
+                    log.info("dry run: new config valid: {} listener(s), {} cluster(s)",
+                            loaded.config().listeners().size(), loaded.config().clusters().size());
+                    applyLogSpec(loaded.config().admin() == null ? null : loaded.config().admin().logLevel());
+                }
             }
-        }, () -> { });
+
+            @Override
+            public void rejected(ConfigException problems) {
+                log.warn("dry run: new config rejected: {}", problems.getMessage());
+            }
+        });
         drainRequested.await();
-        w.close();
+        source.close();
         return 0;
     }
 

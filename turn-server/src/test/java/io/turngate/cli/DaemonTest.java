@@ -179,6 +179,33 @@ class DaemonTest {
     }
 
     @Test
+    void aWatchedConfigMovesTheHealthServerLiveAndABrokenEditKeepsServing() throws Exception {
+        Running r = startAndWaitReady("-w");
+        TestPeer echo = TestPeer.echo();
+        open.add(echo);
+        TestTurnClient game = TestTurnClient.of(r.udp(), "user-1", "pass-1");
+        open.add(game);
+        game.allocateOrFail();
+        assertTrue(game.channelBind(0x4000, echo.address()).isSuccess());
+
+        int moved = freeTcpPort();
+        Path cfg = tmp.resolve("stunnerd.conf");
+        Files.writeString(cfg, Files.readString(cfg).replace("127.0.0.1:" + r.health(), "127.0.0.1:" + moved));
+        assertTrue(await(() -> status(moved, "/ready") == 200, 10_000), "the health server did not move:\n" + read(r.log()));
+        assertEquals(-1, status(r.health(), "/live"), "the old health port is closed");
+        game.sendChannelData(0x4000, new byte[] {1});
+        assertNotNull(game.receive(2000), "the game survives an admin change");
+
+        Files.writeString(cfg, "{\"version\": \"v1\", \"listeners\": [{\"name\": \"x\", \"port\": 70000}]}");
+        assertTrue(await(() -> read(r.log()).contains("could not reconcile new configuration (running configuration"
+                + " unchanged)"), 10_000), read(r.log()));
+        assertEquals(200, status(moved, "/ready"));
+        game.sendChannelData(0x4000, new byte[] {2});
+        assertNotNull(game.receive(2000), "the running config keeps serving after a broken edit");
+        assertTrue(read(r.log()).contains("listeners[0].port: 70000 (expected: 1..65535)"), read(r.log()));
+    }
+
+    @Test
     void aSecondSignalExitsAtOnce() throws Exception {
         Running r = startAndWaitReady();
         TestTurnClient game = TestTurnClient.of(r.udp(), "user-1", "pass-1");

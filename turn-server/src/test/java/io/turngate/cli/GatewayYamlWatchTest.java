@@ -1,6 +1,8 @@
 package io.turngate.cli;
 
+import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
+import io.turngate.config.load.FileConfigSource;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.server.Gateway;
@@ -99,17 +101,26 @@ class GatewayYamlWatchTest {
 
         AtomicInteger invalid = new AtomicInteger();
         try (Gateway gw = Gateway.start(first);
-             AutoCloseable watch = ConfigWatch.start(file.toString(), null, l -> {
-                 if (!l.config().equals(gw.config())) {
-                     try {
-                         gw.apply(l.config());
-                     } catch (ConfigException e) {
-                         throw new IllegalStateException(e);
-                     }
-                 }
-             }, invalid::incrementAndGet);
+             FileConfigSource watch = new FileConfigSource(file, Map.of(), null);
              TestPeer peer = TestPeer.echo();
              TestTurnClient client = TestTurnClient.of(port, "user-1", "pass-1")) {
+            watch.watch(new ConfigSource.Listener() {
+                @Override
+                public void loaded(ConfigSources.Loaded l) {
+                    if (!l.config().equals(gw.config())) {
+                        try {
+                            gw.apply(l.config());
+                        } catch (ConfigException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+
+                @Override
+                public void rejected(ConfigException problems) {
+                    invalid.incrementAndGet();
+                }
+            });
             client.allocateOrFail();
             assertTrue(client.channelBind(0x4000, peer.address()).isSuccess());
 
