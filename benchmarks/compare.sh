@@ -7,6 +7,7 @@
 #                         [--server-cpu 0] [--generator-cpu 1] [--coturn-relay-threads N] [--big N]
 #                         [--repeat N]   (run the traffic matrix N times, alternating; the report shows the median)
 #                         [--rtt-only]   (only the fixed-rate latency runs, N times with --repeat)
+#                         [--metrics-ab] (turngate twice: metrics endpoint on and scraped every second, and off)
 #
 # Stops only the processes it started (trap on EXIT). Sends traffic only to 127.0.0.1.
 set -euo pipefail
@@ -22,6 +23,8 @@ BIG=10000
 QUICK=0
 REPEAT=1
 RTT_ONLY=0
+METRICS_AB=0
+SCRAPE_EVERY=1
 BUILD=1
 SERVER_CPU=0
 GEN_CPU=1
@@ -37,7 +40,7 @@ GEN_FLAGS=${GEN_FLAGS:---busy-poll}
 # which added milliseconds to the RTT tail of both servers alike (p90 ~800 us instead of ~170 us, measured here).
 RTT_GEN_FLAGS=${RTT_GEN_FLAGS:-}
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
     --big) BIG=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --rtt-only) RTT_ONLY=1; shift ;;
+    --metrics-ab) METRICS_AB=1; ONLY=turngate; shift ;;
     -h|--help) usage 0 ;;
     *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
   esac
@@ -60,10 +64,14 @@ case "$ONLY" in both|turngate|coturn) ;; *) echo "compare.sh: --only: found '$ON
 if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; RUN_WARMUP=500ms; BIG=1000; fi
 
 SERVERS=()
-[ "$ONLY" != coturn ] && SERVERS+=(turngate)
-[ "$ONLY" != turngate ] && SERVERS+=(coturn)
+if [ "$METRICS_AB" = 1 ]; then
+  SERVERS=(metrics-on metrics-off) # two turngates; the report's ratio is on/off
+else
+  [ "$ONLY" != coturn ] && SERVERS+=(turngate)
+  [ "$ONLY" != turngate ] && SERVERS+=(coturn)
+fi
 
-for tool in java taskset ss; do
+for tool in java taskset ss $( [ "$METRICS_AB" = 1 ] && echo curl ); do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (expected: on PATH)" >&2; exit 2; }
 done
 if [ "$ONLY" != turngate ] && ! command -v turnserver >/dev/null; then
@@ -125,33 +133,50 @@ wait_udp_port() { # pid port seconds
 
 declare -A PORT PID
 
-start_turngate() {
-  local port
+free_tcp_port() { # first port >= $1 with no TCP socket listening on it
+  local p=$1
+  while [ -n "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; do p=$((p + 1)); done
+  echo "$p"
+}
+
+start_turngate() { start_turngate_as turngate 0; }
+start_metrics-on() { start_turngate_as metrics-on 1; }
+start_metrics-off() { start_turngate_as metrics-off 0; }
+
+start_turngate_as() { # name metrics(0|1)
+  local name=$1 metrics=$2 port mport="" endpoint=""
   port=$(free_udp_port 34800)
-  cat > "$TMP/turngate.json" <<EOF
+  if [ "$metrics" = 1 ]; then
+    mport=$(free_tcp_port 38080)
+    endpoint="http://127.0.0.1:$mport/metrics"
+  fi
+  cat > "$TMP/$name.json" <<EOF
 {
   "version": "v1",
-  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "", "metrics_endpoint": ""},
+  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "", "metrics_endpoint": "$endpoint"},
   "auth": {"type": "static", "realm": "$REALM", "credentials": {"username": "$USER_NAME", "password": "$USER_PASS"}},
   "listeners": [{"name": "udp-bench", "protocol": "TURN-UDP", "address": "127.0.0.1", "port": $port,
                  "routes": ["loopback-echo"]}],
   "clusters": [{"name": "loopback-echo", "type": "STATIC", "protocol": "UDP", "endpoints": ["127.0.0.1"]}]
 }
 EOF
-  cp "$TMP/turngate.json" "$OUT/turngate-stunnerd.conf"
+  cp "$TMP/$name.json" "$OUT/$name-stunnerd.conf"
   # shellcheck disable=SC2086
-  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$TG_JAR" -c "$TMP/turngate.json" > "$OUT/turngate.log" 2>&1 &
+  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$TG_JAR" -c "$TMP/$name.json" > "$OUT/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
-  for _ in $(seq 600); do
-    grep -q '^turngate ready' "$OUT/turngate.log" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { echo "compare.sh: turngate exited (see $OUT/turngate.log)" >&2; tail -20 "$OUT/turngate.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  grep -q '^turngate ready' "$OUT/turngate.log" || { echo "compare.sh: turngate not ready after 60 s" >&2; exit 1; }
-  PORT[turngate]=$port
-  PID[turngate]=$pid
-  echo "== turngate pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar turngate.jar -c $OUT/turngate-stunnerd.conf"
+  wait_udp_port "$pid" "$port" 60 || { echo "compare.sh: $name did not bind $port (see $OUT/$name.log)" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
+  PORT[$name]=$port
+  PID[$name]=$pid
+  echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar turngate.jar -c $OUT/$name-stunnerd.conf"
+  if [ -n "$mport" ]; then
+    # A Prometheus that scrapes every $SCRAPE_EVERY s (harsher than the usual 15-60 s); the scrape work lands on the
+    # server's own core, as it would in a pod.
+    for _ in $(seq 200); do curl -fs -o /dev/null "$endpoint" && break; sleep 0.1; done
+    ( while kill -0 "$pid" 2>/dev/null; do curl -fs -o /dev/null "$endpoint" || true; sleep "$SCRAPE_EVERY"; done ) &
+    PIDS+=("$!")
+    echo "   metrics at $endpoint, scraped every ${SCRAPE_EVERY}s"
+  fi
 }
 
 start_coturn() {

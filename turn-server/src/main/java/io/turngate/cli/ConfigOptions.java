@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** {@code -c} and {@code -g} of the {@code check} and {@code explain} commands, and loading with every problem listed. */
 final class ConfigOptions {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "stunnerd config, Gateway API manifest file, or directory of manifests.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "stunnerd config, Gateway API manifest file, or directory of manifests (default:"
+                    + " $STUNNER_CONFIG_ORIGIN).")
     String config;
 
     @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME", description = "Which Gateway to render when several do.")
@@ -16,6 +17,18 @@ final class ConfigOptions {
 
     /** The loaded config, or {@code null} after printing every problem to stderr under {@code command}'s name. */
     ConfigSources.Loaded load(String command) {
+        if (config == null || config.isBlank()) {
+            config = System.getenv("STUNNER_CONFIG_ORIGIN");
+        }
+        if (config == null || config.isBlank()) {
+            System.err.println("turngate " + command + ": no config (expected: -c FILE or $STUNNER_CONFIG_ORIGIN)");
+            return null;
+        }
+        String unsupported = Origins.unsupported(config);
+        if (unsupported != null) {
+            System.err.println("turngate " + command + ": " + unsupported);
+            return null;
+        }
         try {
             return ConfigSources.load(ConfigLoader.pathOf(config), System.getenv(), gateway);
         } catch (ConfigException e) {

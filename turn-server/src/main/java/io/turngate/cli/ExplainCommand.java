@@ -11,12 +11,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code turngate explain}: "why is my peer denied?" — whether a peer is allowed on a listener and why (which
- * route, cluster, endpoint and port range matched), or what is missing. Exit 0 when allowed, 1 when denied, 2 when
- * the config is invalid.
+ * route, cluster, endpoint and port range matched), or what is missing. Exit 0 when allowed, 1 when denied, 2 for a
+ * usage error (an invalid config, no such listener, a peer that is not an address), 3 when undecidable offline.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Explain whether a peer is allowed on a listener, and why.",
-            "Exit code 0 when allowed, 1 when denied, 2 on a config error, 3 when it cannot be decided offline",
+            "Exit code 0 when allowed, 1 when denied, 2 on a usage or config error (no such listener, a peer",
+            "that is not an address), 3 when it cannot be decided offline",
             "(the peer would match a STRICT_DNS cluster, resolved only at run time)."})
 final class ExplainCommand implements Callable<Integer> {
     @ParentCommand
@@ -36,6 +37,11 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() {
         ConfigSources.Loaded loaded = source.load("explain");
         if (loaded == null) {
+            return 2;
+        }
+        String usage = Explain.usageProblem(loaded.config(), listener, peer);
+        if (usage != null) { // exit 1 means "denied": a question that cannot be asked is a usage error
+            System.err.println("turngate explain: " + usage);
             return 2;
         }
         Explain.Verdict v = Explain.peer(loaded.config(), listener, peer);

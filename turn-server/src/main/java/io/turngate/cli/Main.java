@@ -1,36 +1,54 @@
 package io.turngate.cli;
 
+import io.turngate.admin.AdminHttpServer;
+import io.turngate.admin.AdminServers;
+import io.turngate.admin.Readiness;
 import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
+import io.turngate.config.load.FileConfigSource;
 import io.turngate.config.v1.ConfigException;
-import io.turngate.config.v1.ListenerConfig;
+import io.turngate.config.v1.HttpEndpoint;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
 import io.turngate.server.Transport;
+import org.slf4j.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Logger;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code turngate}: the STUNner-compatible TURN gateway. Flags follow {@code stunnerd} where they overlap
- * (stunner-compat §1f): {@code -c/--config}, {@code -w/--watch}, {@code -l/--log}, {@code -v/--verbose},
- * {@code -u/--udp-thread-num} and the positional quick mode {@code turn://user:pass@host:port}.
+ * {@code turngate}: the STUNner-compatible TURN gateway. Flags follow {@code stunnerd} (stunner-compat §1f):
+ * {@code -c/--config}, {@code -w/--watch}, {@code -l/--log}, {@code -v/--verbose}, {@code --log-format},
+ * {@code -i/--id}, {@code -d/--dry-run}, {@code -u/--udp-thread-num}, {@code --force-ready-status},
+ * {@code --cds-server-*} and the positional quick mode {@code turn://user:pass@host:port}; turngate's own flags set
+ * abuse limits, the drain timeout, UDP GSO and the auth service endpoint.
+ *
+ * <p>Life cycle: load the config, start the gateway and the admin servers, watch the config ({@code -w}); on the
+ * first SIGTERM or SIGINT drain: {@code /ready} turns 503 (unless {@code --force-ready-status}), the watch stops,
+ * every listener keeps serving existing and new allocations, progress is logged, and the process exits 0 once the
+ * last allocation is gone or {@code --drain-timeout} ran out; a second signal exits at once.
  */
 @Command(name = "turngate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-        subcommands = {CheckCommand.class, ExplainCommand.class},
+        subcommands = {CheckCommand.class, ExplainCommand.class, IceConfigCommand.class},
         description = {
             "STUNner-compatible STUN/TURN gateway.",
             "",
             "With no arguments it runs a built-in default config: TURN-UDP on port",
             "3478, static user-1/pass-1, realm stunner.l7mp.io, and one route whose",
-            "cluster allows only the peer 127.0.0.1.",
+            "cluster allows only the peer 127.0.0.1; health checks on :8086 and",
+            "Prometheus metrics on :8080/metrics.",
             "",
             "-c takes a stunnerd dataplane config (stunnerd.conf, v1 or v1alpha1,",
             "YAML or JSON) or STUNner Gateway API manifests (a file or a directory);",
@@ -44,51 +62,133 @@ import java.util.logging.Logger;
             "      default config, local try-out",
             "  turngate -c /etc/stunnerd/stunnerd.conf -w",
             "      stunnerd dataplane config, reconciled on every change",
-            "  turngate -c cloudretro/ -g stunner/udp-gateway -w",
+            "  turngate -c k8s/examples/cloudretro/ -g stunner/udp-gateway -w",
             "      Gateway API manifests (file or directory)",
-            "  turngate turn://user-1:pass-1@10.0.0.5:3478",
-            "      quick mode: relay to any IPv4 peer (0.0.0.0/0)",
+            "  turngate turn://user-1:pass-1@127.0.0.1:3479",
+            "      quick mode: one listener on port 3479 that relays to any IPv4 peer",
+            "      (0.0.0.0/0) except loopback, link-local, multicast and broadcast",
+            "      addresses and the gateway's own ports; when the host is a loopback",
+            "      address (a local try-out) that address is routed too",
             "  turngate check -c gateway.yaml",
             "      validate; print the dataplane config and the route table",
             "  turngate explain -c gateway.yaml \\",
             "      --listener stunner/udp-gateway/udp-listener --peer 10.244.1.17:8443",
+            "  turngate ice-config -c gateway.yaml --public-address 203.0.113.10",
+            "      the CloudRetro coordinator's ICE server settings",
             "",
             "Environment: STUNNER_ADDR (the listener address where the config says",
-            "$STUNNER_ADDR), STUNNER_PORT, STUNNER_CONFIG_ORIGIN (default for -c).",
+            "$STUNNER_ADDR), STUNNER_PORT, STUNNER_CONFIG_ORIGIN (default for -c),",
+            "STUNNER_NAMESPACE and STUNNER_NAME (default for -i).",
+            "",
+            "Exit codes: 0 after a clean shutdown, 1 when the gateway cannot start",
+            "(e.g. a port cannot be bound), 2 for a usage or config error.",
         })
 public final class Main implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Config origin: a path or file:// URL (default: $STUNNER_CONFIG_ORIGIN, else the built-in default config).")
+    @Option(names = {"-c", "--config"}, paramLabel = "ORIGIN",
+            description = "Config origin: a path or file:// URL of a stunnerd config, Gateway API manifests or a"
+                    + " directory of them (default: $STUNNER_CONFIG_ORIGIN, else the built-in default config).")
     String config;
 
     @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME",
             description = "With Gateway API manifests: which Gateway to serve (needed when several render).")
     String gateway;
 
-    @Option(names = {"-w", "--watch"}, description = "Watch the config file and reconcile on every change.")
+    @Option(names = {"-w", "--watch"}, description = "Watch the config origin and reconcile on every change.")
     boolean watch;
 
     @Option(names = {"-l", "--log"}, paramLabel = "SPEC",
-            description = "Log level spec, e.g. all:INFO,turn:DEBUG (levels ERROR, WARN, INFO, DEBUG, TRACE, DISABLE). Overrides admin.loglevel.")
+            description = "Log level spec, e.g. all:INFO,turn:DEBUG (levels ERROR, WARN, INFO, DEBUG, TRACE, DISABLE)."
+                    + " Overrides admin.loglevel.")
     String log;
 
     @Option(names = {"-v", "--verbose"}, description = "Same as -l all:DEBUG.")
     boolean verbose;
 
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+            description = "Log line format: text, or json (one JSON object a line) (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = {"-i", "--id"}, paramLabel = "NS/NAME",
+            description = "Identity of this dataplane (default: $STUNNER_NAMESPACE/$STUNNER_NAME, else"
+                    + " default/stunnerd-<hostname>); used with a config discovery service.")
+    String id;
+
+    @Option(names = {"-d", "--dry-run"},
+            description = "Load and validate the config (and, with -w, every change) without opening sockets or HTTP"
+                    + " servers.")
+    boolean dryRun;
+
     @Option(names = {"-u", "--udp-thread-num"}, paramLabel = "N", defaultValue = "0",
-            description = "SO_REUSEPORT sockets (and event loops) per TURN-UDP listener; 0 = one socket (default: ${DEFAULT-VALUE}).")
+            description = "SO_REUSEPORT sockets (and event loops) per TURN-UDP listener; 0 = one socket (default:"
+                    + " ${DEFAULT-VALUE}).")
     int udpThreads;
+
+    @Option(names = "--force-ready-status",
+            description = "Keep /ready at 200 while draining after SIGTERM (for kube-proxy, which drops UDP flows to"
+                    + " pods that are not ready).")
+    boolean forceReadyStatus;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "After SIGTERM, exit when the allocations are gone or after this long, whichever is first"
+                    + " (default: no limit; Kubernetes' termination grace period bounds it).")
+    Duration drainTimeout;
+
+    @Option(names = "--max-allocations", paramLabel = "N", defaultValue = "0",
+            description = "Allocations over all listeners; more are refused with 508 (default: ${DEFAULT-VALUE} ="
+                    + " no limit).")
+    int maxAllocations;
+
+    @Option(names = "--max-allocations-per-listener", paramLabel = "N", defaultValue = "0",
+            description = "Allocations per listener; more are refused with 508 (default: ${DEFAULT-VALUE} = no limit).")
+    int maxAllocationsPerListener;
+
+    @Option(names = "--unauthenticated-rate", paramLabel = "PER_SECOND",
+            defaultValue = "" + Gateway.Options.UNAUTHENTICATED_RATE_DEFAULT,
+            description = "Per source IP: unauthenticated answers (401, 438, 400) per second; more are dropped and"
+                    + " counted; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    double unauthenticatedRate;
+
+    @Option(names = "--unauthenticated-burst", paramLabel = "N",
+            defaultValue = "" + Gateway.Options.UNAUTHENTICATED_BURST_DEFAULT,
+            description = "Per source IP: unauthenticated answers sent at once before the rate applies (default:"
+                    + " ${DEFAULT-VALUE}).")
+    double unauthenticatedBurst;
+
+    @Option(names = "--nonce-lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "1h",
+            description = "How long a NONCE stays valid before the client gets 438 (default: ${DEFAULT-VALUE}, as"
+                    + " pion/turn).")
+    Duration nonceLifetime;
+
+    @Option(names = "--auth-service-endpoint", paramLabel = "URL",
+            description = "Serve STUNner's auth service API (GET /ice, GET /?service=turn) at this http://[host][:port]"
+                    + " (default port 8088; default: off).")
+    String authServiceEndpoint;
 
     @Option(names = "--udp-gso", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Coalesce same-size bursts to one destination into UDP GSO sends (Linux 4.18+, epoll); "
                     + "--no-udp-gso sends one datagram per system call (default: ${DEFAULT-VALUE}).")
     boolean udpGso;
 
+    @Option(names = "--cds-server-address", paramLabel = "ADDR", description = "Config discovery service address for"
+            + " -c k8s (default: $CDS_SERVER_ADDR). Accepted for stunnerd compatibility.")
+    String cdsServerAddress;
+
+    @Option(names = "--cds-server-namespace", paramLabel = "NS", description = "Namespace of the config discovery"
+            + " service for -c k8s (default: $CDS_SERVER_NAMESPACE). Accepted for stunnerd compatibility.")
+    String cdsServerNamespace;
+
+    @Option(names = "--cds-server-port", paramLabel = "PORT", description = "Port of the config discovery service"
+            + " for -c k8s (default: $CDS_SERVER_PORT, else 13478). Accepted for stunnerd compatibility.")
+    String cdsServerPort;
+
     @Parameters(arity = "0..1", paramLabel = "TURN-URI",
             description = "Quick mode: turn://user:pass@host:port[?transport=udp] builds a one-listener config.")
     String turnUri;
 
     final PrintStream out;
+    /** Counted down by the first SIGTERM/SIGINT (or a test): start draining. */
+    final CountDownLatch drainRequested = new CountDownLatch(1);
 
     Main(PrintStream out) {
         this.out = out;
@@ -101,7 +201,24 @@ public final class Main implements Callable<Integer> {
                 && System.getProperty("io.netty.leakDetectionLevel") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
-        System.exit(run(System.out, args));
+        Main main = new Main(System.out);
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new java.io.PrintWriter(System.out, true));
+        if (isServe(args)) {
+            Signals.install(main.drainRequested::countDown);
+        }
+        System.exit(cl.execute(args));
+    }
+
+    /** Whether {@code args} run the gateway itself (not --help, --version or a subcommand). */
+    private static boolean isServe(String[] args) {
+        for (String a : args) {
+            if (a.equals("check") || a.equals("explain") || a.equals("ice-config") || a.equals("-h")
+                    || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs the command line; returns the exit code. */
@@ -111,92 +228,271 @@ public final class Main implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** A usage problem: printed on stderr, exit code 2. */
+    private static int usage(String message) {
+        System.err.println("turngate: " + message);
+        return 2;
+    }
+
     @Override
     public Integer call() throws Exception {
         Logger log = Logs.get("server");
-        applyLogSpec(null);
-        if (udpThreads < 0) {
-            System.err.println("turngate: --udp-thread-num: found " + udpThreads + " (expected: 0 or more)");
+        try {
+            Logs.setFormat(Logs.Format.parse(logFormat));
+        } catch (IllegalArgumentException e) {
+            return usage("--log-format: " + e.getMessage());
+        }
+        if (!applyLogSpec(null)) {
             return 2;
         }
-        StunnerConfig cfg;
-        java.util.List<String> loadWarnings = null;
-        boolean defaults = false;
+        String problem = checkFlags();
+        if (problem != null) {
+            return usage(problem);
+        }
+        HttpEndpoint authEndpoint = null;
+        if (authServiceEndpoint != null) {
+            try {
+                authEndpoint = HttpEndpoint.parse(authServiceEndpoint, 8088);
+            } catch (IllegalArgumentException e) {
+                return usage("--auth-service-endpoint: " + e.getMessage());
+            }
+        }
         String origin = config != null ? config : System.getenv("STUNNER_CONFIG_ORIGIN");
+        if (origin != null && origin.isBlank()) {
+            origin = null;
+        }
+        if (turnUri == null && origin != null && Origins.unsupported(origin) != null) {
+            return usage(Origins.unsupported(origin));
+        }
+        StunnerConfig cfg;
+        List<String> loadWarnings;
+        boolean defaults = false;
+        ConfigSource source = null;
         try {
             if (turnUri != null) {
                 cfg = ConfigLoader.fromTurnUri(turnUri);
-            } else if (origin != null && !origin.isBlank()) {
-                ConfigSources.Loaded loaded = ConfigSources.load(ConfigLoader.pathOf(origin), System.getenv(), gateway);
+                loadWarnings = ConfigLoader.warnings(cfg);
+            } else if (origin != null) {
+                source = new FileConfigSource(ConfigLoader.pathOf(origin), System.getenv(), gateway);
+                ConfigSources.Loaded loaded = source.load();
                 cfg = loaded.config();
                 loadWarnings = loaded.warnings();
             } else {
                 cfg = ConfigLoader.defaultConfig();
+                loadWarnings = ConfigLoader.warnings(cfg);
                 defaults = true;
             }
         } catch (ConfigException e) {
-            System.err.println("turngate: " + e.getMessage());
+            System.err.println("turngate: invalid config: " + e.getMessage());
             return 2;
         }
         applyLogSpec(cfg.admin() == null ? null : cfg.admin().logLevel());
+        log.info("turngate {} starting as {}{}", version(), identity(), dryRun ? " (dry run: no sockets, no HTTP servers)" : "");
         if (defaults) {
-            String warn = "WARNING: running the built-in default config with the default credentials user-1/pass-1: "
-                    + "anyone who can reach this port can relay to 127.0.0.1. Use -c FILE for anything but a local try-out.";
-            System.err.println(warn);
-            log.warning(warn);
+            log.warn("running the built-in default config with the default credentials user-1/pass-1: anyone who can"
+                    + " reach this port can relay to 127.0.0.1. Use -c FILE for anything but a local try-out.");
         }
-        for (String w : loadWarnings != null ? loadWarnings : ConfigLoader.warnings(cfg)) {
-            log.warning(w);
+        loadWarnings.forEach(log::warn);
+        if (dryRun) {
+            return dryRun(cfg, source, log);
         }
+
         Transport t = Transport.detect();
         if (t == Transport.NIO) {
-            log.info("transport: NIO (epoll unavailable: " + Transport.unavailabilityCause() + ")");
+            log.info("transport: NIO (epoll unavailable: {})", Transport.unavailabilityCause());
         } else {
             log.info("transport: native epoll");
         }
         Gateway gw;
         try {
-            gw = Gateway.start(cfg, Gateway.Options.defaults().withUdpThreads(udpThreads).withUdpGso(udpGso));
-        } catch (ConfigException e) {
-            System.err.println("turngate: cannot start: " + e.getMessage());
+            gw = Gateway.start(cfg, gatewayOptions());
+        } catch (ConfigException e) { // a valid config that cannot be served here: a port in use, ...
+            log.error("cannot start: {}", String.join("; ", e.problems()));
             return 1;
         }
-        for (ListenerConfig l : cfg.listeners()) {
-            if (gw.relayAddress(l.name()) != null) {
-                out.println("listener " + l.name() + ": " + l.protocol() + " port " + l.port() + ", relay address "
-                        + gw.relayAddress(l.name()).getHostAddress() + ", realm " + cfg.auth().realm() + ", routes " + l.routes());
-            }
-        }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
+        Readiness readiness = new Readiness(forceReadyStatus);
+        AdminServers admin = new AdminServers(gw, readiness, authEndpoint, version(), System::currentTimeMillis);
+        try {
+            admin.start(cfg.admin());
+        } catch (AdminHttpServer.BindFailure e) {
+            log.error("cannot start: {}", e.getMessage());
             gw.close();
-        }, "turngate-shutdown"));
-        AutoCloseable watcher = watch ? ConfigWatch.start(origin, gateway, gw, this::applyLogSpec) : null;
-        out.println("turngate ready: " + gw.listenerNames().size() + " listener(s)");
-        out.flush();
-        stop.await();
-        if (watcher != null) {
-            watcher.close();
+            return 1;
         }
+        if (!isZero(cfg)) {
+            readiness.configApplied();
+        }
+        if (watch && source != null) {
+            source.watch(new ConfigPipeline(gw, admin, readiness, this::applyLogSpec));
+            log.info("watching {} for changes", source.describe());
+        } else if (watch) {
+            log.warn("-w given without a config file (-c or $STUNNER_CONFIG_ORIGIN): nothing to watch");
+        }
+        log.info("turngate ready: {} listener(s){}", gw.listenerNames().size(),
+                admin.healthAddress() == null ? "" : ", health checks on port " + admin.healthAddress().getPort());
+
+        drainRequested.await();
+        readiness.terminating();
+        if (source != null) {
+            source.close(); // no reconciliation while draining (stunnerd)
+        }
+        drain(gw, log);
+        admin.close();
+        gw.close();
+        log.info("turngate stopped");
         return 0;
     }
 
-    /** CLI -l/-v win over admin.loglevel. */
-    void applyLogSpec(String fromConfig) {
+    /** Waits for the allocations to go (or {@code --drain-timeout}), logging progress every few seconds. */
+    private void drain(Gateway gw, Logger log) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = drainTimeout == null ? Long.MAX_VALUE : start + drainTimeout.toNanos();
+        int left = gw.allocationCount();
+        log.info("shutting down gracefully: readiness fails{}, config watch stopped, listeners keep serving; {}"
+                        + " allocation(s) left{}", forceReadyStatus ? " not (--force-ready-status)" : "", left,
+                drainTimeout == null ? "" : ", drain timeout " + drainTimeout.toSeconds() + "s");
+        long lastReport = start;
+        while (left > 0) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                log.info("drain timeout reached with {} allocation(s) left: exiting", left);
+                return;
+            }
+            if (now - lastReport >= TimeUnit.SECONDS.toNanos(5)) {
+                log.info("draining: {} allocation(s) left after {}s", left, TimeUnit.NANOSECONDS.toSeconds(now - start));
+                lastReport = now;
+            }
+            drainTick();
+            left = gw.allocationCount();
+        }
+        log.info("drained: no allocation left after {}s", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+    }
+
+    /** Polls the allocation count every 200 ms (stunnerd: every second). */
+    private static void drainTick() throws InterruptedException {
+        Thread.sleep(200);
+    }
+
+    /** {@code -d}: validate (and with {@code -w} re-validate every change) and log what would run. */
+    private int dryRun(StunnerConfig cfg, ConfigSource source, Logger log) throws Exception {
+        log.info("dry run: config valid: {} listener(s), {} cluster(s)", cfg.listeners().size(), cfg.clusters().size());
+        if (!watch || source == null) {
+            return 0;
+        }
+        StunnerConfig[] current = {cfg};
+        source.watch(new ConfigSource.Listener() {
+            @Override
+            public void loaded(ConfigSources.Loaded loaded) {
+                if (!loaded.config().equals(current[0])) {
+                    current[0] = loaded.config();
+                    log.info("dry run: new config valid: {} listener(s), {} cluster(s)",
+                            loaded.config().listeners().size(), loaded.config().clusters().size());
+                    applyLogSpec(loaded.config().admin() == null ? null : loaded.config().admin().logLevel());
+                }
+            }
+
+            @Override
+            public void rejected(ConfigException problems) {
+                log.warn("dry run: new config rejected: {}", problems.getMessage());
+            }
+        });
+        drainRequested.await();
+        source.close();
+        return 0;
+    }
+
+    private String checkFlags() {
+        if (udpThreads < 0) {
+            return "--udp-thread-num: found " + udpThreads + " (expected: 0 or more)";
+        }
+        if (maxAllocations < 0) {
+            return "--max-allocations: found " + maxAllocations + " (expected: 0 or more)";
+        }
+        if (maxAllocationsPerListener < 0) {
+            return "--max-allocations-per-listener: found " + maxAllocationsPerListener + " (expected: 0 or more)";
+        }
+        if (!(unauthenticatedRate >= 0) || Double.isInfinite(unauthenticatedRate)) {
+            return "--unauthenticated-rate: found " + unauthenticatedRate + " (expected: 0 or more)";
+        }
+        if (unauthenticatedRate > 0 && !(unauthenticatedBurst >= 1)) {
+            return "--unauthenticated-burst: found " + unauthenticatedBurst + " (expected: 1 or more)";
+        }
+        if (nonceLifetime.isZero() || nonceLifetime.isNegative()) {
+            return "--nonce-lifetime: found " + nonceLifetime + " (expected: more than 0)";
+        }
+        if (drainTimeout != null && drainTimeout.isNegative()) {
+            return "--drain-timeout: found " + drainTimeout + " (expected: 0 or more)";
+        }
+        if (id != null && !id.matches("[^/\\s]+/[^/\\s]+")) {
+            return "--id: \"" + id + "\" (expected: namespace/name)";
+        }
+        if (cdsServerPort != null && !cdsServerPort.matches("\\d{1,5}")) {
+            return "--cds-server-port: \"" + cdsServerPort + "\" (expected: 1..65535)";
+        }
+        return null;
+    }
+
+    Gateway.Options gatewayOptions() {
+        return Gateway.Options.defaults().withUdpThreads(udpThreads).withUdpGso(udpGso)
+                .withMaxAllocations(maxAllocations, maxAllocationsPerListener)
+                .withUnauthenticatedLimit(unauthenticatedRate, unauthenticatedBurst)
+                .withNonceLifetimeMillis(nonceLifetime.toMillis());
+    }
+
+    /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */
+    String identity() {
+        if (id != null) {
+            return id;
+        }
+        String ns = System.getenv("STUNNER_NAMESPACE");
+        String name = System.getenv("STUNNER_NAME");
+        if (ns != null && !ns.isEmpty() && name != null && !name.isEmpty()) {
+            return ns + "/" + name;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return "default/stunnerd-" + host;
+    }
+
+    /**
+     * The config discovery service's "zero config" (a deleted Gateway): no listeners, no clusters, the dummy static
+     * credentials. Not ready on it.
+     */
+    static boolean isZero(StunnerConfig c) {
+        return c.listeners().isEmpty() && c.clusters().isEmpty() && c.auth() != null
+                && "dummy-username".equals(c.auth().credentials().get("username"))
+                && "dummy-password".equals(c.auth().credentials().get("password"));
+    }
+
+    /** CLI -l/-v win over admin.loglevel. @return false when the spec was refused (message printed) */
+    boolean applyLogSpec(String fromConfig) {
         String spec = verbose ? "all:DEBUG" : (log != null ? log : (fromConfig != null ? fromConfig : "all:INFO"));
         try {
             Logs.configure(spec);
+            return true;
         } catch (IllegalArgumentException e) {
-            Logs.get("server").warning(e.getMessage());
+            if (log != null && spec.equals(log)) {
+                System.err.println("turngate: -l: " + e.getMessage());
+                return false;
+            }
+            Logs.get("config").warn("admin.loglevel: {}", e.getMessage());
+            return true;
         }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"turngate " + (v == null ? "dev" : v)};
+            return new String[] {"turngate " + version()};
         }
     }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -114,8 +113,8 @@ public final class SegmentBatch {
         if (n == 1) {
             out.write(new DatagramPacket(b, dst), out.voidPromise());
         } else {
-            gso.sends.increment();
-            gso.segments.add(n);
+            gso.counters.increment(Gso.SENDS);
+            gso.counters.add(Gso.SEGMENTS, n);
             out.write(new SegmentedDatagramPacket(b, segmentSize, dst), out.newPromise().addListener(gso.onResult));
         }
         return n;
@@ -138,21 +137,19 @@ public final class SegmentBatch {
      */
     public static final class Gso {
         /** A switch that is off (NIO transport, or turned off by configuration). */
-        public static final Gso OFF = new Gso(false, new LongAdder(), new LongAdder(), t -> { });
+        public static final Gso OFF = new Gso(false, t -> { });
+        /** {@link #counters()}: GSO sends. */
+        public static final int SENDS = 0;
+        /** {@link #counters()}: datagrams carried by GSO sends. */
+        public static final int SEGMENTS = 1;
 
         private boolean enabled;
-        private final LongAdder sends;
-        private final LongAdder segments;
+        private final LoopCounters counters = new LoopCounters(2);
         private final ChannelFutureListener onResult;
 
-        /**
-         * Counts GSO sends in {@code sends} and the datagrams they carried in {@code segments}; {@code onFailure} is
-         * told, once, why GSO was turned off.
-         */
-        public Gso(boolean enabled, LongAdder sends, LongAdder segments, Consumer<Throwable> onFailure) {
+        /** {@code onFailure} is told, once, why GSO was turned off. */
+        public Gso(boolean enabled, Consumer<Throwable> onFailure) {
             this.enabled = enabled;
-            this.sends = sends;
-            this.segments = segments;
             this.onResult = f -> {
                 if (!f.isSuccess() && this.enabled) {
                     this.enabled = false;
@@ -163,6 +160,11 @@ public final class SegmentBatch {
 
         public boolean enabled() {
             return enabled;
+        }
+
+        /** GSO sends ({@link #SENDS}) and the datagrams they carried ({@link #SEGMENTS}); written by the owning loop. */
+        public LoopCounters counters() {
+            return counters;
         }
     }
 }

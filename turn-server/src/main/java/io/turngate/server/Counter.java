@@ -1,48 +1,101 @@
 package io.turngate.server;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
- * Every process-wide counter, in one catalogue (Aeron {@code SystemCounterDescriptor} style). Incrementing never
- * allocates in steady state. Per-listener packet/byte counters live in {@link ListenerStats}.
+ * The catalogue of what a listener socket counts besides packets, bytes and refusals (Aeron
+ * {@code SystemCounterDescriptor} style): each counter names the Prometheus family it is exported in and its label
+ * value there. Storage is per socket ({@link SocketStats}: plain counters owned by its event loop), summed per
+ * listener at scrape time; see {@link Gateway#counter} and {@link ListenerStats#counter}. Refusals of requests are
+ * counted per {@link io.turngate.turn.Refusal} instead.
  */
 public enum Counter {
-    MALFORMED_DATAGRAMS("Datagrams that are neither valid STUN nor valid ChannelData"),
-    OVERSIZED_DATAGRAMS("Datagrams over the size limit, dropped"),
-    BAD_FINGERPRINT("STUN messages with a FINGERPRINT that does not match"),
-    UNKNOWN_METHOD("Requests with a method the server does not implement"),
-    UNKNOWN_ATTRIBUTE_REQUESTS("Requests refused with 420 for comprehension-required attributes"),
-    DROPPED_INDICATIONS("Indications dropped: malformed, unknown method or attributes, no allocation or permission"),
-    DROPPED_RESPONSES("STUN responses received on a listener (turngate sends no requests), dropped"),
-    NO_ALLOCATION("ChannelData or indications from a client without an allocation"),
-    UNBOUND_CHANNEL("ChannelData on a channel number that is not bound"),
-    NO_PERMISSION("Packets between relay and a peer without a permission"),
-    PEER_PORT_DENIED("Relayed packets dropped by a route's port range or a removed endpoint"),
-    SELF_PEER_DENIED("Relayed packets dropped because the peer is the gateway itself"),
-    AUTH_FAILURES("Requests refused on the authentication path"),
-    PERMISSION_DENIED("CreatePermission/ChannelBind refused: peer not routed or forbidden"),
-    ALLOCATIONS_CREATED("Allocations created"),
-    ALLOCATIONS_EXPIRED("Allocations removed at the end of their lifetime"),
-    ALLOCATIONS_DELETED("Allocations deleted by the client (Refresh with LIFETIME 0) or by reconfiguration"),
-    RELAY_BIND_FAILURES("Relay sockets that could not be bound"),
-    HANDLER_ERRORS("Unexpected exceptions caught on an event loop (logged, socket kept)");
+    MALFORMED_DATAGRAMS(Family.DROPPED_DATAGRAMS, "malformed", "Datagrams that are neither valid STUN nor valid ChannelData"),
+    OVERSIZED_DATAGRAMS(Family.DROPPED_DATAGRAMS, "oversized", "Datagrams over the size limit"),
+    BAD_FINGERPRINT(Family.DROPPED_DATAGRAMS, "bad_fingerprint", "STUN messages with a FINGERPRINT that does not match"),
+    DROPPED_INDICATIONS(Family.DROPPED_DATAGRAMS, "indication",
+            "Indications dropped: malformed, unknown method or attributes"),
+    DROPPED_RESPONSES(Family.DROPPED_DATAGRAMS, "response",
+            "STUN responses received on a listener (turngate sends no requests)"),
+    UNKNOWN_METHOD(Family.DROPPED_DATAGRAMS, "unknown_method", "Requests with a method the server does not implement (answered 400)"),
+    UNKNOWN_ATTRIBUTE_REQUESTS(Family.DROPPED_DATAGRAMS, "unknown_attribute",
+            "Requests with comprehension-required attributes the server does not know (answered 420)"),
 
+    NO_ALLOCATION(Family.RELAY_DROPPED, "no_allocation", "ChannelData or Send indications from a client without an allocation"),
+    UNBOUND_CHANNEL(Family.RELAY_DROPPED, "unbound_channel", "ChannelData on a channel number that is not bound"),
+    NO_PERMISSION(Family.RELAY_DROPPED, "no_permission", "Datagrams between the relay and a peer without a permission"),
+    PEER_PORT_DENIED(Family.RELAY_DROPPED, "port_range",
+            "Relayed datagrams dropped by the route's port range check (or a removed endpoint)"),
+    SELF_PEER_DENIED(Family.RELAY_DROPPED, "own_port", "Relayed datagrams dropped because the peer is the gateway itself"),
+
+    ALLOCATIONS_CREATED(Family.ALLOCATION_EVENTS, "created", "Allocations created"),
+    ALLOCATIONS_EXPIRED(Family.ALLOCATION_EVENTS, "expired", "Allocations removed at the end of their lifetime"),
+    ALLOCATIONS_DELETED(Family.ALLOCATION_EVENTS, "deleted",
+            "Allocations deleted by the client (Refresh with LIFETIME 0) or by a listener restart"),
+    RELAY_BIND_FAILURES(Family.ALLOCATION_EVENTS, "relay_bind_failed", "Relay sockets that could not be bound"),
+
+    RATE_LIMITED_ANSWERS(Family.RATE_LIMITED, "", "Unauthenticated error answers (401, 438, 400) not sent: the source address exceeded its rate"),
+    HANDLER_ERRORS(Family.HANDLER_ERRORS, "", "Unexpected exceptions caught on an event loop (logged, socket kept)");
+
+    /** Prometheus families (name without {@code _total}) and the label that tells their counters apart. */
+    public enum Family {
+        DROPPED_DATAGRAMS("turngate_dropped_datagrams", "kind",
+                "Datagrams received on a listener and dropped or refused before any TURN processing, by kind"),
+        RELAY_DROPPED("turngate_relay_dropped", "reason",
+                "Datagrams to or from peers dropped on the relay path, by reason"),
+        ALLOCATION_EVENTS("turngate_allocation_events", "event", "Allocation life-cycle events"),
+        RATE_LIMITED("turngate_rate_limited_answers", "",
+                "Unauthenticated error answers (401, 438, 400) not sent: their source address exceeded its rate"),
+        HANDLER_ERRORS("turngate_handler_errors", "", "Unexpected exceptions caught on an event loop");
+
+        private final String metric;
+        private final String label;
+        private final String description;
+
+        Family(String metric, String label, String description) {
+            this.metric = metric;
+            this.label = label;
+            this.description = description;
+        }
+
+        public String metric() {
+            return metric;
+        }
+
+        /** The label that distinguishes this family's counters, {@code ""} when it has one counter. */
+        public String label() {
+            return label;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    private static final Counter[] VALUES = values();
+
+    private final Family family;
+    private final String labelValue;
     private final String description;
-    private final LongAdder adder = new LongAdder();
 
-    Counter(String description) {
+    Counter(Family family, String labelValue, String description) {
+        this.family = family;
+        this.labelValue = labelValue;
         this.description = description;
+    }
+
+    static int count() {
+        return VALUES.length;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    /** The value of {@link Family#label()} for this counter. */
+    public String labelValue() {
+        return labelValue;
     }
 
     public String description() {
         return description;
-    }
-
-    public void increment() {
-        adder.increment();
-    }
-
-    public long get() {
-        return adder.sum();
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
 
 /**
  * Background resolution of STRICT_DNS cluster endpoints (stunner-compat §1a): every name is re-resolved
@@ -55,7 +55,7 @@ final class DnsResolver implements AutoCloseable {
                 out.put(name, Set.copyOf(addrs));
             } catch (UnknownHostException e) {
                 out.put(name, resolved.getOrDefault(name, Set.of()));
-                LOG.fine(() -> "STRICT_DNS: cannot resolve " + name + ": " + e.getMessage());
+                LOG.debug("STRICT_DNS: cannot resolve {}: {}", name, e.getMessage());
             }
         }
         if (!out.equals(resolved)) {

@@ -15,8 +15,11 @@ import io.turngate.config.v1.ListenerConfig;
 import io.turngate.config.v1.ListenerProtocol;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
+import org.slf4j.Logger;
 import io.turngate.turn.RequestAuthenticator;
+import io.turngate.turn.Refusal;
 import io.turngate.turn.RoutePolicy;
+import io.turngate.turn.SourceRateLimiter;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -36,7 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
 
 /**
  * A running turngate: one TURN server per listener of a stunnerd v1 config (stunner-compat §1c.1), reconciled in
@@ -55,32 +58,70 @@ public final class Gateway implements AutoCloseable {
     private final Services services;
     private final DnsResolver dns;
     private final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
+    /** Final counts of stopped listener runs by listener name, and of their clusters by cluster name. */
+    private final Map<String, long[]> retiredListeners = new LinkedHashMap<>();
+    private final Map<String, long[]> retiredClusters = new LinkedHashMap<>();
+    /** Sockets opened per listener name since the gateway started (all runs). */
+    private final Map<String, Integer> socketsOpened = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong configsApplied = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong configsRejected = new java.util.concurrent.atomic.AtomicLong();
     private volatile StunnerConfig config;
     private boolean closed;
 
-    /** Start-up settings that are not part of the dataplane config (CLI flags, test hooks). */
+    /**
+     * Start-up settings that are not part of the dataplane config (CLI flags, test hooks).
+     *
+     * @param udpThreads                SO_REUSEPORT sockets per TURN-UDP listener ({@code --udp-thread-num}); 0 = one
+     * @param nonceLifetimeMillis       {@code --nonce-lifetime}
+     * @param udpGso                    coalesce same-size bursts into UDP GSO sends where the transport can
+     * @param maxAllocations            {@code --max-allocations} over all listeners, 0 = no limit (508 when reached)
+     * @param maxAllocationsPerListener {@code --max-allocations-per-listener}, 0 = no limit
+     * @param unauthenticatedRate       per-source token rate (per second) of unauthenticated answers, 0 = no limit
+     * @param unauthenticatedBurst      per-source bucket size of unauthenticated answers
+     */
     public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
-                          boolean udpGso) {
+                          boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
+                          double unauthenticatedRate, double unauthenticatedBurst) {
+        /** Default per-source rate of unauthenticated answers: answers per second, and the burst. */
+        public static final double UNAUTHENTICATED_RATE_DEFAULT = 50;
+        public static final double UNAUTHENTICATED_BURST_DEFAULT = 100;
+
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
-                    System::currentTimeMillis, true);
+                    System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT);
         }
 
         public Options withUdpThreads(int n) {
-            return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso);
+            return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
-            return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso);
+            return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
-            return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso);
+            return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
         }
 
         /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
         public Options withUdpGso(boolean on) {
-            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on);
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+        }
+
+        /** Allocation caps over all listeners and per listener; 0 = no limit. */
+        public Options withMaxAllocations(int total, int perListener) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, total, perListener,
+                    unauthenticatedRate, unauthenticatedBurst);
+        }
+
+        /** Per-source limit of unauthenticated answers: {@code rate} per second (0 = none), {@code burst} at once. */
+        public Options withUnauthenticatedLimit(double rate, double burst) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, rate, burst);
         }
     }
 
@@ -95,7 +136,9 @@ public final class Gateway implements AutoCloseable {
         StatelessNonce nonces = new StatelessNonce(secret, options.wallClockMillis(), options.nonceLifetimeMillis());
         RequestAuthenticator auth = new RequestAuthenticator(config.auth(), nonces, options.wallClockMillis());
         this.services = new Services(auth, new SelfAddresses(), options.nanoClock(), transport,
-                options.udpGso() && transport.supportsGso());
+                options.udpGso() && transport.supportsGso(),
+                new SourceRateLimiter(options.unauthenticatedRate(), options.unauthenticatedBurst(), options.nanoClock()),
+                options.maxAllocations(), options.maxAllocationsPerListener());
         this.dns = new DnsResolver(this::recompilePolicies);
         this.config = config;
     }
@@ -152,7 +195,7 @@ public final class Gateway implements AutoCloseable {
 
     private void startListener(StunnerConfig cfg, ListenerConfig l) throws ConfigException {
         if (l.protocol() != ListenerProtocol.TURN_UDP) {
-            LOG.warning("listener " + l.name() + ": protocol " + l.protocol()
+            LOG.warn("listener " + l.name() + ": protocol " + l.protocol()
                     + " is not implemented yet; only TURN-UDP listeners are served (listener skipped)");
             return;
         }
@@ -160,7 +203,7 @@ public final class Gateway implements AutoCloseable {
         ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, dns.resolved()));
         int sockets = Math.max(1, options.udpThreads());
         if (sockets > 1 && transport != Transport.EPOLL) {
-            LOG.warning("--udp-thread-num " + sockets + " needs the epoll transport (SO_REUSEPORT); using one socket");
+            LOG.warn("--udp-thread-num " + sockets + " needs the epoll transport (SO_REUSEPORT); using one socket");
             sockets = 1;
         }
         try {
@@ -179,6 +222,8 @@ public final class Gateway implements AutoCloseable {
                 Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
                 rt.channels.add(ch);
                 rt.handlers.add(handler);
+                rt.socketsOpened.incrementAndGet();
+                socketsOpened.merge(l.name(), 1, Integer::sum);
             }
         } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
             for (Channel ch : rt.channels) {
@@ -267,6 +312,99 @@ public final class Gateway implements AutoCloseable {
         return services.allocations.get();
     }
 
+    /**
+     * One running listener as the admin endpoints show it.
+     *
+     * @param sockets       sockets serving it now (STUNner's {@code stunner_listener_connections} for UDP)
+     * @param socketsOpened sockets it opened since it started ({@code stunner_listener_connections_total})
+     * @param allocations   its live allocations
+     */
+    public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
+                               int allocations) {
+    }
+
+    /** Sockets the listener {@code name} opened since the gateway started, over all its runs. */
+    public synchronized int socketsOpened(String name) {
+        return socketsOpened.getOrDefault(name, 0);
+    }
+
+    /** Config changes applied by {@link #apply}, and rejected ones (by {@link #apply} or {@link #configRejected}). */
+    public long configsApplied() {
+        return configsApplied.get();
+    }
+
+    public long configsRejected() {
+        return configsRejected.get();
+    }
+
+    /** A config source found a new config invalid before it reached {@link #apply} (counted in the metrics). */
+    public void configRejected() {
+        configsRejected.incrementAndGet();
+    }
+
+    /** The running listeners, in config order. */
+    public synchronized List<ListenerView> listenerViews() {
+        List<ListenerView> out = new ArrayList<>();
+        for (ListenerRuntime rt : listeners.values()) {
+            out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
+                    rt.allocations.get()));
+        }
+        return out;
+    }
+
+    /**
+     * Allocations per listener and per username, asked of every listener socket's event loop (never blocking one):
+     * completes when every loop answered or after {@code timeoutMillis}, with the listeners whose loops did not
+     * answer in time listed in {@link AllocationSnapshot#incomplete()}.
+     */
+    public CompletableFuture<AllocationSnapshot> allocationSnapshot(long timeoutMillis) {
+        Map<String, List<CompletableFuture<Map<String, Integer>>>> asks = new LinkedHashMap<>();
+        synchronized (this) {
+            for (ListenerRuntime rt : listeners.values()) {
+                List<CompletableFuture<Map<String, Integer>>> perSocket = new ArrayList<>();
+                for (int i = 0; i < rt.handlers.size() && i < rt.channels.size(); i++) {
+                    ListenerSocketHandler h = rt.handlers.get(i);
+                    CompletableFuture<Map<String, Integer>> f = new CompletableFuture<>();
+                    try {
+                        rt.channels.get(i).eventLoop().execute(() -> f.complete(h.allocationsPerUser()));
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        f.completeExceptionally(e);
+                    }
+                    perSocket.add(f.completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS)
+                            .exceptionally(t -> null));
+                }
+                asks.put(rt.name, perSocket);
+            }
+        }
+        List<CompletableFuture<Map<String, Integer>>> all = new ArrayList<>();
+        asks.values().forEach(all::addAll);
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            Map<String, Map<String, Integer>> perListener = new LinkedHashMap<>();
+            List<String> incomplete = new ArrayList<>();
+            asks.forEach((name, fs) -> {
+                Map<String, Integer> users = new java.util.TreeMap<>();
+                for (CompletableFuture<Map<String, Integer>> f : fs) {
+                    Map<String, Integer> m = f.join();
+                    if (m == null) {
+                        if (!incomplete.contains(name)) {
+                            incomplete.add(name);
+                        }
+                        continue;
+                    }
+                    m.forEach((u, n) -> users.merge(u, n, Integer::sum));
+                }
+                perListener.put(name, users);
+            });
+            return new AllocationSnapshot(perListener, incomplete);
+        });
+    }
+
+    /**
+     * Allocations per username of each running listener, and the listeners whose event loops did not answer in time.
+     */
+    public record AllocationSnapshot(Map<String, Map<String, Integer>> perListenerAndUser, List<String> incomplete) {
+    }
+
     /** Live allocations of one listener (counted on its event loops). */
     public int allocationCount(String listenerName) {
         ListenerRuntime rt;
@@ -291,10 +429,74 @@ public final class Gateway implements AutoCloseable {
         return rt == null ? List.of() : List.copyOf(rt.channels);
     }
 
-    /** Per-listener counters, or {@code null}. */
-    public synchronized ListenerStats stats(String listenerName) {
-        ListenerRuntime rt = listeners.get(listenerName);
-        return rt == null ? null : rt.stats;
+    /**
+     * Counters of the listener {@code listenerName}: its running sockets plus earlier runs of a listener of that name
+     * (counters never go backwards across restarts); {@code null} when no such listener ever ran.
+     */
+    public ListenerStats stats(String listenerName) {
+        ListenerRuntime rt;
+        long[] retired;
+        synchronized (this) {
+            rt = listeners.get(listenerName);
+            retired = retiredListeners.get(listenerName);
+        }
+        if (rt == null && retired == null) {
+            return null;
+        }
+        long[] t = rt == null ? new long[SocketStats.SIZE] : rt.totals();
+        if (retired != null) {
+            for (int i = 0; i < t.length; i++) {
+                t[i] += retired[i];
+            }
+        }
+        return new ListenerStats(t);
+    }
+
+    /** Names of every listener that ever ran in this gateway (running ones first, in config order). */
+    public synchronized List<String> listenerNamesEver() {
+        Set<String> names = new java.util.LinkedHashSet<>(listeners.keySet());
+        names.addAll(retiredListeners.keySet());
+        return List.copyOf(names);
+    }
+
+    /** {@code c} summed over every listener, running or stopped. */
+    public long counter(Counter c) {
+        long n = 0;
+        for (String name : listenerNamesEver()) {
+            ListenerStats st = stats(name);
+            n += st == null ? 0 : st.counter(c);
+        }
+        return n;
+    }
+
+    /** Requests refused with {@code r}, summed over every listener. */
+    public long refusals(Refusal r) {
+        long n = 0;
+        for (String name : listenerNamesEver()) {
+            ListenerStats st = stats(name);
+            n += st == null ? 0 : st.refusals(r);
+        }
+        return n;
+    }
+
+    /**
+     * Datagrams and bytes relayed per cluster name (attributed to the first cluster on the listener's routes that
+     * admits the peer, as STUNner's port check does): {@code {rxPackets, rxBytes, txPackets, txBytes}}, {@code rx} =
+     * received from the cluster's peers. Clusters that went away keep their totals.
+     */
+    public Map<String, long[]> clusterStats() {
+        Map<String, long[]> acc = new java.util.TreeMap<>();
+        List<ListenerRuntime> running;
+        synchronized (this) {
+            running = new ArrayList<>(listeners.values());
+            retiredClusters.forEach((k, v) -> acc.put(k, v.clone()));
+        }
+        for (ListenerRuntime rt : running) {
+            for (ListenerSocketHandler h : rt.handlers) {
+                h.stats().addClustersTo(acc);
+            }
+        }
+        return acc;
     }
 
     /**
@@ -367,8 +569,10 @@ public final class Gateway implements AutoCloseable {
                     problems.add("rollback: " + String.join("; ", e.problems()));
                 }
             }
+            configsRejected.incrementAndGet();
             throw new ConfigException(problems);
         }
+        configsApplied.incrementAndGet();
         LOG.info("config applied: " + next.listeners().size() + " listener(s), " + next.clusters().size()
                 + " cluster(s); restarted/started " + started + ", stopped " + names(stopped));
     }
@@ -386,6 +590,22 @@ public final class Gateway implements AutoCloseable {
         for (Channel ch : rt.channels) {
             ch.close().syncUninterruptibly(); // channelInactive drops this socket's allocations on its loop
         }
+        // Keep the final counts, so the listener's counters (and its clusters') never go backwards.
+        long[] done = rt.totals();
+        long[] sum = retiredListeners.computeIfAbsent(rt.name, n -> new long[SocketStats.SIZE]);
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += done[i];
+        }
+        Map<String, long[]> clusters = new java.util.HashMap<>();
+        for (ListenerSocketHandler h : rt.handlers) {
+            h.stats().addClustersTo(clusters);
+        }
+        clusters.forEach((name, c) -> {
+            long[] t = retiredClusters.computeIfAbsent(name, n -> new long[SocketStats.CLUSTER_SIZE]);
+            for (int i = 0; i < t.length; i++) {
+                t[i] += c[i];
+            }
+        });
         services.self.removePort(rt.config.port());
         LOG.info("listener " + rt.name + ": stopped");
     }

@@ -2,22 +2,34 @@ package io.turngate.server;
 
 import io.netty.channel.Channel;
 import io.turngate.config.v1.ListenerConfig;
+import io.turngate.log.LogLimiter;
 import io.turngate.turn.RoutePolicy;
 
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One running listener: its config and route policy snapshots (volatile, swapped by reconciliation and read per
- * packet), the relay address it advertises, its sockets (one, or N with SO_REUSEPORT) and its counters.
+ * packet), the relay address it advertises, its sockets (one, or N with SO_REUSEPORT) with their handlers, its
+ * allocation count and the limiters of its per-request log lines.
  */
 final class ListenerRuntime {
+    /** Per-request log lines of one kind (permission denied, allocation created/deleted, errors) per second. */
+    static final int LOG_LINES_PER_SECOND = 20;
+
     final String name;
     final InetAddress relayAddress;
-    final ListenerStats stats = new ListenerStats();
     final List<Channel> channels = new CopyOnWriteArrayList<>();
     final List<ListenerSocketHandler> handlers = new CopyOnWriteArrayList<>();
+    final AtomicInteger allocations = new AtomicInteger();
+    /** Sockets this listener opened (STUNner's {@code stunner_listener_connections_total} for UDP). */
+    final AtomicInteger socketsOpened = new AtomicInteger();
+    final LogLimiter deniedLog = new LogLimiter(LOG_LINES_PER_SECOND);
+    final LogLimiter allocationLog = new LogLimiter(LOG_LINES_PER_SECOND);
+    final LogLimiter refusalLog = new LogLimiter(LOG_LINES_PER_SECOND);
+    final LogLimiter errorLog = new LogLimiter(LOG_LINES_PER_SECOND);
     volatile ListenerConfig config;
     volatile RoutePolicy policy;
 
@@ -26,5 +38,14 @@ final class ListenerRuntime {
         this.config = config;
         this.relayAddress = relayAddress;
         this.policy = policy;
+    }
+
+    /** This listener's totals so far, summed over its sockets (any thread). */
+    long[] totals() {
+        long[] acc = new long[SocketStats.SIZE];
+        for (ListenerSocketHandler h : handlers) {
+            h.stats().addTo(acc);
+        }
+        return acc;
     }
 }

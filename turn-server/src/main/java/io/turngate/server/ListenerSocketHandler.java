@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.turngate.config.route.PeerAddresses;
+import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
@@ -47,7 +48,6 @@ import io.turngate.turn.RoutePolicy;
 import io.turngate.turn.TurnFailure;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -57,8 +57,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+
+import org.slf4j.Logger;
 
 /**
  * One listener socket: demultiplexes ChannelData from STUN (RFC 7983 first-byte ranges), relays client→peer data
@@ -80,6 +80,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     private final ListenerRuntime listener;
     private final Services services;
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
+    /** Allocations of this socket per username, kept with {@link #allocations} for the status page. */
+    private final Map<String, Integer> allocationsPerUser = new HashMap<>();
     /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
     private final Map<InetSocketAddress, Object> pendingAllocations = new HashMap<>();
     /**
@@ -91,6 +93,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** The same for datagrams to clients ({@link Allocation#toClient()}) during the current relay-socket read. */
     private final List<Allocation> clientsToFlush = new ArrayList<>();
     private final SegmentBatch.Gso gso;
+    private final SocketStats stats;
     private final Indications indications = new Indications();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweeper;
@@ -99,13 +102,24 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     ListenerSocketHandler(ListenerRuntime listener, Services services) {
         this.listener = listener;
         this.services = services;
-        this.gso = new SegmentBatch.Gso(services.gso, listener.stats.gsoSends, listener.stats.gsoSegments,
-                cause -> LOG.warning("listener " + listener.name + ": a UDP GSO send failed (" + cause
-                        + "); this socket sends one datagram per system call from now on"));
+        this.gso = new SegmentBatch.Gso(services.gso,
+                cause -> LOG.warn("listener {}: a UDP GSO send failed ({}); this socket sends one datagram per system"
+                        + " call from now on", listener.name, cause.toString()));
+        this.stats = new SocketStats(gso);
+    }
+
+    /** This socket's counters (read on any thread). */
+    SocketStats stats() {
+        return stats;
     }
 
     int allocationCount() {
         return allocations.size();
+    }
+
+    /** This socket's allocations per username (a copy). On this socket's event loop only. */
+    Map<String, Integer> allocationsPerUser() {
+        return new HashMap<>(allocationsPerUser);
     }
 
     @Override
@@ -143,14 +157,13 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             ByteBuf buf = packet.content();
             int length = buf.readableBytes();
             int offset = buf.readerIndex();
-            listener.stats.rxPackets.increment();
-            listener.stats.rxBytes.add(length);
+            stats.received(length);
             if (length > MAX_DATAGRAM) {
-                Counter.OVERSIZED_DATAGRAMS.increment();
+                stats.count(Counter.OVERSIZED_DATAGRAMS);
                 return;
             }
             if (length < 4) {
-                Counter.MALFORMED_DATAGRAMS.increment();
+                stats.count(Counter.MALFORMED_DATAGRAMS);
                 return;
             }
             int first = buf.getUnsignedByte(offset);
@@ -159,11 +172,10 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             } else if ((first & 0xC0) == 0) {
                 onStun(buf, offset, length, packet.sender());
             } else {
-                Counter.MALFORMED_DATAGRAMS.increment();
+                stats.count(Counter.MALFORMED_DATAGRAMS);
             }
         } catch (RuntimeException e) {
-            Counter.HANDLER_ERRORS.increment();
-            LOG.log(Level.WARNING, "listener " + listener.name + ": error handling a datagram from " + packet.sender(), e);
+            handlerError(e, packet.sender());
         } finally {
             packet.release();
         }
@@ -178,61 +190,72 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A UDP socket error (e.g. ICMP port unreachable on some platforms) never closes the listener.
-        Counter.HANDLER_ERRORS.increment();
-        LOG.log(Level.FINE, "listener " + listener.name + ": socket error (kept serving)", cause);
+        stats.count(Counter.HANDLER_ERRORS);
+        LOG.debug("listener {}: socket error (kept serving)", listener.name, cause);
+    }
+
+    /** A bug met while handling one datagram: counted and logged (rate-limited), and the socket keeps serving. */
+    void handlerError(RuntimeException e, InetSocketAddress from) {
+        stats.count(Counter.HANDLER_ERRORS);
+        long suppressed = listener.errorLog.acquire();
+        if (suppressed >= 0) {
+            LOG.warn("listener {}: error handling a datagram from {}{}", listener.name, Logs.hostPort(from),
+                    LogLimiter.suffix(suppressed), e);
+        }
     }
 
     /** RFC 8656 §12.5: ChannelData from the client → the bound peer. Hot path: no allocation of our own. */
     private void onChannelData(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
         if (!ChannelData.isComplete(buf, offset, length)) {
-            Counter.MALFORMED_DATAGRAMS.increment();
+            stats.count(Counter.MALFORMED_DATAGRAMS);
             return;
         }
         Allocation a = allocations.get(sender);
         if (a == null) {
-            Counter.NO_ALLOCATION.increment();
+            stats.count(Counter.NO_ALLOCATION);
             return;
         }
         ChannelBinding binding = a.channel(ChannelData.channelNumber(buf, offset));
         if (binding == null) {
-            Counter.UNBOUND_CHANNEL.increment();
+            stats.count(Counter.UNBOUND_CHANNEL);
             return;
         }
         InetSocketAddress peer = binding.peer();
         Permission perm = binding.permission();
         int port = peer.getPort();
-        if (!perm.allows(listener.policy, port)) {
-            Counter.PEER_PORT_DENIED.increment();
+        RoutePolicy policy = listener.policy;
+        if (!perm.allows(policy, port)) {
+            stats.count(Counter.PEER_PORT_DENIED);
             return;
         }
         if (perm.local() && services.self.isOwnPort(port)) {
-            Counter.SELF_PEER_DENIED.increment();
+            stats.count(Counter.SELF_PEER_DENIED);
             return;
         }
         int dataLength = ChannelData.length(buf, offset);
-        sendToPeer(a, buf, offset + ChannelData.HEADER_LENGTH, dataLength, peer);
+        sendToPeer(a, policy, perm, buf, offset + ChannelData.HEADER_LENGTH, dataLength, peer);
     }
 
     /** Batches {@code length} bytes of {@code src} for {@code peer}; written and flushed at the end of the read batch. */
-    private void sendToPeer(Allocation a, ByteBuf src, int index, int length, InetSocketAddress peer) {
+    private void sendToPeer(Allocation a, RoutePolicy policy, Permission perm, ByteBuf src, int index, int length,
+                            InetSocketAddress peer) {
         SegmentBatch batch = a.toPeers();
         if (batch.pending() == 0) { // the first datagram of this read batch for this relay socket
             relaysToFlush.add(a);
         }
         batch.next(a.relayChannel(), peer, length).writeBytes(src, index, length);
-        listener.stats.peerTxPackets.increment();
-        listener.stats.peerTxBytes.add(length);
+        stats.relayed(policy, perm, true, length);
     }
 
     /** RFC 8656 §10.2: Send indication → DATA to the peer, if a permission exists. Hot path. */
     private void onSendIndication(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
         if (!indications.parseSend(buf, offset, length) || indications.unknownRequired() > 0) {
-            Counter.DROPPED_INDICATIONS.increment();
+            stats.count(Counter.DROPPED_INDICATIONS);
             return;
         }
         Allocation a = allocations.get(sender);
         if (a == null) {
-            Counter.NO_ALLOCATION.increment();
+            stats.count(Counter.NO_ALLOCATION);
             return;
         }
         Permission perm;
@@ -242,40 +265,41 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             perm = a.permissionV6(indications.peerIpv6High(), indications.peerIpv6Low());
         }
         if (perm == null) {
-            Counter.NO_PERMISSION.increment();
+            stats.count(Counter.NO_PERMISSION);
             return;
         }
         int port = indications.peerPort();
-        if (!perm.allows(listener.policy, port)) {
-            Counter.PEER_PORT_DENIED.increment();
+        RoutePolicy policy = listener.policy;
+        if (!perm.allows(policy, port)) {
+            stats.count(Counter.PEER_PORT_DENIED);
             return;
         }
         if (perm.local() && services.self.isOwnPort(port)) {
-            Counter.SELF_PEER_DENIED.increment();
+            stats.count(Counter.SELF_PEER_DENIED);
             return;
         }
-        sendToPeer(a, buf, indications.dataOffset(), indications.dataLength(), perm.socketAddress(port));
+        sendToPeer(a, policy, perm, buf, indications.dataOffset(), indications.dataLength(), perm.socketAddress(port));
     }
 
     /** Peer → client (RFC 8656 §11.3, §12.5): called by the relay channel's handler on this same event loop. */
     void relayToClient(Allocation a, ByteBuf data, InetSocketAddress peer) {
         int length = data.readableBytes();
         if (length > MAX_DATAGRAM) {
-            Counter.OVERSIZED_DATAGRAMS.increment();
+            stats.count(Counter.OVERSIZED_DATAGRAMS);
             return;
         }
         InetAddress ip = peer.getAddress();
         Permission perm = a.permission(ip);
         if (perm == null) {
-            Counter.NO_PERMISSION.increment();
+            stats.count(Counter.NO_PERMISSION);
             return;
         }
-        if (!perm.allows(listener.policy, peer.getPort())) {
-            Counter.PEER_PORT_DENIED.increment();
+        RoutePolicy policy = listener.policy;
+        if (!perm.allows(policy, peer.getPort())) {
+            stats.count(Counter.PEER_PORT_DENIED);
             return;
         }
-        listener.stats.peerRxPackets.increment();
-        listener.stats.peerRxBytes.add(length);
+        stats.relayed(policy, perm, false, length);
         ChannelBinding binding = a.channelForPeer(peer);
         SegmentBatch batch = a.toClient();
         if (batch.pending() == 0) { // the first datagram of this relay-socket read for this client
@@ -293,8 +317,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             ByteBuf out = batch.next(ctx.channel(), a.client(), size);
             Indications.writeDataIndication(out, peerBytes, peer.getPort(), data, data.readerIndex(), length);
         }
-        listener.stats.txPackets.increment();
-        listener.stats.txBytes.add(size);
+        stats.sent(size);
         clientFlushPending = true;
     }
 
@@ -329,7 +352,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     private void onStun(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
         if (!StunHeader.isStun(buf, offset, length)) {
-            Counter.MALFORMED_DATAGRAMS.increment();
+            stats.count(Counter.MALFORMED_DATAGRAMS);
             return;
         }
         int type = StunHeader.messageType(buf, offset);
@@ -342,28 +365,28 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             received = StunCodec.decode(buf.slice(offset, length));
         } catch (StunCodecException e) {
             if (e.reason() == StunCodecException.Reason.BAD_FINGERPRINT) {
-                Counter.BAD_FINGERPRINT.increment();
+                stats.count(Counter.BAD_FINGERPRINT);
             } else {
-                Counter.MALFORMED_DATAGRAMS.increment();
+                stats.count(Counter.MALFORMED_DATAGRAMS);
             }
-            LOG.fine(() -> "listener " + listener.name + ": malformed STUN from " + sender + ": " + e.getMessage());
+            LOG.debug("listener {}: malformed STUN from {}: {}", listener.name, Logs.hostPort(sender), e.getMessage());
             answerMalformedRequest(e, sender);
             return;
         }
         StunMessage msg = received.message();
         if (msg.messageClass() == StunClass.INDICATION) {
-            Counter.DROPPED_INDICATIONS.increment(); // only Send is meaningful to a server (RFC 8656 §10)
+            stats.count(Counter.DROPPED_INDICATIONS); // only Send is meaningful to a server (RFC 8656 §10)
             return;
         }
         if (msg.messageClass() != StunClass.REQUEST) {
-            Counter.DROPPED_RESPONSES.increment();
+            stats.count(Counter.DROPPED_RESPONSES);
             return;
         }
         RequestAuthenticator.Authenticated who = null;
         try {
             List<Integer> unknown = msg.unknownComprehensionRequired();
             if (!unknown.isEmpty()) {
-                Counter.UNKNOWN_ATTRIBUTE_REQUESTS.increment();
+                stats.count(Counter.UNKNOWN_ATTRIBUTE_REQUESTS);
                 sendError(received, sender, Refusal.UNKNOWN_COMPREHENSION_REQUIRED, null, new UnknownAttributes(unknown));
                 return;
             }
@@ -388,13 +411,15 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                     onChannelBind(received, sender, who);
                     return;
                 default:
-                    Counter.UNKNOWN_METHOD.increment();
+                    stats.count(Counter.UNKNOWN_METHOD);
                     throw new TurnFailure(Refusal.UNSUPPORTED_METHOD, "unknown method 0x" + Integer.toHexString(msg.method()));
             }
         } catch (TurnFailure f) {
             sendError(received, sender, f.refusal(), who, null);
-            LOG.fine(() -> "listener " + listener.name + ": " + StunMethod.name(msg.method()) + " from " + sender
-                    + " refused with " + f.refusal().errorCode().code() + ": " + f.detail());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("listener {}: {} from {} refused with {}: {}", listener.name, StunMethod.name(msg.method()),
+                        Logs.hostPort(sender), f.refusal().errorCode().code(), f.detail());
+            }
         }
     }
 
@@ -408,20 +433,17 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 || e.reason() == StunCodecException.Reason.BAD_FINGERPRINT) {
             return;
         }
+        if (!services.unauthenticatedAnswers.tryAcquire(sender.getAddress())) {
+            stats.count(Counter.RATE_LIMITED_ANSWERS);
+            return;
+        }
         ErrorCode code = Refusal.BAD_REQUEST.errorCode();
         send(StunMessage.of(StunMessageType.method(e.messageType()), StunClass.ERROR_RESPONSE, e.transactionId(),
                 new ErrorCodeAttribute(code.code(), code.reason())), null, false, sender);
     }
 
     private RequestAuthenticator.Authenticated authenticate(ReceivedStun r, InetSocketAddress sender) throws TurnFailure {
-        try {
-            return services.auth.authenticate(r, sender);
-        } catch (TurnFailure f) {
-            if (f.refusal() != Refusal.AUTH_MISSING_INTEGRITY) {
-                Counter.AUTH_FAILURES.increment();
-            }
-            throw f;
-        }
+        return services.auth.authenticate(r, sender);
     }
 
     /** RFC 8489 §6.3.1 Binding: XOR-MAPPED-ADDRESS, no authentication (stunner-compat §1c.7). */
@@ -469,9 +491,11 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             throw new TurnFailure(Refusal.ADDRESS_FAMILY_NOT_SUPPORTED, "REQUESTED-ADDRESS-FAMILY " + family.family()
                     + " (expected: " + (relayV4 ? 1 : 2) + ")");
         }
-        // Step 7: quota.
-        if (!services.acquireQuota(who.username())) {
-            throw new TurnFailure(Refusal.QUOTA_REACHED, "user_quota reached for " + who.username());
+        // Step 7: quota (admin.user_quota: 486), and turngate's allocation caps (508).
+        Refusal limit = services.acquire(who.username(), listener);
+        if (limit != null) {
+            throw new TurnFailure(limit, limit == Refusal.QUOTA_REACHED ? "user_quota reached for " + who.username()
+                    : "allocation limit reached (--max-allocations or --max-allocations-per-listener)");
         }
         Lifetime lifetime = req.attribute(Lifetime.class);
         long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
@@ -527,11 +551,11 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         relayBootstrap(req.v4()).bind(wildcard(req.v4(), port)).addListener((ChannelFuture f) -> {
             if (pendingAllocations.get(req.client()) != req.marker()) {
                 f.channel().close(); // listener closed meanwhile
-                services.releaseQuota(req.who().username());
+                services.release(req.who().username(), listener);
                 return;
             }
             if (!f.isSuccess()) {
-                Counter.RELAY_BIND_FAILURES.increment();
+                stats.count(Counter.RELAY_BIND_FAILURES);
                 failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "cannot bind relay socket: " + f.cause());
                 return;
             }
@@ -551,7 +575,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                     if (pendingAllocations.get(req.client()) != req.marker()) {
                         relay.close();
                         rf.channel().close();
-                        services.releaseQuota(req.who().username());
+                        services.release(req.who().username(), listener);
                         return;
                     }
                     if (!rf.isSuccess()) {
@@ -579,11 +603,14 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     private void failPendingAllocate(BindRequest req, Refusal refusal, String detail) {
         pendingAllocations.remove(req.client());
-        services.releaseQuota(req.who().username());
+        services.release(req.who().username(), listener);
         sendError(req.request(), req.client(), refusal, req.who(), null);
         ctx.flush(); // completes outside a read batch
-        LOG.info(() -> "listener " + listener.name + ": Allocate from " + req.client() + " refused with "
-                + refusal.errorCode().code() + ": " + detail);
+        long suppressed = listener.refusalLog.acquire();
+        if (suppressed >= 0) {
+            LOG.info("listener {}: Allocate from {} refused with {}: {}{}", listener.name, Logs.hostPort(req.client()),
+                    refusal.errorCode().code(), detail, LogLimiter.suffix(suppressed));
+        }
     }
 
     private void completeAllocate(BindRequest req, Channel relay, Long reservationToken) {
@@ -604,15 +631,20 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         encoded.getBytes(encoded.readerIndex(), bytes);
         long now = services.nanoClock.getAsLong();
         Allocation a = new Allocation(req.client(), relay, relayed, req.who().username(), request.transactionId(), bytes,
-                now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()), gso);
+                now, now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()), gso);
         allocations.put(req.client(), a);
+        allocationsPerUser.merge(a.username(), 1, Integer::sum);
         services.self.addPort(relayPort);
         relay.pipeline().replace(relay.pipeline().first(), "relay", new RelayHandler(this, a));
-        Counter.ALLOCATIONS_CREATED.increment();
+        stats.count(Counter.ALLOCATIONS_CREATED);
         sendEncoded(encoded, req.client());
         ctx.flush(); // completes outside a read batch: nothing else would flush it
-        LOG.fine(() -> "listener " + listener.name + ": allocation for " + req.client() + " user "
-                + req.who().username() + " relayed at " + relayed + " lifetime " + req.lifetimeSeconds() + "s");
+        long suppressed = listener.allocationLog.acquire();
+        if (suppressed >= 0) {
+            LOG.info("listener {}: allocation created for client {} user {}: relay address {}, lifetime {}s{}",
+                    listener.name, Logs.hostPort(req.client()), RequestAuthenticator.printable(req.who().username()),
+                    Logs.hostPort(relayed), req.lifetimeSeconds(), LogLimiter.suffix(suppressed));
+        }
     }
 
     /** RFC 8656 §8.2: Refresh; LIFETIME 0 deletes the allocation. */
@@ -628,7 +660,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 : Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
         if (granted == 0) {
             delete(a, "deleted by client");
-            Counter.ALLOCATIONS_DELETED.increment();
+            stats.count(Counter.ALLOCATIONS_DELETED);
         } else {
             a.setExpiresAtNanos(services.nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(granted));
         }
@@ -667,21 +699,17 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         RoutePolicy policy = listener.policy;
         if (policy.admit(canonical) == null) {
-            Counter.PERMISSION_DENIED.increment();
             String peerText = canonical.getHostAddress();
-            LOG.info(() -> "permission denied on listener \"" + listener.name + "\" for client \"" + hostPort(client)
-                    + "\" to peer " + peerText + ": no route to endpoint");
+            long suppressed = listener.deniedLog.acquire();
+            if (suppressed >= 0) {
+                LOG.info("permission denied on listener \"{}\" for client \"{}\" to peer {}: no route to endpoint{}",
+                        listener.name, Logs.hostPort(client), peerText, LogLimiter.suffix(suppressed));
+            }
             boolean special = PeerAddresses.classify(canonical.getAddress()) != null;
             throw new TurnFailure(special ? Refusal.PEER_FORBIDDEN_ADDRESS : Refusal.PEER_NOT_ROUTED,
                     "peer " + peerText + " not routed on listener " + listener.name);
         }
         return new InetSocketAddress(canonical, peer.getPort());
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        InetAddress ip = a.getAddress();
-        String host = ip == null ? a.getHostString() : ip.getHostAddress();
-        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** RFC 8656 §9.2: CreatePermission; all peers are admitted or none is installed. */
@@ -718,16 +746,39 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                     + " (expected: 0x4000..0x7FFF)");
         }
         InetSocketAddress admitted = admitPeer(a, peer.address(), sender);
-        a.bindChannel(number.number(), admitted, services.self.isLocal(admitted.getAddress()),
-                services.nanoClock.getAsLong());
+        // turngate: a binding's data would be dropped per packet anyway, so refuse the ports now (CreatePermission
+        // stays IP-only, as STUNner's §1c.2 admission rule says).
+        InetAddress ip = admitted.getAddress();
+        int port = admitted.getPort();
+        if (!RoutePolicy.portAllowed(listener.policy.portRanges(ip), port)) {
+            throw new TurnFailure(Refusal.PEER_PORT_NOT_ROUTED, "peer " + Logs.hostPort(admitted)
+                    + ": port not in the route's port range on listener " + listener.name);
+        }
+        boolean local = services.self.isLocal(ip);
+        if (local && services.self.isOwnPort(port)) {
+            throw new TurnFailure(Refusal.PEER_OWN_PORT, "peer " + Logs.hostPort(admitted)
+                    + " is one of the gateway's own listener or relay ports");
+        }
+        a.bindChannel(number.number(), admitted, local, services.nanoClock.getAsLong());
         send(StunMessage.of(StunMethod.CHANNEL_BIND, StunClass.SUCCESS_RESPONSE, r.message().transactionId()),
                 who.key(), r.fingerprintPresent(), sender);
     }
 
     // ------------------------------------------------------------------------------------------------ responses
 
+    /**
+     * Answers a refused request with {@code refusal}'s error code (counted). Answers to clients that have not
+     * authenticated obey the per-source rate limit ({@link Services#unauthenticatedAnswers}): over it they are
+     * dropped and counted instead.
+     */
     private void sendError(ReceivedStun r, InetSocketAddress to, Refusal refusal, RequestAuthenticator.Authenticated who,
                            StunAttribute extra) {
+        stats.count(refusal);
+        if (who == null && (refusal.unauthenticated() || refusal == Refusal.UNKNOWN_COMPREHENSION_REQUIRED)
+                && !services.unauthenticatedAnswers.tryAcquire(to.getAddress())) {
+            stats.count(Counter.RATE_LIMITED_ANSWERS);
+            return;
+        }
         ErrorCode code = refusal.errorCode();
         List<StunAttribute> attrs = new ArrayList<>();
         attrs.add(new ErrorCodeAttribute(code.code(), code.reason()));
@@ -754,8 +805,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sendEncoded(ByteBuf buf, InetSocketAddress to) {
-        listener.stats.txPackets.increment();
-        listener.stats.txBytes.add(buf.readableBytes());
+        stats.sent(buf.readableBytes());
         ctx.write(new DatagramPacket(buf, to), ctx.voidPromise());
         clientFlushPending = true;
     }
@@ -766,13 +816,22 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         if (allocations.remove(a.client()) != a) {
             return;
         }
+        allocationsPerUser.computeIfPresent(a.username(), (u, n) -> n > 1 ? n - 1 : null);
         int port = ((InetSocketAddress) a.relayChannel().localAddress()).getPort();
         a.toPeers().discard();
         a.toClient().discard();
         a.relayChannel().close();
         services.self.removePort(port);
-        services.releaseQuota(a.username());
-        LOG.fine(() -> "listener " + listener.name + ": allocation for " + a.client() + " " + why);
+        services.release(a.username(), listener);
+        long lived = services.nanoClock.getAsLong() - a.createdAtNanos();
+        stats.allocationClosed(lived);
+        long suppressed = listener.allocationLog.acquire();
+        if (suppressed >= 0) {
+            LOG.info("listener {}: allocation deleted for client {} user {}: relay address {}, {} after {}s{}",
+                    listener.name, Logs.hostPort(a.client()), RequestAuthenticator.printable(a.username()),
+                    Logs.hostPort(a.relayedAddress()), why, TimeUnit.NANOSECONDS.toSeconds(lived),
+                    LogLimiter.suffix(suppressed));
+        }
     }
 
     /** Periodic sweep: expired allocations, permissions, channels, reservations (deadlines, not timers). */
@@ -781,7 +840,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         for (Allocation a : new ArrayList<>(allocations.values())) { // a copy: delete() removes from the map
             if (a.isExpired(now)) {
                 delete(a, "expired");
-                Counter.ALLOCATIONS_EXPIRED.increment();
+                stats.count(Counter.ALLOCATIONS_EXPIRED);
             } else {
                 a.sweep(now);
             }
@@ -800,7 +859,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     void closeAll(String why) {
         for (Allocation a : new ArrayList<>(allocations.values())) {
             delete(a, why);
-            Counter.ALLOCATIONS_DELETED.increment();
+            stats.count(Counter.ALLOCATIONS_DELETED);
         }
         pendingAllocations.clear();
     }

@@ -29,7 +29,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         try {
             owner.relayToClient(allocation, packet.content(), packet.sender());
         } catch (RuntimeException e) {
-            Counter.HANDLER_ERRORS.increment();
+            owner.handlerError(e, packet.sender());
         } finally {
             packet.release();
         }
@@ -42,6 +42,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Counter.HANDLER_ERRORS.increment(); // e.g. ICMP port unreachable from a peer: keep the relay open
+        owner.stats().count(Counter.HANDLER_ERRORS); // e.g. ICMP port unreachable from a peer: keep the relay open
     }
 }

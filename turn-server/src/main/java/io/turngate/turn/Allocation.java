@@ -34,6 +34,7 @@ public final class Allocation {
     private final String username;
     private final TransactionId allocateTransaction;
     private final byte[] allocateResponse;
+    private final long createdAtNanos;
     private long expiresAtNanos;
 
     private final Map<InetAddress, Permission> permissions = new HashMap<>();
@@ -48,13 +49,18 @@ public final class Allocation {
 
     public Allocation(InetSocketAddress client, Channel relayChannel, InetSocketAddress relayedAddress, String username,
                       TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos) {
-        this(client, relayChannel, relayedAddress, username, allocateTransaction, allocateResponse, expiresAtNanos,
+        this(client, relayChannel, relayedAddress, username, allocateTransaction, allocateResponse, 0, expiresAtNanos,
                 SegmentBatch.Gso.OFF);
     }
 
+    /**
+     * @param createdAtNanos  when the allocation was created (the nano clock of {@code expiresAtNanos})
+     * @param gso             the UDP GSO switch of the listener socket the batches write to
+     */
     public Allocation(InetSocketAddress client, Channel relayChannel, InetSocketAddress relayedAddress, String username,
-                      TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos,
-                      SegmentBatch.Gso gso) {
+                      TransactionId allocateTransaction, byte[] allocateResponse, long createdAtNanos,
+                      long expiresAtNanos, SegmentBatch.Gso gso) {
+        this.createdAtNanos = createdAtNanos;
         this.toPeers = new SegmentBatch(gso);
         this.toClient = new SegmentBatch(gso);
         this.client = client;
@@ -64,6 +70,11 @@ public final class Allocation {
         this.allocateTransaction = allocateTransaction;
         this.allocateResponse = allocateResponse;
         this.expiresAtNanos = expiresAtNanos;
+    }
+
+    /** When the allocation was created, on the nano clock of its deadlines. */
+    public long createdAtNanos() {
+        return createdAtNanos;
     }
 
     public InetSocketAddress client() {

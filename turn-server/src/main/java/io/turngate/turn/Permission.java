@@ -22,6 +22,8 @@ public final class Permission {
     private long expiresAtNanos;
     private RoutePolicy checkedAgainst;
     private int[] portRanges;
+    /** Index in {@link #checkedAgainst} of the cluster that admits the peer, -1 when none does. */
+    private int clusterIndex = -1;
     /** Recently used peer ports' socket addresses, direct-mapped by the port's low bits; created on first use. */
     private InetSocketAddress[] recentPeers;
     /** The 16 address bytes as two longs (network order) for an IPv6 peer, 0 for IPv4. */
@@ -75,10 +77,19 @@ public final class Permission {
      */
     public boolean allows(RoutePolicy policy, int port) {
         if (policy != checkedAgainst) {
-            portRanges = policy.portRanges(peer);
+            clusterIndex = policy.clusterIndex(peer);
+            portRanges = policy.portRanges(peer, clusterIndex);
             checkedAgainst = policy;
         }
         return RoutePolicy.portAllowed(portRanges, port);
+    }
+
+    /**
+     * The cluster that admits this peer in the policy last given to {@link #allows}, as its index there (-1: none);
+     * relayed datagrams are counted for it.
+     */
+    public int clusterIndex() {
+        return clusterIndex;
     }
 
     /**

@@ -123,7 +123,7 @@ public final class RequestAuthenticator {
     }
 
     /** Usernames are hostile input: log them escaped and bounded. */
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length() && i < 64; i++) {
             char c = s.charAt(i);

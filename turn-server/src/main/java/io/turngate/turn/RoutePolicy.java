@@ -102,20 +102,44 @@ public final class RoutePolicy {
         return null;
     }
 
+    /** Clusters of this policy, in sorted route order (missing routes left out). */
+    public int clusterCount() {
+        return clusters.length;
+    }
+
+    /** Name of the cluster at {@code index} ({@code 0 <= index < }{@link #clusterCount()}). */
+    public String clusterName(int index) {
+        return clusters[index].name;
+    }
+
+    /** Index of the first cluster that admits {@code peer} (canonical), or {@code -1}. Control path only. */
+    public int clusterIndex(InetAddress peer) {
+        byte[] addr = peer.getAddress();
+        boolean special = PeerAddresses.classify(addr) != null;
+        for (int i = 0; i < clusters.length; i++) {
+            if (clusters[i].contains(peer, addr, special)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Port ranges ({@code lo, hi} pairs) that the first admitting cluster allows for {@code peer}, or {@code null}
      * when the peer is not routed at all. Computed when a permission is installed or re-validated, then consulted
      * per packet with {@link #portAllowed(int[], int)}.
      */
     public int[] portRanges(InetAddress peer) {
-        byte[] addr = peer.getAddress();
-        boolean special = PeerAddresses.classify(addr) != null;
-        for (Cluster c : clusters) {
-            if (c.contains(peer, addr, special)) {
-                return c.portRanges(addr, special);
-            }
+        return portRanges(peer, clusterIndex(peer));
+    }
+
+    /** {@link #portRanges(InetAddress)} for a peer whose {@link #clusterIndex} is known. */
+    public int[] portRanges(InetAddress peer, int clusterIndex) {
+        if (clusterIndex < 0) {
+            return null;
         }
-        return null;
+        byte[] addr = peer.getAddress();
+        return clusters[clusterIndex].portRanges(addr, PeerAddresses.classify(addr) != null);
     }
 
     /** Per-packet port check over the pairs from {@link #portRanges}; allocation-free. */

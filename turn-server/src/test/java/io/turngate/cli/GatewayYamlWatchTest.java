@@ -1,6 +1,9 @@
 package io.turngate.cli;
 
+import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
+import io.turngate.config.load.FileConfigSource;
+import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.server.Gateway;
 import io.turngate.server.TestPeer;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -95,10 +99,28 @@ class GatewayYamlWatchTest {
         StunnerConfig first = loaded.config();
         assertEquals("stunner/udp-gateway/udp-listener", first.listeners().get(0).name());
 
+        AtomicInteger invalid = new AtomicInteger();
         try (Gateway gw = Gateway.start(first);
-             AutoCloseable watch = ConfigWatch.start(file.toString(), null, gw, spec -> { });
+             FileConfigSource watch = new FileConfigSource(file, Map.of(), null);
              TestPeer peer = TestPeer.echo();
              TestTurnClient client = TestTurnClient.of(port, "user-1", "pass-1")) {
+            watch.watch(new ConfigSource.Listener() {
+                @Override
+                public void loaded(ConfigSources.Loaded l) {
+                    if (!l.config().equals(gw.config())) {
+                        try {
+                            gw.apply(l.config());
+                        } catch (ConfigException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+
+                @Override
+                public void rejected(ConfigException problems) {
+                    invalid.incrementAndGet();
+                }
+            });
             client.allocateOrFail();
             assertTrue(client.channelBind(0x4000, peer.address()).isSuccess());
 
@@ -113,7 +135,7 @@ class GatewayYamlWatchTest {
             // A broken edit: rejected whole, the running config keeps serving.
             StunnerConfig applied = gw.config();
             replace(file, manifests(70000, "pass-3", "127.0.0.1/32"));
-            Thread.sleep(2500);
+            assertTrue(await(() -> invalid.get() >= 1, 8000), "the broken edit was not reported as invalid");
             assertEquals(applied, gw.config(), "a broken edit must not change the running config");
             client.sendChannelData(0x4000, new byte[] {4, 5, 6});
             assertNotNull(client.receive(2000), "the old config keeps serving");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
-import io.turngate.interop.browser.LogTap;
+import io.turngate.log.LogCapture;
 import io.turngate.interop.browser.Prerequisites;
 import io.turngate.interop.browser.SceneRun;
 import io.turngate.interop.browser.TestNetns;
@@ -89,7 +89,7 @@ class BrowserSceneTest {
         String worker = netns.workerAddress().getHostAddress();
         String relay = netns.hostAddress().getHostAddress();
         int port = freeUdpPort();
-        try (LogTap log = LogTap.attach(); Gateway gw = Gateway.start(config(port, relay, worker))) {
+        try (LogCapture log = LogCapture.attach(); Gateway gw = Gateway.start(config(port, relay, worker))) {
             AtomicInteger atAnswer = new AtomicInteger(-1);
             try (SceneRun scene = SceneRun.start(options("allowed", port), tmp, () -> atAnswer.set(gw.allocationCount()))) {
                 JsonNode r = scene.awaitResult(SCENE_LIMIT.plusSeconds(5));
@@ -142,7 +142,7 @@ class BrowserSceneTest {
         String[] q = worker.split("\\.");
         String elsewhere = q[0] + "." + q[1] + "." + q[2] + "." + ((Integer.parseInt(q[3]) & ~3) + 4) + "/30";
         int port = freeUdpPort();
-        try (LogTap log = LogTap.attach(); Gateway gw = Gateway.start(config(port, relay, elsewhere))) {
+        try (LogCapture log = LogCapture.attach(); Gateway gw = Gateway.start(config(port, relay, elsewhere))) {
             AtomicInteger atAnswer = new AtomicInteger(-1);
             try (SceneRun scene = SceneRun.start(options("refused", port), tmp, () -> atAnswer.set(gw.allocationCount()))) {
                 JsonNode r = scene.awaitResult(SCENE_LIMIT.plusSeconds(5));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
-import io.turngate.log.Logs;
+import io.turngate.log.LogCapture;
 import io.turngate.server.Gateway;
 import java.io.File;
 import java.io.IOException;
@@ -25,11 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -358,7 +353,7 @@ final class InteropSupport {
         LogCapture logs = null;
         boolean ok = false;
         try {
-            logs = LogCapture.install();
+            logs = LogCapture.attach();
             if (!stunBindingAnswers(port, START_TIMEOUT)) {
                 throw new AssertionError("turngate on UDP port " + port + " did not answer a STUN Binding request within "
                         + START_TIMEOUT);
@@ -471,47 +466,6 @@ final class InteropSupport {
             for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /**
-     * Collects records of turngate's {@code java.util.logging} tree (logger {@value Logs#ROOT} and below, see
-     * {@link Logs}) as {@code LEVEL logger: message} lines.
-     */
-    static final class LogCapture extends Handler implements AutoCloseable {
-        private final Logger root;
-        private final List<String> lines = new ArrayList<>();
-        private final SimpleFormatter formatter = new SimpleFormatter();
-
-        private LogCapture(Logger root) {
-            this.root = root;
-        }
-
-        static LogCapture install() {
-            Logs.get("turn"); // turngate resets JUL once on first use: let that happen before attaching
-            Logger root = Logger.getLogger(Logs.ROOT);
-            LogCapture c = new LogCapture(root);
-            c.setLevel(Level.ALL);
-            root.addHandler(c);
-            return c;
-        }
-
-        @Override
-        public synchronized void publish(LogRecord r) {
-            lines.add(r.getLevel() + " " + r.getLoggerName() + ": " + formatter.formatMessage(r));
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            root.removeHandler(this);
         }
     }
 

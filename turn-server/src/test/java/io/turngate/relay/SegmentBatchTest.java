@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,10 +30,8 @@ class SegmentBatchTest {
     private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 40002);
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final LongAdder sends = new LongAdder();
-    private final LongAdder segments = new LongAdder();
     private final List<Throwable> failures = new ArrayList<>();
-    private final SegmentBatch.Gso gso = new SegmentBatch.Gso(true, sends, segments, failures::add);
+    private final SegmentBatch.Gso gso = new SegmentBatch.Gso(true, failures::add);
     private final SegmentBatch batch = new SegmentBatch(gso);
     private final List<Object> written = new ArrayList<>();
 
@@ -101,8 +98,8 @@ class SegmentBatchTest {
         assertEquals(100, p.segmentSize());
         assertEquals(A, p.recipient());
         assertArrayEquals(concat(sent), bytes(p));
-        assertEquals(1, sends.sum());
-        assertEquals(10, segments.sum());
+        assertEquals(1, gso.counters().get(SegmentBatch.Gso.SENDS));
+        assertEquals(10, gso.counters().get(SegmentBatch.Gso.SEGMENTS));
         assertEquals(0, batch.pending());
     }
 
@@ -116,7 +113,7 @@ class SegmentBatchTest {
         DatagramPacket p = assertInstanceOf(DatagramPacket.class, out.get(0));
         assertArrayEquals(d, bytes(p));
         assertEquals(A, p.recipient());
-        assertEquals(0, sends.sum());
+        assertEquals(0, gso.counters().get(SegmentBatch.Gso.SENDS));
     }
 
     @Test
@@ -187,7 +184,7 @@ class SegmentBatchTest {
             assertFalse(out.get(i) instanceof SegmentedDatagramPacket, "datagram " + i);
             assertArrayEquals(datagram(i, size), bytes((DatagramPacket) out.get(i)));
         }
-        assertEquals(0, sends.sum());
+        assertEquals(0, gso.counters().get(SegmentBatch.Gso.SENDS));
     }
 
     @Test
@@ -195,7 +192,7 @@ class SegmentBatchTest {
         add(A, new byte[0]);
         add(A, new byte[0]);
         assertEquals(2, drain().size());
-        assertEquals(0, sends.sum());
+        assertEquals(0, gso.counters().get(SegmentBatch.Gso.SENDS));
     }
 
     @Test

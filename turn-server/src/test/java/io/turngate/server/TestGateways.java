@@ -10,7 +10,7 @@ import io.turngate.config.v1.Defaults;
 import io.turngate.config.v1.ListenerConfig;
 import io.turngate.config.v1.ListenerProtocol;
 import io.turngate.config.v1.StunnerConfig;
-import io.turngate.log.Logs;
+import io.turngate.turn.Refusal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,35 +21,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /** Config builders and small utilities shared by the in-process gateway tests. */
-final class TestGateways {
-    static final String LISTENER = "testns/gateway/udp-listener";
-    static final String REALM = "turngate.test";
-    static final String USER = "user-1";
-    static final String PASS = "pass-1";
+public final class TestGateways {
+    public static final String LISTENER = "testns/gateway/udp-listener";
+    public static final String REALM = "turngate.test";
+    public static final String USER = "user-1";
+    public static final String PASS = "pass-1";
 
     private TestGateways() {
     }
 
-    static AuthConfig staticAuth() {
+    public static AuthConfig staticAuth() {
         return new AuthConfig(AuthType.STATIC, REALM, Map.of("username", USER, "password", PASS));
     }
 
-    static AuthConfig ephemeralAuth(String secret) {
+    public static AuthConfig ephemeralAuth(String secret) {
         return new AuthConfig(AuthType.EPHEMERAL, REALM, Map.of("secret", secret));
     }
 
-    static ClusterConfig cluster(String name, String... endpoints) {
+    public static ClusterConfig cluster(String name, String... endpoints) {
         return new ClusterConfig(name, ClusterType.STATIC, ClusterProtocol.UDP, List.of(endpoints));
     }
 
     /** One TURN-UDP listener on {@code port} advertising {@code address}, routed to every given cluster. */
-    static StunnerConfig config(AuthConfig auth, int port, String address, List<ClusterConfig> clusters) {
+    public static StunnerConfig config(AuthConfig auth, int port, String address, List<ClusterConfig> clusters) {
         List<String> routes = new ArrayList<>();
         for (ClusterConfig c : clusters) {
             routes.add(c.name());
@@ -62,12 +58,12 @@ final class TestGateways {
                 clusters);
     }
 
-    static StunnerConfig config(int port, String... endpoints) {
+    public static StunnerConfig config(int port, String... endpoints) {
         return config(staticAuth(), port, "127.0.0.1", List.of(cluster("cluster-a", endpoints)));
     }
 
     /** A UDP port that was free a moment ago (on the wildcard address, both families). */
-    static int freeUdpPort() {
+    public static int freeUdpPort() {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(0))) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -76,7 +72,7 @@ final class TestGateways {
     }
 
     /** Can a UDP socket be bound on the wildcard address and {@code port} right now? */
-    static boolean udpPortIsFree(int port) {
+    public static boolean udpPortIsFree(int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(port))) {
             return true;
         } catch (IOException e) {
@@ -85,7 +81,7 @@ final class TestGateways {
     }
 
     /** Polls {@code condition} every 10 ms for at most {@code millis}; true once it holds. */
-    static boolean await(BooleanSupplier condition, long millis) {
+    public static boolean await(BooleanSupplier condition, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
             if (condition.getAsBoolean()) {
@@ -103,48 +99,29 @@ final class TestGateways {
         }
     }
 
-    /** Waits (≤ 2 s) until {@code counter} has grown by at least {@code delta} from {@code before}; returns its growth. */
-    static long awaitCounter(Counter counter, long before, long delta) {
-        await(() -> counter.get() - before >= delta, 2000);
-        return counter.get() - before;
+    /** Waits (≤ 2 s) until {@code counter} of {@code gw} has grown by at least {@code delta} from {@code before}; returns its growth. */
+    public static long awaitCounter(Gateway gw, Counter counter, long before, long delta) {
+        await(() -> gw.counter(counter) - before >= delta, 2000);
+        return gw.counter(counter) - before;
     }
 
-    /** Captures records of the {@code turngate} logger tree while open. */
-    static final class LogCapture extends Handler implements AutoCloseable {
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        private final Logger root;
+    /** Requests of {@code gw} refused on the authentication path (every {@link Refusal.Kind#AUTH} refusal). */
+    public static long authFailures(Gateway gw) {
+        return refusals(gw, Refusal.Kind.AUTH);
+    }
 
-        LogCapture() {
-            Logs.get("turn"); // configure turngate logging first: it resets the LogManager once
-            root = Logger.getLogger(Logs.ROOT);
-            setLevel(Level.ALL);
-            root.addHandler(this);
-        }
+    /** Peers refused by {@code gw} (every {@link Refusal.Kind#PERMISSION} refusal). */
+    public static long permissionRefusals(Gateway gw) {
+        return refusals(gw, Refusal.Kind.PERMISSION);
+    }
 
-        List<String> messages() {
-            List<String> out = new ArrayList<>();
-            for (LogRecord r : records) {
-                out.add(r.getMessage());
+    private static long refusals(Gateway gw, Refusal.Kind kind) {
+        long n = 0;
+        for (Refusal r : Refusal.values()) {
+            if (r.kind() == kind) {
+                n += gw.refusals(r);
             }
-            return out;
         }
-
-        long count(String message) {
-            return messages().stream().filter(message::equals).count();
-        }
-
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            root.removeHandler(this);
-        }
+        return n;
     }
 }

@@ -3,7 +3,8 @@ package io.turngate.server;
 import io.turngate.auth.EphemeralCredentials;
 import io.turngate.config.v1.ClusterConfig;
 import io.turngate.config.v1.StunnerConfig;
-import io.turngate.server.TestGateways.LogCapture;
+import io.turngate.log.LogCapture;
+import io.turngate.turn.Refusal;
 import io.turngate.server.TestTurnClient.Response;
 import io.turngate.stun.ReceivedStun;
 import io.turngate.stun.StunClass;
@@ -45,7 +46,9 @@ import static io.turngate.server.TestGateways.LISTENER;
 import static io.turngate.server.TestGateways.PASS;
 import static io.turngate.server.TestGateways.REALM;
 import static io.turngate.server.TestGateways.USER;
+import static io.turngate.server.TestGateways.authFailures;
 import static io.turngate.server.TestGateways.await;
+import static io.turngate.server.TestGateways.permissionRefusals;
 import static io.turngate.server.TestGateways.awaitCounter;
 import static io.turngate.server.TestGateways.cluster;
 import static io.turngate.server.TestGateways.config;
@@ -260,12 +263,12 @@ class TurnOutcomesTest {
     @Test
     void allocateWithWrongPasswordReturns400() throws Exception {
         start("127.0.0.1");
-        long failures = Counter.AUTH_FAILURES.get();
+        long failures = authFailures(gw);
         Response r = client(USER, "not-" + PASS).allocate();
         assertError(400, r); // STUNner parity (pion/turn): 400, not RFC 8656's 401
         assertNull(r.attribute(MessageIntegrity.class));
         assertEquals(0, gw.allocationCount());
-        assertTrue(Counter.AUTH_FAILURES.get() > failures);
+        assertTrue(authFailures(gw) > failures);
     }
 
     @Test
@@ -437,12 +440,12 @@ class TurnOutcomesTest {
         int relayPort = c.allocateOrFail().getPort();
         assertEquals(1, gw.allocationCount());
         assertFalse(TestGateways.udpPortIsFree(relayPort), "relay port must be bound while the allocation lives");
-        long deleted = Counter.ALLOCATIONS_DELETED.get();
+        long deleted = gw.counter(Counter.ALLOCATIONS_DELETED);
         Response r = c.refresh(0);
         assertSuccess(r);
         assertEquals(0, r.attribute(Lifetime.class).seconds());
         assertEquals(0, gw.allocationCount());
-        assertEquals(1, Counter.ALLOCATIONS_DELETED.get() - deleted);
+        assertEquals(1, gw.counter(Counter.ALLOCATIONS_DELETED) - deleted);
         assertTrue(await(() -> TestGateways.udpPortIsFree(relayPort), 2000), "relay port " + relayPort + " still bound");
         // The allocation is gone for the 5-tuple too, and the 5-tuple may allocate again.
         assertError(437, c.refresh(600));
@@ -550,7 +553,7 @@ class TurnOutcomesTest {
                 List.of(one.clusters().get(0), cluster("cluster-b", "192.0.2.0/24"))));
         TestTurnClient onOther = track(TestTurnClient.of(port2, USER, PASS));
         onOther.allocateOrFail();
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.attach()) {
             assertError(403, onOther.createPermission(echo.address()));
             assertEquals(1, logs.count("permission denied on listener \"testns/gateway/other\" for client \"127.0.0.1:"
                     + onOther.localAddress().getPort() + "\" to peer 127.0.0.1: no route to endpoint"), () -> "" + logs.messages());
@@ -585,9 +588,9 @@ class TurnOutcomesTest {
         from.add(receiveDataIndication(c).attribute(XorPeerAddress.class).address());
         assertTrue(from.contains(p1.address()) && from.contains(p2.address()), "Data indications from " + from);
         // A third, routed but not permitted peer gets nothing.
-        long noPerm = Counter.NO_PERMISSION.get();
+        long noPerm = gw.counter(Counter.NO_PERMISSION);
         c.sendIndication(p3.address(), bytes("to-three"));
-        assertEquals(1, awaitCounter(Counter.NO_PERMISSION, noPerm, 1));
+        assertEquals(1, awaitCounter(gw, Counter.NO_PERMISSION, noPerm, 1));
         assertNothingArrives(p3);
     }
 
@@ -596,19 +599,19 @@ class TurnOutcomesTest {
         start("127.0.0.1");
         TestTurnClient c = client();
         c.allocateOrFail();
-        try (LogCapture logs = new LogCapture()) {
-            long denied = Counter.PERMISSION_DENIED.get();
+        try (LogCapture logs = LogCapture.attach()) {
+            long denied = permissionRefusals(gw);
             Response r = c.createPermission(echo.address(), addr("192.0.2.1", 9));
             assertError(403, r);
-            assertEquals(1, Counter.PERMISSION_DENIED.get() - denied);
+            assertEquals(1, permissionRefusals(gw) - denied);
             String line = "permission denied on listener \"" + LISTENER + "\" for client \"127.0.0.1:"
                     + c.localAddress().getPort() + "\" to peer 192.0.2.1: no route to endpoint";
             assertEquals(1, logs.count(line), () -> "log lines: " + logs.messages());
         }
         // All-or-nothing: the routed peer before the refused one was not installed either.
-        long noPerm = Counter.NO_PERMISSION.get();
+        long noPerm = gw.counter(Counter.NO_PERMISSION);
         c.sendIndication(echo.address(), bytes("x"));
-        assertEquals(1, awaitCounter(Counter.NO_PERMISSION, noPerm, 1));
+        assertEquals(1, awaitCounter(gw, Counter.NO_PERMISSION, noPerm, 1));
         assertNothingArrives(echo);
     }
 
@@ -637,7 +640,7 @@ class TurnOutcomesTest {
             {0x20, 0x02, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},                      // 2002:7f00:1::1 (6to4)
             {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 127, 0, 0, 1},     // 64:ff9b::127.0.0.1
         };
-        long denied = Counter.PERMISSION_DENIED.get();
+        long denied = permissionRefusals(gw);
         for (byte[] form : forms) {
             // The XOR key includes the transaction id, so the request is sent with the id the attribute was built for.
             TransactionId tid = TransactionId.random();
@@ -649,7 +652,7 @@ class TurnOutcomesTest {
                     List.of(new ChannelNumber(0x4000), TestTurnClient.rawXorPeerAddress(tid2, form, p)));
             assertError(403, bind);
         }
-        assertEquals(2L * forms.length, Counter.PERMISSION_DENIED.get() - denied);
+        assertEquals(2L * forms.length, permissionRefusals(gw) - denied);
         for (byte[] form : forms) {
             TransactionId tid = TransactionId.random();
             c.sendRaw(TestTurnClient.sendIndicationBytes(tid, TestTurnClient.rawXorPeerAddress(tid, form, p),
@@ -719,9 +722,9 @@ class TurnOutcomesTest {
         c.allocateOrFail();
         assertSuccess(c.channelBind(0x4000, echo.address()));
         assertError(400, c.channelBind(0x4001, echo.address()));
-        long unbound = Counter.UNBOUND_CHANNEL.get();
+        long unbound = gw.counter(Counter.UNBOUND_CHANNEL);
         c.sendChannelData(0x4001, bytes("x"));
-        assertEquals(1, awaitCounter(Counter.UNBOUND_CHANNEL, unbound, 1));
+        assertEquals(1, awaitCounter(gw, Counter.UNBOUND_CHANNEL, unbound, 1));
         assertNothingArrives(echo);
     }
 
@@ -792,9 +795,9 @@ class TurnOutcomesTest {
         start("127.0.0.1");
         TestTurnClient c = client();
         c.allocateOrFail();
-        long noPerm = Counter.NO_PERMISSION.get();
+        long noPerm = gw.counter(Counter.NO_PERMISSION);
         c.sendIndication(echo.address(), bytes("nope"));
-        assertEquals(1, awaitCounter(Counter.NO_PERMISSION, noPerm, 1));
+        assertEquals(1, awaitCounter(gw, Counter.NO_PERMISSION, noPerm, 1));
         assertNothingArrives(echo);
     }
 
@@ -804,9 +807,9 @@ class TurnOutcomesTest {
         TestTurnClient c = client();
         InetSocketAddress relayed = c.allocateOrFail();
         TestPeer stranger = track(TestPeer.capture());
-        long noPerm = Counter.NO_PERMISSION.get();
+        long noPerm = gw.counter(Counter.NO_PERMISSION);
         stranger.send(relayed, bytes("unsolicited"));
-        assertEquals(1, awaitCounter(Counter.NO_PERMISSION, noPerm, 1));
+        assertEquals(1, awaitCounter(gw, Counter.NO_PERMISSION, noPerm, 1));
         assertNothingArrives(c);
         // With a permission for that IP the same datagram is delivered (proves the path above could deliver).
         assertSuccess(c.createPermission(stranger.address()));
@@ -823,21 +826,25 @@ class TurnOutcomesTest {
         TestTurnClient c = client();
         InetSocketAddress relayed = c.allocateOrFail();
         assertSuccess(c.createPermission(echo.address())); // admission is by IP only
-        assertSuccess(c.channelBind(0x4002, q.address())); // ... so is ChannelBind to another port of it
+        // turngate: a ChannelBind to a port outside the range is refused at the request (its data would be dropped).
+        long refused = gw.refusals(Refusal.PEER_PORT_NOT_ROUTED);
+        assertError(403, c.channelBind(0x4002, q.address()));
+        assertEquals(1, gw.refusals(Refusal.PEER_PORT_NOT_ROUTED) - refused);
 
         c.sendIndication(echo.address(), bytes("in-range"));
         assertArrayEquals(bytes("in-range"), received(echo));
         assertArrayEquals(bytes("in-range"), receiveDataIndication(c).attribute(Data.class).value());
+        assertSuccess(c.channelBind(0x4003, echo.address())); // the routed port of the same IP binds
 
-        long denied = Counter.PEER_PORT_DENIED.get();
+        long denied = gw.counter(Counter.PEER_PORT_DENIED);
         c.sendIndication(q.address(), bytes("out-of-range"));
-        c.sendChannelData(0x4002, bytes("out-of-range-cd"));
-        assertEquals(2, awaitCounter(Counter.PEER_PORT_DENIED, denied, 2));
+        c.sendChannelData(0x4002, bytes("never-bound"));
+        assertEquals(1, awaitCounter(gw, Counter.PEER_PORT_DENIED, denied, 1));
         assertNothingArrives(q);
 
-        denied = Counter.PEER_PORT_DENIED.get();
+        denied = gw.counter(Counter.PEER_PORT_DENIED);
         q.send(relayed, bytes("inbound-out-of-range"));
-        assertEquals(1, awaitCounter(Counter.PEER_PORT_DENIED, denied, 1));
+        assertEquals(1, awaitCounter(gw, Counter.PEER_PORT_DENIED, denied, 1));
         assertNothingArrives(c);
     }
 
@@ -855,12 +862,12 @@ class TurnOutcomesTest {
         List<ClusterConfig> without = List.of(cluster("cluster-a"));
         gw.apply(config(staticAuth(), port, "127.0.0.1", without));
         assertEquals(1, gw.allocationCount(), "a route change must not drop the allocation");
-        long denied = Counter.PEER_PORT_DENIED.get();
+        long denied = gw.counter(Counter.PEER_PORT_DENIED);
         c.sendChannelData(0x4000, bytes("after-removal"));
-        assertEquals(1, awaitCounter(Counter.PEER_PORT_DENIED, denied, 1));
+        assertEquals(1, awaitCounter(gw, Counter.PEER_PORT_DENIED, denied, 1));
         assertNothingArrives(echo);
         echo.send(relayed, bytes("inbound-after-removal"));
-        assertEquals(2, awaitCounter(Counter.PEER_PORT_DENIED, denied, 2));
+        assertEquals(2, awaitCounter(gw, Counter.PEER_PORT_DENIED, denied, 2));
         assertNothingArrives(c);
 
         gw.apply(original);
@@ -880,23 +887,26 @@ class TurnOutcomesTest {
         InetSocketAddress bRelay = b.allocateOrFail();
         assertSuccess(b.createPermission(addr("127.0.0.1", 1))); // b would accept anything from 127.0.0.1
 
-        // The listener itself.
-        assertSuccess(a.channelBind(0x4000, addr("127.0.0.1", port)));
-        long self = Counter.SELF_PEER_DENIED.get();
-        long rx = gw.stats(LISTENER).rxPackets.sum();
-        a.sendChannelData(0x4000, bytes("loop-to-listener"));
-        assertEquals(1, awaitCounter(Counter.SELF_PEER_DENIED, self, 1));
-        assertTrue(await(() -> gw.stats(LISTENER).rxPackets.sum() >= rx + 1, 2000));
+        // The listener itself: ChannelBind is refused at the request (turngate), a Send indication dropped per packet.
+        long ownPort = gw.refusals(Refusal.PEER_OWN_PORT);
+        assertError(403, a.channelBind(0x4000, addr("127.0.0.1", port)));
+        assertEquals(1, gw.refusals(Refusal.PEER_OWN_PORT) - ownPort);
+        assertSuccess(a.createPermission(addr("127.0.0.1", port))); // permissions are IP-only
+        long self = gw.counter(Counter.SELF_PEER_DENIED);
+        long rx = gw.stats(LISTENER).rxPackets();
+        a.sendIndication(addr("127.0.0.1", port), bytes("loop-to-listener"));
+        assertEquals(1, awaitCounter(gw, Counter.SELF_PEER_DENIED, self, 1));
+        assertTrue(await(() -> gw.stats(LISTENER).rxPackets() >= rx + 1, 2000));
         Thread.sleep(QUIET_MILLIS);
-        assertEquals(rx + 1, gw.stats(LISTENER).rxPackets.sum(), "only the ChannelData itself reached the listener");
+        assertEquals(rx + 1, gw.stats(LISTENER).rxPackets(), "only the Send indication itself reached the listener");
 
         // Another allocation's relay port: routed explicitly, but nothing arrives at b.
-        assertSuccess(a.channelBind(0x4001, addr("127.0.0.1", bRelay.getPort())));
-        assertSuccess(a.createPermission(addr("127.0.0.1", bRelay.getPort())));
-        self = Counter.SELF_PEER_DENIED.get();
-        a.sendChannelData(0x4001, bytes("loop-to-relay"));
+        assertError(403, a.channelBind(0x4001, addr("127.0.0.1", bRelay.getPort())));
+        assertEquals(2, gw.refusals(Refusal.PEER_OWN_PORT) - ownPort);
+        self = gw.counter(Counter.SELF_PEER_DENIED);
+        a.sendIndication(addr("127.0.0.1", bRelay.getPort()), bytes("loop-to-relay"));
         a.sendIndication(addr("127.0.0.1", bRelay.getPort()), bytes("loop-to-relay-2"));
-        assertEquals(2, awaitCounter(Counter.SELF_PEER_DENIED, self, 2));
+        assertEquals(2, awaitCounter(gw, Counter.SELF_PEER_DENIED, self, 2));
         assertNothingArrives(b);
     }
 
@@ -989,11 +999,11 @@ class TurnOutcomesTest {
     void unknownMethodRequestReturns400() throws Exception {
         start("127.0.0.1");
         TestTurnClient c = client();
-        long unknown = Counter.UNKNOWN_METHOD.get();
+        long unknown = gw.counter(Counter.UNKNOWN_METHOD);
         Response r = c.unauthenticated(StunMessage.of(0x0FF, StunClass.REQUEST, TransactionId.random()));
         assertError(400, r);
         assertEquals(0x0FF, r.message().method());
-        assertEquals(1, Counter.UNKNOWN_METHOD.get() - unknown);
+        assertEquals(1, gw.counter(Counter.UNKNOWN_METHOD) - unknown);
     }
 
     // ============================================================================================ Lifetimes
@@ -1004,12 +1014,12 @@ class TurnOutcomesTest {
         TestTurnClient c = client();
         int relayPort = c.allocateOrFail().getPort();
         assertFalse(TestGateways.udpPortIsFree(relayPort));
-        long expired = Counter.ALLOCATIONS_EXPIRED.get();
+        long expired = gw.counter(Counter.ALLOCATIONS_EXPIRED);
         advanceAndSweep(590);
         assertEquals(1, gw.allocationCount(), "still alive 10 s before the end of its 600 s");
         advanceAndSweep(11);
         assertEquals(0, gw.allocationCount(), "allocation did not expire");
-        assertEquals(1, Counter.ALLOCATIONS_EXPIRED.get() - expired);
+        assertEquals(1, gw.counter(Counter.ALLOCATIONS_EXPIRED) - expired);
         assertTrue(await(() -> TestGateways.udpPortIsFree(relayPort), 2000), "relay port still bound");
         assertError(437, c.refresh(600));
     }
@@ -1026,12 +1036,12 @@ class TurnOutcomesTest {
         assertNotNull(c.receive(2000));
 
         advanceAndSweep(11); // 301 s after CreatePermission
-        long noPerm = Counter.NO_PERMISSION.get();
+        long noPerm = gw.counter(Counter.NO_PERMISSION);
         c.sendIndication(echo.address(), bytes("at-301s"));
-        assertEquals(1, awaitCounter(Counter.NO_PERMISSION, noPerm, 1));
+        assertEquals(1, awaitCounter(gw, Counter.NO_PERMISSION, noPerm, 1));
         assertNothingArrives(echo);
         echo.send(relayed, bytes("inbound-at-301s"));
-        assertEquals(2, awaitCounter(Counter.NO_PERMISSION, noPerm, 2));
+        assertEquals(2, awaitCounter(gw, Counter.NO_PERMISSION, noPerm, 2));
         assertNothingArrives(c);
         assertEquals(1, gw.allocationCount(), "the allocation (600 s) outlives the permission");
     }
@@ -1051,9 +1061,9 @@ class TurnOutcomesTest {
         c.drain(200);
 
         advanceAndSweep(201); // 601 s after ChannelBind
-        long unbound = Counter.UNBOUND_CHANNEL.get();
+        long unbound = gw.counter(Counter.UNBOUND_CHANNEL);
         c.sendChannelData(0x4000, bytes("at-601s"));
-        assertEquals(1, awaitCounter(Counter.UNBOUND_CHANNEL, unbound, 1));
+        assertEquals(1, awaitCounter(gw, Counter.UNBOUND_CHANNEL, unbound, 1));
         assertNothingArrives(echo);
     }
 }

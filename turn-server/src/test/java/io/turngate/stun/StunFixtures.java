@@ -6,18 +6,18 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Test vectors read at run time from {@code <shared>/fixtures/rfc5769.md} (never copied into the project), plus
- * buffer helpers that always release what they allocate (tests run with paranoid leak detection).
+ * The project's own test vectors (classpath {@code /vectors/}, format in {@code vectors/README.md}), plus buffer
+ * helpers that always release what they allocate (tests run with paranoid leak detection).
  */
 public final class StunFixtures {
 
@@ -27,99 +27,91 @@ public final class StunFixtures {
     /** Transaction ID used by {@link #message}. */
     public static final TransactionId TID = new TransactionId(0xb7e7a701, 0xbc34d686fa87dfaeL);
 
-    private static final Pattern HEX_LINE = Pattern.compile("^[0-9a-fA-F]{40,}$");
-    private static Map<String, byte[]> contiguous;
-    private static List<byte[]> chrome;
+    /** The RFC 5769 sections that have a vector. */
+    public static final List<String> RFC5769_SECTIONS = List.of("2.1", "2.2", "2.3", "2.4");
+
+    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]*");
+    private static final Map<String, List<byte[]>> VECTORS = new HashMap<>();
 
     private StunFixtures() {
     }
 
-    /** The shared folder: system property {@code turngate.shared} (set by surefire), else {@code ../../shared}. */
-    public static Path shared() {
-        String p = System.getProperty("turngate.shared");
-        return p != null ? Path.of(p) : Path.of("..", "..", "shared");
-    }
-
-    /** An RFC 5769 vector by section, e.g. {@code "2.1"}. */
+    /** An RFC 5769 vector by section, e.g. {@code "2.1"}: {@code /vectors/rfc5769/2.1.hex}. */
     public static byte[] rfc5769(String section) {
-        String prefix = "RFC 5769 §" + section;
-        for (Map.Entry<String, byte[]> e : contiguousHex().entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                return e.getValue().clone();
-            }
+        List<byte[]> messages = vectors("rfc5769/" + section + ".hex");
+        if (messages.size() != 1) {
+            throw new IllegalStateException("rfc5769/" + section + ".hex: " + messages.size()
+                    + " messages (expected: 1)");
         }
-        throw new IllegalStateException("no vector for " + prefix + " in rfc5769.md; headings: "
-                + contiguousHex().keySet());
+        return messages.get(0);
     }
 
-    /** The four messages of the Chrome/coturn Allocate capture ("Extra fixture B"). */
-    public static synchronized List<byte[]> chromeAllocateCapture() {
-        if (chrome == null) {
-            List<byte[]> out = new ArrayList<>();
-            boolean inSection = false;
-            boolean inBlock = false;
-            for (String line : lines()) {
-                if (line.startsWith("## ")) {
-                    inSection = line.contains("Chrome");
-                    continue;
-                }
-                if (!inSection) {
-                    continue;
-                }
-                if (line.startsWith("```")) {
-                    inBlock = !inBlock;
-                    continue;
-                }
-                if (inBlock && HEX_LINE.matcher(line.trim()).matches()) {
-                    out.add(ByteBufUtil.decodeHexDump(line.trim()));
-                }
-            }
-            if (out.size() != 4) {
-                throw new IllegalStateException("Chrome capture: found " + out.size() + " messages (expected: 4)");
-            }
-            chrome = List.copyOf(out);
+    /** The four messages of the Chrome/coturn Allocate capture: {@code /vectors/captures/chrome-allocate.hex}. */
+    public static List<byte[]> chromeAllocateCapture() {
+        List<byte[]> out = vectors("captures/chrome-allocate.hex");
+        if (out.size() != 4) {
+            throw new IllegalStateException("Chrome capture: found " + out.size() + " messages (expected: 4)");
         }
-        List<byte[]> copy = new ArrayList<>();
-        for (byte[] b : chrome) {
+        return out;
+    }
+
+    /**
+     * The messages of one vector file under {@code /vectors/}: {@code #} comments run to the end of the line, a line
+     * starting with {@code ---} separates messages, everything else is hex digits and white space.
+     */
+    public static synchronized List<byte[]> vectors(String name) {
+        List<byte[]> cached = VECTORS.computeIfAbsent(name, StunFixtures::readVectors);
+        List<byte[]> copy = new ArrayList<>(cached.size());
+        for (byte[] b : cached) {
             copy.add(b.clone());
         }
         return copy;
     }
 
-    /** Heading (without "#") → bytes of the "Contiguous hex:" block under it. */
-    private static synchronized Map<String, byte[]> contiguousHex() {
-        if (contiguous == null) {
-            Map<String, byte[]> out = new LinkedHashMap<>();
-            String heading = null;
-            boolean expectHex = false;
-            for (String line : lines()) {
-                String t = line.trim();
-                if (t.startsWith("#")) {
-                    heading = t.replaceFirst("^#+\\s*", "");
-                    expectHex = false;
-                } else if (t.equals("Contiguous hex:")) {
-                    expectHex = true;
-                } else if (expectHex && !t.isEmpty()) {
-                    String hex = t.replace("`", "");
-                    if (!HEX_LINE.matcher(hex).matches()) {
-                        throw new IllegalStateException("not hex under '" + heading + "': " + t);
-                    }
-                    out.put(heading, ByteBufUtil.decodeHexDump(hex));
-                    expectHex = false;
-                }
+    private static List<byte[]> readVectors(String name) {
+        String resource = "/vectors/" + name;
+        List<String> lines;
+        try (InputStream in = StunFixtures.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource " + resource);
             }
-            contiguous = out;
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
-        return contiguous;
+        List<byte[]> out = new ArrayList<>();
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("---")) {
+                flush(resource, hex, out);
+                continue;
+            }
+            int comment = line.indexOf('#');
+            String digits = (comment < 0 ? line : line.substring(0, comment)).replaceAll("\\s", "");
+            if (!HEX.matcher(digits).matches()) {
+                throw new IllegalStateException(resource + " line " + (i + 1) + ": \"" + line.strip()
+                        + "\" (expected: hex digits, white space and # comments)");
+            }
+            hex.append(digits);
+        }
+        flush(resource, hex, out);
+        if (out.isEmpty()) {
+            throw new IllegalStateException(resource + ": no message (expected: at least one)");
+        }
+        return List.copyOf(out);
     }
 
-    private static List<String> lines() {
-        Path file = shared().resolve("fixtures").resolve("rfc5769.md");
-        try {
-            return Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
+    private static void flush(String resource, StringBuilder hex, List<byte[]> out) {
+        if (hex.length() == 0) {
+            return;
         }
+        if (hex.length() % 2 != 0) {
+            throw new IllegalStateException(resource + ": message " + (out.size() + 1) + " has an odd number of hex"
+                    + " digits (expected: whole bytes)");
+        }
+        out.add(ByteBufUtil.decodeHexDump(hex));
+        hex.setLength(0);
     }
 
     /** Decodes {@code bytes} from a pooled buffer, checks the indices were not touched, releases the buffer. */

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The auth path with STUNner's credential kinds and error codes (stunner-compat §1d), including the documented TURN
- * REST vector ({@code my-shared-secret}, {@code 1681490135:user-id} → {@code WSfJZ8QIi8ebu1uWhxlclvyjEPY=}, from
- * {@code ../shared/fixtures/rfc5769.md}) and secret rotation.
+ * REST vector ({@code my-shared-secret}, {@code 1681490135:user-id} → {@code WSfJZ8QIi8ebu1uWhxlclvyjEPY=}, STUNner's
+ * docs/AUTH.md; {@code UpstreamVectorsTest} checks it against the upstream fixture document) and secret rotation.
  */
 class RequestAuthenticatorTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);

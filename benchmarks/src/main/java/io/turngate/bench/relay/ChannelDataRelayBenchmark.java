@@ -27,7 +27,6 @@ import java.nio.channels.DatagramChannel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -125,7 +124,7 @@ public class ChannelDataRelayBenchmark {
                 + " \"routes\": [\"peers\"]}], \"clusters\": [{\"name\": \"peers\", \"type\": \"STATIC\","
                 + " \"endpoints\": [\"127.0.0.1\"]}]}", Map.of());
         policy = RoutePolicy.compile(cfg, cfg.listeners().get(0), Map.of());
-        gsoBatch = new SegmentBatch(new SegmentBatch.Gso(transport.supportsGso(), new LongAdder(), new LongAdder(),
+        gsoBatch = new SegmentBatch(new SegmentBatch.Gso(transport.supportsGso(),
                 cause -> { throw new IllegalStateException("GSO send failed in the benchmark: " + cause); }));
         self = new SelfAddresses();
         long now = System.nanoTime();

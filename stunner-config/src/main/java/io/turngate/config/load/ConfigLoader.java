@@ -11,6 +11,7 @@ import io.turngate.config.v1.ClusterProtocol;
 import io.turngate.config.v1.ClusterType;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.Defaults;
+import io.turngate.config.v1.Endpoint;
 import io.turngate.config.v1.ListenerConfig;
 import io.turngate.config.v1.ListenerProtocol;
 import io.turngate.config.v1.StunnerConfig;
@@ -295,6 +296,9 @@ public final class ConfigLoader {
 
     // ---- built-in configs --------------------------------------------------------------------------------
 
+    /** The built-in default config's metrics endpoint (what the operator renders with metrics enabled). */
+    public static final String DEFAULT_METRICS_ENDPOINT = "http://:8080/metrics";
+
     /**
      * The config used when none is given: static auth {@code user-1}/{@code pass-1}, realm
      * {@code stunner.l7mp.io}, one TURN-UDP listener {@code default-listener} on 0.0.0.0:3478 routing to the
@@ -302,7 +306,8 @@ public final class ConfigLoader {
      */
     public static StunnerConfig defaultConfig() {
         return new StunnerConfig(Defaults.API_VERSION,
-                new AdminConfig(Defaults.ADMIN_NAME, Defaults.LOG_LEVEL, "", "", 0, Defaults.OFFLOAD_ENGINE, List.of()),
+                new AdminConfig(Defaults.ADMIN_NAME, Defaults.LOG_LEVEL, DEFAULT_METRICS_ENDPOINT,
+                        Defaults.HEALTH_CHECK_ENDPOINT, 0, Defaults.OFFLOAD_ENGINE, List.of()),
                 new AuthConfig(AuthType.STATIC, Defaults.REALM, Map.of("username", "user-1", "password", "pass-1")),
                 List.of(new ListenerConfig(DEFAULT_LISTENER, ListenerProtocol.TURN_UDP, "", 0, Defaults.LISTENER_ADDRESS,
                         Defaults.PORT, "", "", List.of("local-only"))),
@@ -312,7 +317,8 @@ public final class ConfigLoader {
     /**
      * Quick mode ({@code stunnerd turn://user:pass@host:port?transport=udp}): static auth with the URI's
      * (percent-decoded) username and password, one listener {@code default-listener} advertising {@code host} on
-     * {@code port} (default 3478), one cluster {@code allow-any} = {@code 0.0.0.0/0}, health checking disabled.
+     * {@code port} (default 3478), one cluster {@code allow-any} = {@code 0.0.0.0/0} (plus the host itself when it is
+     * an IPv4 loopback address, which {@code 0.0.0.0/0} does not admit in turngate), health checking disabled.
      * {@code turn:} and {@code turns:} are accepted, with or without {@code //}; transport defaults to udp
      * ({@code turn}) or tls ({@code turns}). TLS and DTLS need a certificate: use
      * {@link #fromTurnUri(String, String, String)}.
@@ -330,12 +336,19 @@ public final class ConfigLoader {
     public static StunnerConfig fromTurnUri(String uri, String certBase64, String keyBase64) throws ConfigException {
         TurnUri u = TurnUri.parse(uri);
         boolean tls = u.protocol().needsCertificate();
+        // 0.0.0.0/0 does not admit loopback peers (turngate's secure default); a loopback host is a local try-out,
+        // so that address is named explicitly and local peers work.
+        List<String> endpoints = new ArrayList<>(List.of("0.0.0.0/0"));
+        byte[] host = Endpoint.parseIpLiteral(u.host().equals("localhost") ? "127.0.0.1" : u.host());
+        if (host != null && host.length == 4 && host[0] == 127) {
+            endpoints.add(u.host().equals("localhost") ? "127.0.0.1" : u.host());
+        }
         StunnerConfig c = new StunnerConfig(Defaults.API_VERSION,
                 new AdminConfig(Defaults.ADMIN_NAME, Defaults.LOG_LEVEL, "", "", 0, Defaults.OFFLOAD_ENGINE, List.of()),
                 new AuthConfig(AuthType.STATIC, Defaults.REALM, Map.of("username", u.username(), "password", u.password())),
                 List.of(new ListenerConfig(DEFAULT_LISTENER, u.protocol(), "", 0, u.host(), u.port(),
                         tls ? nullToEmpty(certBase64) : "", tls ? nullToEmpty(keyBase64) : "", List.of("allow-any"))),
-                List.of(new ClusterConfig("allow-any", ClusterType.STATIC, ClusterProtocol.UDP, List.of("0.0.0.0/0"))));
+                List.of(new ClusterConfig("allow-any", ClusterType.STATIC, ClusterProtocol.UDP, endpoints)));
         return validate(c);
     }
 

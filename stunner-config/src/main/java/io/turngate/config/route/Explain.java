@@ -63,6 +63,23 @@ public final class Explain {
     }
 
     /**
+     * What is wrong with the question itself (no such listener, a peer that is not an address), or {@code null}: a
+     * usage error, told apart from a denied peer.
+     */
+    public static String usageProblem(StunnerConfig config, String listenerName, String peer) {
+        if (config.listener(listenerName).isEmpty()) {
+            return "listener \"" + listenerName + "\": not found (expected: one of "
+                    + config.listeners().stream().map(ListenerConfig::name).collect(Collectors.joining(", ")) + ")";
+        }
+        try {
+            parsePeer(peer);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    /**
      * Explains whether {@code peer} may be relayed to on listener {@code listenerName}.
      *
      * @param peer {@code IP}, {@code IP:PORT}, {@code [IPv6]:PORT} or a bare IPv6 address

@@ -690,7 +690,8 @@ class ConfigLoaderTest {
         StunnerConfig c = ConfigLoader.defaultConfig();
         assertEquals(c, ConfigLoader.validate(c), "already normalised");
         assertEquals("default-stunnerd", c.admin().name());
-        assertEquals("", c.admin().healthCheckEndpoint());
+        assertEquals("http://:8086", c.admin().healthCheckEndpoint(), "a try-out has health checks, as stunnerd's default");
+        assertEquals("http://:8080/metrics", c.admin().metricsEndpoint(), "... and metrics, as the operator renders them");
         assertEquals(Map.of("username", "user-1", "password", "pass-1"), c.auth().credentials());
         assertEquals(AuthType.STATIC, c.auth().type());
         assertEquals("stunner.l7mp.io", c.auth().realm());
@@ -723,8 +724,12 @@ class ConfigLoaderTest {
         assertEquals("", c.admin().healthCheckEndpoint());
         assertEquals(List.of(new ListenerConfig("default-listener", ListenerProtocol.TURN_TCP, "", 0, "127.0.0.1", 3479,
                 "", "", List.of("allow-any"))), c.listeners());
+        // 0.0.0.0/0 admits no loopback peer in turngate: a loopback host (a local try-out) is routed by name too.
         assertEquals(List.of(new ClusterConfig("allow-any", ClusterType.STATIC, ClusterProtocol.UDP,
-                List.of("0.0.0.0/0"))), c.clusters());
+                List.of("0.0.0.0/0", "127.0.0.1"))), c.clusters());
+        assertEquals(List.of(new ClusterConfig("allow-any", ClusterType.STATIC, ClusterProtocol.UDP,
+                List.of("0.0.0.0/0"))), ConfigLoader.fromTurnUri("turn://u:p@10.0.0.5:3478").clusters(),
+                "a non-loopback host relays to 0.0.0.0/0 only, as stunnerd's quick mode");
     }
 
     @ParameterizedTest(name = "{0}")

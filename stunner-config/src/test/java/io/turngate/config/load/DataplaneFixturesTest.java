@@ -1,5 +1,6 @@
 package io.turngate.config.load;
 
+import io.turngate.config.Samples;
 import io.turngate.config.v1.AuthType;
 import io.turngate.config.v1.ClusterConfig;
 import io.turngate.config.v1.ClusterProtocol;
@@ -20,32 +21,44 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every real stunnerd config in shared/fixtures/stunner/dataplane-configs loads, with the values stunnerd would use. */
+/**
+ * Every sample stunnerd config loads, with the values stunnerd would use: the project's copies in
+ * {@code src/test/resources/stunner/dataplane-configs}, or STUNner's files in {@code ../shared} (the subclass
+ * {@link DataplaneFixturesUpstreamTest} overrides {@link #dir()}).
+ */
 class DataplaneFixturesTest {
-    private static Path dir() {
-        String shared = System.getProperty("turngate.shared");
-        assertNotNull(shared, "surefire sets turngate.shared");
-        return Path.of(shared, "fixtures", "stunner", "dataplane-configs");
+    /** The directory with the stunnerd configs. */
+    Path dir() {
+        return ownDir();
     }
 
-    private static StunnerConfig load(String name, Map<String, String> env) throws Exception {
+    static Path ownDir() {
+        return Samples.stunner().resolve("dataplane-configs");
+    }
+
+    private StunnerConfig load(String name, Map<String, String> env) throws Exception {
         return ConfigLoader.load(dir().resolve(name), env);
     }
 
-    static Stream<Path> fixtures() throws IOException {
-        try (Stream<Path> s = Files.list(dir())) {
-            List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
-            assertTrue(files.size() >= 4, "fixtures found: " + files);
-            return files.stream();
+    /** The file names of the project's copies; the upstream suite checks that upstream has the same names. */
+    static Stream<String> fixtures() throws IOException {
+        List<String> names = fileNames(ownDir());
+        assertTrue(names.size() >= 4, "fixtures found: " + names);
+        return names.stream();
+    }
+
+    static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    void everyFixtureLoadsAndRoundTrips(Path file) throws Exception {
+    void everyFixtureLoadsAndRoundTrips(String name) throws Exception {
+        Path file = dir().resolve(name);
         StunnerConfig c = ConfigLoader.load(file, Map.of());
         assertEquals("v1", c.version());
         assertEquals(c, ConfigLoader.parse(ConfigJson.write(c), Map.of()), "JSON round trip");

@@ -4,7 +4,7 @@
  * worker. The pieces: {@link io.turngate.interop.browser.TestNetns} makes the network namespace and veth
  * /30 where the worker lives, {@link io.turngate.interop.browser.SceneRun} runs the Node side
  * ({@code turn-server/src/test/browser/scene.js}, which drives Chromium through playwright-core and starts
- * {@code worker.js} in the namespace), {@link io.turngate.interop.browser.LogTap} collects the gateway's log
+ * {@code worker.js} in the namespace), {@link io.turngate.log.LogCapture} collects the gateway's log
  * lines, and {@link io.turngate.interop.browser.Prerequisites} decides, loudly, whether this machine can run a
  * scene at all.
  *
