@@ -8,6 +8,7 @@
 #                         [--repeat N]   (run the traffic matrix N times, alternating; the report shows the median)
 #                         [--rtt-only]   (only the fixed-rate latency runs, N times with --repeat)
 #                         [--metrics-ab] (turngate twice: metrics endpoint on and scraped every second, and off)
+#                         [--baseline JAR] (also an older turngate.jar, label "baseline", before/after in one run)
 #
 # Stops only the processes it started (trap on EXIT). Sends traffic only to 127.0.0.1.
 set -euo pipefail
@@ -24,6 +25,7 @@ QUICK=0
 REPEAT=1
 RTT_ONLY=0
 METRICS_AB=0
+BASELINE_JAR=""
 SCRAPE_EVERY=1
 BUILD=1
 SERVER_CPU=0
@@ -40,7 +42,7 @@ GEN_FLAGS=${GEN_FLAGS:---busy-poll}
 # which added milliseconds to the RTT tail of both servers alike (p90 ~800 us instead of ~170 us, measured here).
 RTT_GEN_FLAGS=${RTT_GEN_FLAGS:-}
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT=$2; shift 2 ;;
     --rtt-only) RTT_ONLY=1; shift ;;
     --metrics-ab) METRICS_AB=1; ONLY=turngate; shift ;;
+    --baseline) BASELINE_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
   esac
@@ -69,6 +72,10 @@ if [ "$METRICS_AB" = 1 ]; then
 else
   [ "$ONLY" != coturn ] && SERVERS+=(turngate)
   [ "$ONLY" != turngate ] && SERVERS+=(coturn)
+  [ -n "$BASELINE_JAR" ] && SERVERS+=(baseline)
+fi
+if [ -n "$BASELINE_JAR" ] && [ ! -f "$BASELINE_JAR" ]; then
+  echo "compare.sh: --baseline: $BASELINE_JAR not found (expected: a turngate.jar)" >&2; exit 2
 fi
 
 for tool in java taskset ss $( [ "$METRICS_AB" = 1 ] && echo curl ); do
@@ -93,7 +100,9 @@ cleanup() {
   for p in "${PIDS[@]:-}"; do
     [ -n "$p" ] || continue
     if kill -0 "$p" 2>/dev/null; then
-      kill "$p" 2>/dev/null || true
+      kill "$p" 2>/dev/null || true # turngate drains on the first signal ...
+      for _ in $(seq 10); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+      kill "$p" 2>/dev/null || true # ... and exits at once on the second
       for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
       kill -9 "$p" 2>/dev/null || true
     fi
@@ -139,12 +148,16 @@ free_tcp_port() { # first port >= $1 with no TCP socket listening on it
   echo "$p"
 }
 
-start_turngate() { start_turngate_as turngate 0; }
-start_metrics-on() { start_turngate_as metrics-on 1; }
-start_metrics-off() { start_turngate_as metrics-off 0; }
+# The generator's clients all come from 127.0.0.1: turngate's per-source limit of unauthenticated answers (401s)
+# would meter the Allocate handshake benchmark, so it is off here (an older --baseline jar has no such limit).
+TURNGATE_ARGS=${TURNGATE_ARGS:---unauthenticated-rate 0}
+start_turngate() { start_turngate_as turngate 0 "$TG_JAR" "$TURNGATE_ARGS"; }
+start_baseline() { start_turngate_as baseline 0 "$BASELINE_JAR" ""; }
+start_metrics-on() { start_turngate_as metrics-on 1 "$TG_JAR" "$TURNGATE_ARGS"; }
+start_metrics-off() { start_turngate_as metrics-off 0 "$TG_JAR" "$TURNGATE_ARGS"; }
 
-start_turngate_as() { # name metrics(0|1)
-  local name=$1 metrics=$2 port mport="" endpoint=""
+start_turngate_as() { # name metrics(0|1) jar args
+  local name=$1 metrics=$2 jar=$3 args=$4 port mport="" endpoint=""
   port=$(free_udp_port 34800)
   if [ "$metrics" = 1 ]; then
     mport=$(free_tcp_port 38080)
@@ -162,13 +175,14 @@ start_turngate_as() { # name metrics(0|1)
 EOF
   cp "$TMP/$name.json" "$OUT/$name-stunnerd.conf"
   # shellcheck disable=SC2086
-  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$TG_JAR" -c "$TMP/$name.json" > "$OUT/$name.log" 2>&1 &
+  # shellcheck disable=SC2086
+  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$jar" -c "$TMP/$name.json" $args > "$OUT/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_udp_port "$pid" "$port" 60 || { echo "compare.sh: $name did not bind $port (see $OUT/$name.log)" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
   PORT[$name]=$port
   PID[$name]=$pid
-  echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar turngate.jar -c $OUT/$name-stunnerd.conf"
+  echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar $jar -c $OUT/$name-stunnerd.conf $args"
   if [ -n "$mport" ]; then
     # A Prometheus that scrapes every $SCRAPE_EVERY s (harsher than the usual 15-60 s); the scrape work lands on the
     # server's own core, as it would in a pod.

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.turngate.auth.StatelessNonce;
+import io.turngate.config.diff.ConfigDiff;
 import io.turngate.config.v1.ClusterConfig;
 import io.turngate.config.v1.ClusterType;
 import io.turngate.config.v1.ConfigException;
@@ -82,9 +83,12 @@ public final class Gateway implements AutoCloseable {
     public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
                           boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
                           double unauthenticatedRate, double unauthenticatedBurst) {
-        /** Default per-source rate of unauthenticated answers: answers per second, and the burst. */
-        public static final double UNAUTHENTICATED_RATE_DEFAULT = 50;
-        public static final double UNAUTHENTICATED_BURST_DEFAULT = 100;
+        /**
+         * Default per-source rate of unauthenticated answers (per second) and burst: a spoofed 10k/s flood is cut to
+         * 2 % of it, while a NAT with many clients (every new allocation costs one 401) stays far below the limit.
+         */
+        public static final double UNAUTHENTICATED_RATE_DEFAULT = 200;
+        public static final double UNAUTHENTICATED_BURST_DEFAULT = 500;
 
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
@@ -125,7 +129,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private Gateway(StunnerConfig config, Options options) {
+    private Gateway(StunnerConfig config, Options options, DnsResolver.Lookup lookup, long dnsIntervalMillis) {
         this.options = options;
         this.transport = Transport.detect();
         int threads = Math.max(1, options.udpThreads());
@@ -139,7 +143,7 @@ public final class Gateway implements AutoCloseable {
                 options.udpGso() && transport.supportsGso(),
                 new SourceRateLimiter(options.unauthenticatedRate(), options.unauthenticatedBurst(), options.nanoClock()),
                 options.maxAllocations(), options.maxAllocationsPerListener());
-        this.dns = new DnsResolver(this::recompilePolicies);
+        this.dns = new DnsResolver(this::recompilePolicies, lookup, dnsIntervalMillis);
         this.config = config;
     }
 
@@ -149,9 +153,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(StunnerConfig config, Options options) throws ConfigException {
-        Gateway g = new Gateway(config, options);
+        return start(config, options, InetAddress::getAllByName, DnsResolver.INTERVAL_MILLIS);
+    }
+
+    /** {@link #start(StunnerConfig, Options)} with another name lookup and refresh interval (tests). */
+    static Gateway start(StunnerConfig config, Options options, DnsResolver.Lookup lookup, long dnsIntervalMillis)
+            throws ConfigException {
+        Gateway g = new Gateway(config, options, lookup, dnsIntervalMillis);
         try {
-            g.startFresh(config);
+            g.startFresh(config, g.dns.resolve(dnsNames(config)));
         } catch (ConfigException | RuntimeException e) {
             g.close();
             throw e;
@@ -167,13 +177,13 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
-    private synchronized void startFresh(StunnerConfig cfg) throws ConfigException {
+    private synchronized void startFresh(StunnerConfig cfg, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
         services.userQuota = cfg.admin() == null ? 0 : cfg.admin().userQuota();
-        dns.setNames(dnsNames(cfg));
         List<String> problems = new ArrayList<>();
         for (ListenerConfig l : cfg.listeners()) {
             try {
-                startListener(cfg, l);
+                startListener(cfg, l, resolved);
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -193,14 +203,15 @@ public final class Gateway implements AutoCloseable {
         return names;
     }
 
-    private void startListener(StunnerConfig cfg, ListenerConfig l) throws ConfigException {
+    private void startListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
         if (l.protocol() != ListenerProtocol.TURN_UDP) {
             LOG.warn("listener " + l.name() + ": protocol " + l.protocol()
                     + " is not implemented yet; only TURN-UDP listeners are served (listener skipped)");
             return;
         }
         InetAddress relay = relayAddress(l);
-        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, dns.resolved()));
+        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved));
         int sockets = Math.max(1, options.udpThreads());
         if (sockets > 1 && transport != Transport.EPOLL) {
             LOG.warn("--udp-thread-num " + sockets + " needs the epoll transport (SO_REUSEPORT); using one socket");
@@ -500,52 +511,59 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Reconciles to {@code next} (already validated): listeners are diffed by name; a listener restarts only when its
-     * protocol, port, address, cert or key change; routes, clusters, endpoints, credentials and realm change in
-     * place, so allocations on untouched listeners survive. If a listener cannot start, the change is rolled back
-     * and the running config keeps serving.
+     * Reconciles to {@code next} (already validated), as stunnerd's reconciler does (stunner-compat §1f) from a
+     * {@link ConfigDiff}: listeners that went away stop; a listener whose protocol, port, address, cert or key
+     * changed restarts (its own allocations go, nobody else's); routes, clusters, endpoints, credentials, realm and
+     * quota change in place, so allocations on untouched listeners survive. If a listener cannot start, the change
+     * is rolled back and the running config keeps serving.
+     *
+     * <p>STRICT_DNS names of {@code next} are resolved first, before this gateway's lock is taken: a lookup never
+     * runs under it, and the resolver's thread (which takes it to recompile policies) never waits for a lookup.
      *
      * @throws ConfigException listing what could not be applied (the running config is unchanged)
      */
-    public synchronized void apply(StunnerConfig next) throws ConfigException {
+    public void apply(StunnerConfig next) throws ConfigException {
+        Map<String, Set<InetAddress>> resolved = dns.resolve(dnsNames(next));
+        applyResolved(next, resolved);
+    }
+
+    private synchronized void applyResolved(StunnerConfig next, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
         if (closed) {
             throw new ConfigException("gateway: closed");
         }
         StunnerConfig prev = this.config;
-        Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
-        for (ListenerConfig l : next.listeners()) {
-            wanted.put(l.name(), l);
-        }
-        // 1. Listeners that go away or restart.
+        Map<String, Set<InetAddress>> prevResolved = resolvedFor(prev);
+        ConfigDiff diff = ConfigDiff.between(prev, next);
+        // 1. Listeners that go away or restart (unsupported protocols never ran: nothing to stop).
         List<ListenerRuntime> stopped = new ArrayList<>();
-        for (ListenerRuntime rt : new ArrayList<>(listeners.values())) {
-            ListenerConfig w = wanted.get(rt.name);
-            if (w == null || w.needsRestartFrom(rt.config)) {
+        for (ListenerConfig l : concat(diff.listenersToStop(), diff.listenersToRestart())) {
+            ListenerRuntime rt = listeners.get(l.name());
+            if (rt != null) {
                 stopListener(rt);
                 stopped.add(rt);
             }
         }
-        // 2. In-place state: auth, quota, DNS names, route policies of kept listeners.
+        // 2. In-place state: auth, quota, route policies of the kept listeners.
         services.auth.update(next.auth());
         services.userQuota = next.admin() == null ? 0 : next.admin().userQuota();
         this.config = next;
-        dns.setNames(dnsNames(next));
         for (ListenerRuntime rt : listeners.values()) {
-            ListenerConfig w = wanted.get(rt.name);
+            ListenerConfig w = next.listener(rt.name).orElse(rt.config);
             rt.config = w;
-            rt.policy = RoutePolicy.compile(next, w, dns.resolved());
+            rt.policy = RoutePolicy.compile(next, w, resolved);
         }
         // 3. New and restarted listeners.
         List<String> problems = new ArrayList<>();
         List<String> started = new ArrayList<>();
-        for (ListenerConfig l : next.listeners()) {
-            if (!listeners.containsKey(l.name())) {
-                try {
-                    startListener(next, l);
+        for (ListenerConfig l : concat(diff.listenersToStart(), diff.listenersToRestart())) {
+            try {
+                startListener(next, l, resolved);
+                if (listeners.containsKey(l.name())) {
                     started.add(l.name());
-                } catch (ConfigException e) {
-                    problems.addAll(e.problems());
                 }
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
             }
         }
         if (!problems.isEmpty()) {
@@ -556,15 +574,15 @@ public final class Gateway implements AutoCloseable {
             services.auth.update(prev.auth());
             services.userQuota = prev.admin() == null ? 0 : prev.admin().userQuota();
             this.config = prev;
-            dns.setNames(dnsNames(prev));
+            dns.setNames(dnsNames(prev)); // never blocks: the next refresh resolves them again
             for (ListenerRuntime rt : listeners.values()) {
                 ListenerConfig old = prev.listener(rt.name).orElse(rt.config);
                 rt.config = old;
-                rt.policy = RoutePolicy.compile(prev, old, dns.resolved());
+                rt.policy = RoutePolicy.compile(prev, old, prevResolved);
             }
             for (ListenerRuntime rt : stopped) {
                 try {
-                    startListener(prev, rt.config);
+                    startListener(prev, rt.config, prevResolved);
                 } catch (ConfigException e) {
                     problems.add("rollback: " + String.join("; ", e.problems()));
                 }
@@ -573,8 +591,24 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException(problems);
         }
         configsApplied.incrementAndGet();
-        LOG.info("config applied: " + next.listeners().size() + " listener(s), " + next.clusters().size()
-                + " cluster(s); restarted/started " + started + ", stopped " + names(stopped));
+        LOG.info("config applied: {} listener(s), {} cluster(s); {}", next.listeners().size(), next.clusters().size(),
+                diff);
+    }
+
+    /** The current DNS answers restricted to {@code cfg}'s names (for a rollback to it). */
+    private Map<String, Set<InetAddress>> resolvedFor(StunnerConfig cfg) {
+        Map<String, Set<InetAddress>> all = dns.resolved();
+        Map<String, Set<InetAddress>> out = new java.util.HashMap<>();
+        for (String n : dnsNames(cfg)) {
+            out.put(n, all.getOrDefault(n, Set.of()));
+        }
+        return out;
+    }
+
+    private static List<ListenerConfig> concat(List<ListenerConfig> a, List<ListenerConfig> b) {
+        List<ListenerConfig> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static List<String> names(List<ListenerRuntime> rts) {
@@ -610,10 +644,12 @@ public final class Gateway implements AutoCloseable {
         LOG.info("listener " + rt.name + ": stopped");
     }
 
+    /** The resolver's thread saw an answer change (it holds no lock of its own here). */
     private synchronized void recompilePolicies() {
         StunnerConfig cfg = this.config;
+        Map<String, Set<InetAddress>> resolved = dns.resolved();
         for (ListenerRuntime rt : listeners.values()) {
-            rt.policy = RoutePolicy.compile(cfg, rt.config, dns.resolved());
+            rt.policy = RoutePolicy.compile(cfg, rt.config, resolved);
         }
     }
 
