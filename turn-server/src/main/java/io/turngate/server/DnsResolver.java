@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Background resolution of STRICT_DNS cluster endpoints (stunner-compat §1a): every name is re-resolved
- * periodically on one daemon thread; when any result changes, {@code onChange} runs so the listeners' route
+ * periodically on one daemon thread (through {@link NettyDnsLookup}, which honours the records' TTLs); when any result changes, {@code onChange} runs so the listeners' route
  * policies are recompiled. A peer is admitted when it equals one of the current addresses.
  *
  * <p>Lock order: this object's monitor guards only its two fields and is never held while looking a name up or
@@ -24,7 +24,11 @@ import java.util.concurrent.TimeUnit;
  * thread (reporting a change to that gateway) can never wait for each other.
  */
 final class DnsResolver implements AutoCloseable {
-    static final long INTERVAL_MILLIS = 5000;
+    /**
+     * How often every name is looked up again. With {@link NettyDnsLookup} most lookups are answered from its TTL
+     * cache, so an answer that changes is seen within its TTL plus this.
+     */
+    static final long INTERVAL_MILLIS = 1000;
     private static final Logger LOG = Logs.get("config");
 
     /** Looks a name up; {@link InetAddress#getAllByName} in production, a stub in tests. */
@@ -43,10 +47,6 @@ final class DnsResolver implements AutoCloseable {
     private Set<String> names = Set.of();
     private long generation;
     private volatile Map<String, Set<InetAddress>> resolved = Map.of();
-
-    DnsResolver(Runnable onChange) {
-        this(onChange, InetAddress::getAllByName, INTERVAL_MILLIS);
-    }
 
     DnsResolver(Runnable onChange, Lookup lookup, long intervalMillis) {
         this.onChange = onChange;

@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup group;
     private final Services services;
     private final DnsResolver dns;
+    private final DnsResolver.Lookup dnsLookup;
     private final Map<String, ListenerRuntime> listeners = new LinkedHashMap<>();
     /** Final counts of stopped listener runs by listener name, and of their clusters by cluster name. */
     private final Map<String, long[]> retiredListeners = new LinkedHashMap<>();
@@ -143,6 +144,7 @@ public final class Gateway implements AutoCloseable {
                 options.udpGso() && transport.supportsGso(),
                 new SourceRateLimiter(options.unauthenticatedRate(), options.unauthenticatedBurst(), options.nanoClock()),
                 options.maxAllocations(), options.maxAllocationsPerListener());
+        this.dnsLookup = lookup;
         this.dns = new DnsResolver(this::recompilePolicies, lookup, dnsIntervalMillis);
         this.config = config;
     }
@@ -153,7 +155,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(StunnerConfig config, Options options) throws ConfigException {
-        return start(config, options, InetAddress::getAllByName, DnsResolver.INTERVAL_MILLIS);
+        return start(config, options, new NettyDnsLookup(), DnsResolver.INTERVAL_MILLIS);
     }
 
     /** {@link #start(StunnerConfig, Options)} with another name lookup and refresh interval (tests). */
@@ -663,6 +665,13 @@ public final class Gateway implements AutoCloseable {
             stopListener(rt);
         }
         dns.close();
+        if (dnsLookup instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) dnsLookup).close();
+            } catch (Exception e) {
+                LOG.debug("closing the DNS resolver: {}", e.toString());
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
