@@ -474,20 +474,19 @@ public final class Gateway implements AutoCloseable {
 
     /** {@code c} summed over every listener, running or stopped. */
     public long counter(Counter c) {
-        long n = 0;
-        for (String name : listenerNamesEver()) {
-            ListenerStats st = stats(name);
-            n += st == null ? 0 : st.counter(c);
-        }
-        return n;
+        return sum(st -> st.counter(c));
     }
 
     /** Requests refused with {@code r}, summed over every listener. */
     public long refusals(Refusal r) {
+        return sum(st -> st.refusals(r));
+    }
+
+    private long sum(java.util.function.ToLongFunction<ListenerStats> value) {
         long n = 0;
         for (String name : listenerNamesEver()) {
             ListenerStats st = stats(name);
-            n += st == null ? 0 : st.refusals(r);
+            n += st == null ? 0 : value.applyAsLong(st);
         }
         return n;
     }
