@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Options#retryBackoffMax()}) until a newer status replaces it; an RBAC denial is reported and waits for the
  * next publish. Leadership changes and problems go to the {@link StatusListener}.
  *
- * <p>RBAC the service account needs: {@code get} and {@code patch} on {@code gatewayclasses/status},
+ * <p>RBAC the service account needs: {@code update} on {@code gatewayclasses/status},
  * {@code gateways/status} ({@code gateway.networking.k8s.io}), {@code udproutes/status} (both
  * {@code stunner.l7mp.io} and {@code gateway.networking.k8s.io}), {@code get} on the objects themselves, and
  * {@code get}, {@code create}, {@code update} on {@code leases} ({@code coordination.k8s.io}) in the lease namespace.

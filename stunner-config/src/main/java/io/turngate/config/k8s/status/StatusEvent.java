@@ -4,7 +4,7 @@ package io.turngate.config.k8s.status;
  * Something the status writer did or could not do, for a {@link StatusListener}.
  *
  * @param type     what happened
- * @param verb     the API verb ({@code get}, {@code patch}, {@code create}, {@code update}), or {@code null} for
+ * @param verb     the API verb ({@code get}, {@code update}, ...), or {@code null} for
  *                 leadership events
  * @param resource the API resource, {@code <plural>[/<subresource>].<group>} as RBAC names it, e.g.
  *                 {@code gateways/status.gateway.networking.k8s.io}, {@code leases.coordination.k8s.io}; or

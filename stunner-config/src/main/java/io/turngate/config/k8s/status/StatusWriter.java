@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.turngate.config.render.RenderStatus;
 import io.turngate.config.render.RenderStatus.Condition;
@@ -39,8 +37,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>For each object: read it; skip it when it is gone or was re-created since the render (another uid); build the
  * status it should have from the computed one and the live one; write nothing when the two agree (so that renders
- * that change nothing cause no writes); else send a JSON merge patch to {@code .../status} with the object's
- * {@code resourceVersion} as a precondition, retrying a conflict twice from a fresh read. The status is built as
+ * that change nothing cause no writes); else replace the status subresource ({@code PUT .../status}, as the
+ * operator's {@code Status().Update}; a merge patch would not do, since list entries of other controllers must be
+ * kept exactly) with the object's {@code resourceVersion} as a precondition, retrying a conflict twice from a fresh
+ * read. Status fields turngate does not manage are sent back as read. The status is built as
  * the operator's {@code meta.SetStatusCondition} does: {@code observedGeneration} is the rendered generation (the
  * live one when the render did not know it), {@code lastTransitionTime} stays what it was when a condition's status
  * did not change (listener and route-parent conditions too, which the operator re-stamps on every render), Gateway
@@ -210,15 +210,14 @@ public final class StatusWriter {
                 emit(StatusEvent.Type.UNCHANGED, null, null, key, null);
                 return Outcome.UNCHANGED;
             }
-            ObjectNode patch = NODES.objectNode();
-            String rv = obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
-            if (rv != null) {
-                patch.putObject("metadata").put("resourceVersion", rv);
-            }
-            patch.set("status", want);
+            ObjectNode merged = ((ObjectNode) liveStatus).deepCopy();
+            merged.setAll(want);
+            obj.getAdditionalProperties().put("status", JSON.convertValue(merged, Map.class));
             try {
-                r.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
-                emit(StatusEvent.Type.WRITTEN, "patch", api.statusResource(), key, null);
+                var op = client.genericKubernetesResources(api.context());
+                (ref.namespace().isEmpty() ? op.resource(obj) : op.inNamespace(ref.namespace()).resource(obj))
+                        .updateStatus();
+                emit(StatusEvent.Type.WRITTEN, "update", api.statusResource(), key, null);
                 return Outcome.WRITTEN;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
@@ -229,10 +228,10 @@ public final class StatusWriter {
                     emit(StatusEvent.Type.SKIPPED, null, null, key, ref.kind() + " deleted while writing its status");
                     return Outcome.SKIPPED;
                 }
-                return problem(e, "patch", api.statusResource(), key);
+                return problem(e, "update", api.statusResource(), key);
             }
         }
-        emit(StatusEvent.Type.FAILED, "patch", api.statusResource(), key, "conflict " + ATTEMPTS + " times: " + message);
+        emit(StatusEvent.Type.FAILED, "update", api.statusResource(), key, "conflict " + ATTEMPTS + " times: " + message);
         return Outcome.FAILED;
     }
 
