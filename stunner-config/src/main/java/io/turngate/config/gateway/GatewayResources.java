@@ -44,9 +44,10 @@ public final class GatewayResources {
     private final List<Namespace> namespaces;
     private final List<Dataplane> dataplanes;
     private final List<Node> nodes;
+    private final List<UdpRoute> maskedUdpRoutes;
     private final List<String> warnings;
 
-    private GatewayResources(Collection<Resource> all, List<String> warnings) {
+    private GatewayResources(Collection<Resource> all, List<UdpRoute> masked, List<String> warnings) {
         this.gatewayClasses = ofType(all, GatewayClass.class);
         this.gatewayConfigs = ofType(all, GatewayConfig.class);
         this.gateways = ofType(all, Gateway.class);
@@ -59,6 +60,7 @@ public final class GatewayResources {
         this.namespaces = ofType(all, Namespace.class);
         this.dataplanes = ofType(all, Dataplane.class);
         this.nodes = ofType(all, Node.class);
+        this.maskedUdpRoutes = List.copyOf(masked);
         this.warnings = List.copyOf(warnings);
     }
 
@@ -102,7 +104,7 @@ public final class GatewayResources {
     public static GatewayResources of(Collection<? extends Resource> resources) {
         Collector col = new Collector();
         resources.forEach(r -> col.add(r, null));
-        return new GatewayResources(col.resolved(), col.warnings);
+        return new GatewayResources(col.resolved(), col.masked(), col.warnings);
     }
 
     /** True for files a directory load picks up. */
@@ -180,10 +182,20 @@ public final class GatewayResources {
             return kind + " " + r.key();
         }
 
+        private boolean isMasked(Resource r) {
+            return r instanceof UdpRoute u && u.isGatewayApiV1alpha2() && byId.containsKey("UDPRoute " + u.key());
+        }
+
+        /** The v1alpha2 UDPRoutes that {@link #resolved()} leaves out, in load order. */
+        List<UdpRoute> masked() {
+            return byId.values().stream().filter(this::isMasked).map(UdpRoute.class::cast).collect(Collectors.toList());
+        }
+
         List<Resource> resolved() {
             List<Resource> out = new ArrayList<>();
             for (Resource r : byId.values()) {
-                if (r instanceof UdpRoute u && u.isGatewayApiV1alpha2() && byId.containsKey("UDPRoute " + u.key())) {
+                if (isMasked(r)) {
+                    UdpRoute u = (UdpRoute) r;
                     warnings.add(u.origin() + ": udproute " + u.key() + " (" + UdpRoute.API_GATEWAY_V1ALPHA2
                             + ") is masked by the " + UdpRoute.API_STUNNER_V1 + " UDPRoute of the same name; ignored");
                     continue;
@@ -197,7 +209,7 @@ public final class GatewayResources {
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
-            return new GatewayResources(resolved(), warnings);
+            return new GatewayResources(resolved(), masked(), warnings);
         }
     }
 
@@ -250,6 +262,15 @@ public final class GatewayResources {
     /** Nodes, in load order (the operator takes the first one with an external address). */
     public List<Node> nodes() {
         return nodes;
+    }
+
+    /**
+     * The {@code gateway.networking.k8s.io/v1alpha2} UDPRoutes masked by a {@code stunner.l7mp.io/v1} UDPRoute of the
+     * same namespace/name: not in {@link #udpRoutes()} and never rendered, but the operator still writes a status
+     * for them (Accepted False, Pending), so the status renderer needs them.
+     */
+    public List<UdpRoute> maskedUdpRoutes() {
+        return maskedUdpRoutes;
     }
 
     /** Load-time warnings (replaced duplicates, masked or ignored routes). */

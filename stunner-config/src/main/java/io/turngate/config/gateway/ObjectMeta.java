@@ -13,9 +13,11 @@ import java.util.Map;
  * @param annotations     annotations, never null
  * @param uid             {@code metadata.uid}, or {@code null} (hand-written manifests have none)
  * @param ownerReferences {@code metadata.ownerReferences}, never null
+ * @param generation      {@code metadata.generation}, or {@code null} when not known (hand-written manifests carry
+ *                        none); the {@code observedGeneration} of the status written for this object
  */
 public record ObjectMeta(String name, String namespace, Map<String, String> labels, Map<String, String> annotations,
-                         String uid, List<OwnerReference> ownerReferences) {
+                         String uid, List<OwnerReference> ownerReferences, Long generation) {
     /** Namespace assumed for namespaced objects that do not name one. */
     public static final String DEFAULT_NAMESPACE = "default";
 
@@ -27,9 +29,15 @@ public record ObjectMeta(String name, String namespace, Map<String, String> labe
         ownerReferences = ownerReferences == null ? List.of() : List.copyOf(ownerReferences);
     }
 
-    /** Metadata without uid and owner references. */
+    /** Metadata without a known generation. */
+    public ObjectMeta(String name, String namespace, Map<String, String> labels, Map<String, String> annotations,
+                      String uid, List<OwnerReference> ownerReferences) {
+        this(name, namespace, labels, annotations, uid, ownerReferences, null);
+    }
+
+    /** Metadata without uid, owner references and generation. */
     public ObjectMeta(String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {
-        this(name, namespace, labels, annotations, null, List.of());
+        this(name, namespace, labels, annotations, null, List.of(), null);
     }
 
     /** {@code namespace/name}, or just {@code name} for cluster-scoped objects. */

@@ -634,6 +634,7 @@ final class ResourceReader {
             Map<String, String> labels = Map.of();
             Map<String, String> annotations = Map.of();
             String uid = null;
+            Long generation = null;
             List<ObjectMeta.OwnerReference> owners = new ArrayList<>();
             if (m != null && m.isObject()) {
                 JsonNode n = m.get("name");
@@ -663,6 +664,14 @@ final class ResourceReader {
                 labels = stringMap(m, "labels", "metadata.labels");
                 annotations = stringMap(m, "annotations", "metadata.annotations");
                 uid = str(m, "uid", "metadata.uid", false);
+                JsonNode g = m.get("generation");
+                if (g != null && !g.isNull()) {
+                    if (g.isIntegralNumber() && g.canConvertToLong() && g.asLong() >= 0) {
+                        generation = g.asLong();
+                    } else {
+                        problem("metadata.generation " + show(g) + " (expected: non-negative integer)");
+                    }
+                }
                 List<JsonNode> refs = arr(m, "ownerReferences", "metadata.ownerReferences", false);
                 for (int i = 0; i < refs.size(); i++) {
                     String path = "metadata.ownerReferences[" + i + "]";
@@ -682,7 +691,7 @@ final class ResourceReader {
             List<String> added = problems.subList(before, problems.size());
             metaProblems.addAll(added);
             added.clear();
-            this.meta = new ObjectMeta(name == null ? "" : name, ns, labels, annotations, uid, owners);
+            this.meta = new ObjectMeta(name == null ? "" : name, ns, labels, annotations, uid, owners, generation);
         }
 
         void problem(String p) {

@@ -43,14 +43,16 @@ final class AuthRenderer {
         if (gc.authRef() != null) {
             SecretRef ref = gc.authRef();
             if (!ref.isSecret()) {
-                ctx.problem(where + "spec.authRef " + ref + " (expected: a core Secret reference)");
+                ctx.problem(where + "spec.authRef " + ref + " (expected: a core Secret reference)",
+                        OperatorConditions.ERR_EXTERNAL_AUTH_CREDENTIALS_NOT_FOUND);
                 return null;
             }
             String ns = ref.namespaceOr(gc.metadata().namespace());
             Optional<Secret> s = ctx.resources.secret(ns, ref.name());
             if (s.isEmpty()) {
                 ctx.problem(where + "spec.authRef: Secret " + ns + "/" + ref.name() + " not found in the input"
-                        + " (expected: a Secret with keys type, username and password, or type and secret)");
+                        + " (expected: a Secret with keys type, username and password, or type and secret)",
+                        OperatorConditions.ERR_EXTERNAL_AUTH_CREDENTIALS_NOT_FOUND);
                 return null;
             }
             Secret secret = s.get();
@@ -59,7 +61,8 @@ final class AuthRenderer {
             type = canonicalType(raw);
             String sw = where + "spec.authRef: secret " + secret.key() + ": ";
             if (type == null) {
-                ctx.problem(sw + "type \"" + raw + "\" (expected: " + EXPECTED_TYPES + ")");
+                ctx.problem(sw + "type \"" + raw + "\" (expected: " + EXPECTED_TYPES + ")",
+                        OperatorConditions.ERR_INVALID_AUTH_TYPE);
                 return null;
             }
             if (type.equals("static")) {
@@ -67,7 +70,7 @@ final class AuthRenderer {
                 String pass = secret.string("password");
                 if (user == null || pass == null) {
                     ctx.problem(sw + (user == null ? "username" : "password") + " missing (expected: keys username"
-                            + " and password for auth type " + raw + ")");
+                            + " and password for auth type " + raw + ")", OperatorConditions.ERR_INVALID_USERNAME_PASSWORD);
                     return null;
                 }
                 creds.put("username", user);
@@ -78,7 +81,8 @@ final class AuthRenderer {
                     sec = secret.string("sharedSecret");
                 }
                 if (sec == null) {
-                    ctx.problem(sw + "secret missing (expected: key secret or sharedSecret for auth type " + raw + ")");
+                    ctx.problem(sw + "secret missing (expected: key secret or sharedSecret for auth type " + raw + ")",
+                            OperatorConditions.ERR_INVALID_SHARED_SECRET);
                     return null;
                 }
                 creds.put("secret", sec);
@@ -87,13 +91,15 @@ final class AuthRenderer {
             String raw = gc.authType() == null || gc.authType().isEmpty() ? "plaintext" : gc.authType();
             type = canonicalType(raw);
             if (type == null) {
-                ctx.problem(where + "spec.authType \"" + raw + "\" (expected: " + EXPECTED_TYPES + ")");
+                ctx.problem(where + "spec.authType \"" + raw + "\" (expected: " + EXPECTED_TYPES + ")",
+                        OperatorConditions.ERR_INVALID_AUTH_TYPE);
                 return null;
             }
             if (type.equals("static")) {
                 if (gc.userName() == null || gc.password() == null) {
                     ctx.problem(where + "spec." + (gc.userName() == null ? "userName" : "password")
-                            + " missing (expected: userName and password for authType " + raw + ", or an authRef Secret)");
+                            + " missing (expected: userName and password for authType " + raw + ", or an authRef Secret)",
+                            OperatorConditions.ERR_INVALID_USERNAME_PASSWORD);
                     return null;
                 }
                 creds.put("username", gc.userName());
@@ -101,7 +107,7 @@ final class AuthRenderer {
             } else {
                 if (gc.sharedSecret() == null) {
                     ctx.problem(where + "spec.sharedSecret missing (expected: sharedSecret for authType " + raw
-                            + ", or an authRef Secret)");
+                            + ", or an authRef Secret)", OperatorConditions.ERR_INVALID_SHARED_SECRET);
                     return null;
                 }
                 creds.put("secret", gc.sharedSecret());

@@ -53,7 +53,21 @@ final class ClusterRenderer {
     }
 
     /** What the operator's {@code renderCluster} records as the route's last error. */
-    private enum OperatorError { NONE, BACKEND_NOT_FOUND, OTHER }
+    private enum OperatorError { NONE, BACKEND_NOT_FOUND, INVALID_KIND, OTHER }
+
+    /**
+     * The route's {@code ResolvedRefs} as the operator reports it: from the last error its {@code renderCluster}
+     * records (operator {@code setRouteConditionStatus}): none is {@code ResolvedRefs}, an invalid backend group or
+     * kind is {@code InvalidKind}, anything else (a missing Service or StaticService, a Service without endpoints
+     * or ClusterIP, inconsistent cluster types, no rules at all) is {@code BackendNotFound}.
+     */
+    enum ResolvedRefs {
+        RESOLVED, INVALID_KIND, BACKEND_NOT_FOUND
+    }
+
+    /** A route's cluster ({@code null} when not rendered) and its {@code ResolvedRefs}. */
+    record Rendered(ObjectNode cluster, ResolvedRefs resolvedRefs) {
+    }
 
     /** How the operator's renderer sees a backend. */
     private enum OperatorView {
@@ -72,10 +86,15 @@ final class ClusterRenderer {
 
     /** Renders the cluster of {@code r}, or {@code null} (with a warning) when the route has no rules. */
     static ObjectNode render(RenderContext ctx, UdpRoute r) {
+        return renderWithRefs(ctx, r).cluster();
+    }
+
+    /** The cluster of {@code r} as {@link #render}, and the route's {@code ResolvedRefs} as the operator reports it. */
+    static Rendered renderWithRefs(RenderContext ctx, UdpRoute r) {
         String rw = "udproute " + r.key() + ": ";
         if (r.rules().isEmpty()) {
             ctx.warn(rw + "spec.rules missing (expected: at least one rule with backendRefs); route not rendered");
-            return null;
+            return new Rendered(null, ResolvedRefs.BACKEND_NOT_FOUND);
         }
         if (r.rules().size() > 1) {
             ctx.warn(rw + r.rules().size() + " rules; only spec.rules[0] is rendered (STUNner), the others are ignored");
@@ -95,12 +114,12 @@ final class ClusterRenderer {
             String kind = b.kind() == null ? Service.KIND : b.kind();
             if (!group.isEmpty() && !group.equals(STUNNER_GROUP)) {
                 ctx.warn(bw + "group \"" + group + "\" (expected: \"\" or " + STUNNER_GROUP + "); backend skipped");
-                opError = OperatorError.OTHER;
+                opError = OperatorError.INVALID_KIND;
                 continue;
             }
             if (!kind.equals(Service.KIND) && !kind.equals(StaticService.KIND)) {
                 ctx.warn(bw + "kind \"" + kind + "\" (expected: Service or StaticService); backend skipped");
-                opError = OperatorError.OTHER;
+                opError = OperatorError.INVALID_KIND;
                 continue;
             }
             boolean isService = group.isEmpty() && kind.equals(Service.KIND);
@@ -108,7 +127,7 @@ final class ClusterRenderer {
             if (!isService && !isStatic) {
                 ctx.warn(bw + "group \"" + group + "\" with kind " + kind + " (expected: a Service of group \"\", or a"
                         + " StaticService of group " + STUNNER_GROUP + "); backend skipped");
-                opError = OperatorError.OTHER;
+                opError = OperatorError.INVALID_KIND;
                 continue;
             }
             String ns = b.namespace() == null || b.namespace().isEmpty() ? r.metadata().namespace() : b.namespace();
@@ -188,7 +207,17 @@ final class ClusterRenderer {
         c.put("protocol", "UDP");
         ArrayNode a = c.putArray("endpoints");
         eps.forEach(a::add);
-        return c;
+        ResolvedRefs refs;
+        if (!opTypeKnown) {
+            refs = ResolvedRefs.BACKEND_NOT_FOUND;
+        } else {
+            switch (opError) {
+                case NONE: refs = ResolvedRefs.RESOLVED; break;
+                case INVALID_KIND: refs = ResolvedRefs.INVALID_KIND; break;
+                default: refs = ResolvedRefs.BACKEND_NOT_FOUND;
+            }
+        }
+        return new Rendered(c, refs);
     }
 
     /**

@@ -80,27 +80,61 @@ public final class GatewayRenderer {
      *                         credentials)
      */
     public List<RenderedGateway> renderAll(GatewayResources res) throws ConfigException {
+        RenderResult r = renderWithStatus(res);
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        return r.gateways();
+    }
+
+    /**
+     * Renders every Gateway of an accepted STUNner GatewayClass as {@link #renderAll} does, without throwing, and
+     * computes the statuses STUNner's operator would write back for the classes, Gateways and UDPRoutes it manages
+     * ({@link RenderStatus}). A Gateway that cannot be rendered is left out of {@link RenderResult#gateways()}, its
+     * problems are in {@link RenderResult#problems()} and its status says why.
+     *
+     * <p>Where the status differs from the operator's because this renderer differs (each also in
+     * {@code package-info}): a Gateway whose rendered config stunnerd would refuse (a TLS listener without a usable
+     * certificate in Terminate mode, TLS passthrough) is invalidated here, as the operator invalidates a Gateway it
+     * cannot render, while the operator reports it accepted and serves a config its dataplane refuses; a missing
+     * {@code Dataplane} object invalidates nothing here (turngate is the dataplane); the public address is the one
+     * this renderer found, also through the offline Service fallbacks the operator does not have.
+     */
+    public RenderResult renderWithStatus(GatewayResources res) {
         List<RenderedGateway> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        StatusRenderer status = new StatusRenderer(res, options);
+        List<GatewayClass> classes = new ArrayList<>(res.gatewayClasses());
+        classes.sort(Comparator.comparing(GatewayClass::key));
+        for (GatewayClass gc : classes) {
+            Resolution rz = resolveClass(res, gc);
+            if (rz.state == ClassState.ACCEPTED || rz.state == ClassState.NO_CONFIG) {
+                status.managedClass(gc, rz.operatorError);
+            }
+        }
         for (Gateway gw : sorted(res.gateways())) {
             Resolution rz = resolve(res, gw);
+            if (rz.state == ClassState.NO_CONFIG) {
+                status.invalidated(gw, rz.operatorError);
+            }
             if (rz.reason != null) {
                 continue;
             }
+            RenderContext ctx = new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig, options);
             try {
-                out.add(renderResolved(res, gw, rz));
+                out.add(renderResolved(ctx));
+                status.rendered(gw, ctx);
             } catch (ConfigException e) {
                 for (String p : e.problems()) {
                     if (!problems.contains(p)) {
                         problems.add(p);
                     }
                 }
+                status.invalidated(gw, ctx.operatorError() != null ? ctx.operatorError()
+                        : e.problems().isEmpty() ? OperatorConditions.ERR_RENDERING : e.problems().get(0));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return out;
+        return new RenderResult(out, problems, status.build());
     }
 
     /** Renders one Gateway; see {@link #renderGateway}. */
@@ -123,7 +157,7 @@ public final class GatewayRenderer {
         if (rz.reason != null) {
             throw new ConfigException("gateway " + gw.key() + ": " + rz.reason);
         }
-        return renderResolved(res, gw, rz);
+        return renderResolved(new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig, options));
     }
 
     /**
@@ -180,54 +214,85 @@ public final class GatewayRenderer {
         return keys.isEmpty() ? "none in the input" : String.join(", ", keys);
     }
 
-    /** Class and GatewayConfig of a Gateway, or the reason it is not rendered. */
-    private record Resolution(GatewayClass gatewayClass, GatewayConfig gatewayConfig, String reason) {
+    /** How the operator treats a GatewayClass. */
+    private enum ClassState {
+        /** Not a STUNner class (or no such class): no status, its Gateways are not rendered. */
+        FOREIGN,
+        /** A STUNner class whose parametersRef is malformed: the operator skips it without a status. */
+        INVALID,
+        /** A STUNner class whose GatewayConfig is missing: Accepted=False, its Gateways are invalidated. */
+        NO_CONFIG,
+        /** Rendered. */
+        ACCEPTED
+    }
+
+    /**
+     * Class and GatewayConfig of a Gateway, or the reason it is not rendered; {@code operatorError} is the
+     * operator's error text for {@link ClassState#NO_CONFIG}.
+     */
+    private record Resolution(GatewayClass gatewayClass, GatewayConfig gatewayConfig, String reason, ClassState state,
+                              String operatorError) {
+        static Resolution not(GatewayClass gc, String reason, ClassState state) {
+            return new Resolution(gc, null, reason, state, null);
+        }
     }
 
     private static Resolution resolve(GatewayResources res, Gateway gw) {
         Optional<GatewayClass> gco = res.gatewayClass(gw.gatewayClassName());
         if (gco.isEmpty()) {
-            return new Resolution(null, null, "spec.gatewayClassName \"" + gw.gatewayClassName()
+            return Resolution.not(null, "spec.gatewayClassName \"" + gw.gatewayClassName()
                     + "\": no such GatewayClass in the input (expected: a GatewayClass with controllerName "
-                    + CONTROLLER_NAME + ")");
+                    + CONTROLLER_NAME + ")", ClassState.FOREIGN);
         }
-        GatewayClass gc = gco.get();
+        return resolveClass(res, gco.get());
+    }
+
+    /**
+     * The operator's checks of a GatewayClass ({@code gatewayclass_util.go} {@code validateGatewayClass}, then
+     * {@code getGatewayConfig4Class}).
+     */
+    private static Resolution resolveClass(GatewayResources res, GatewayClass gc) {
         if (!CONTROLLER_NAME.equals(gc.controllerName())) {
-            return new Resolution(gc, null, "gatewayclass " + gc.key() + ": controllerName \"" + gc.controllerName()
-                    + "\" (expected: " + CONTROLLER_NAME + "); not a STUNner Gateway");
+            return Resolution.not(gc, "gatewayclass " + gc.key() + ": controllerName \"" + gc.controllerName()
+                    + "\" (expected: " + CONTROLLER_NAME + "); not a STUNner Gateway", ClassState.FOREIGN);
         }
         GatewayClass.ParametersRef p = gc.parametersRef();
         String pw = "gatewayclass " + gc.key() + ": spec.parametersRef ";
         if (p == null) {
-            return new Resolution(gc, null, pw + "missing (expected: group " + STUNNER_GROUP
-                    + ", kind GatewayConfig, name and namespace); class not accepted");
+            return Resolution.not(gc, pw + "missing (expected: group " + STUNNER_GROUP
+                    + ", kind GatewayConfig, name and namespace); class not accepted", ClassState.INVALID);
         }
         if (!STUNNER_GROUP.equals(p.group())) {
-            return new Resolution(gc, null, pw + "group " + quoteOrMissing(p.group()) + " (expected: " + STUNNER_GROUP
-                    + "); class not accepted");
+            return Resolution.not(gc, pw + "group " + quoteOrMissing(p.group()) + " (expected: " + STUNNER_GROUP
+                    + "); class not accepted", ClassState.INVALID);
         }
         if (!GatewayConfig.KIND.equals(p.kind())) {
-            return new Resolution(gc, null, pw + "kind " + quoteOrMissing(p.kind())
-                    + " (expected: GatewayConfig); class not accepted");
+            return Resolution.not(gc, pw + "kind " + quoteOrMissing(p.kind())
+                    + " (expected: GatewayConfig); class not accepted", ClassState.INVALID);
+        }
+        if (p.name() == null || p.name().isEmpty()) {
+            return Resolution.not(gc, pw + "name missing (expected: the GatewayConfig's name); class not accepted",
+                    ClassState.INVALID);
         }
         if (p.namespace() == null || p.namespace().isEmpty()) {
-            return new Resolution(gc, null, pw + "namespace missing (expected: the GatewayConfig's namespace);"
-                    + " class not accepted");
+            return Resolution.not(gc, pw + "namespace missing (expected: the GatewayConfig's namespace);"
+                    + " class not accepted", ClassState.INVALID);
         }
         Optional<GatewayConfig> cfg = res.gatewayConfig(p.namespace(), p.name());
         if (cfg.isEmpty()) {
             return new Resolution(gc, null, pw + "GatewayConfig " + p.namespace() + "/" + p.name()
-                    + " not found in the input; class not accepted");
+                    + " not found in the input; class not accepted", ClassState.NO_CONFIG,
+                    "No GatewayConfig found for name: " + p.namespace() + "/" + p.name());
         }
-        return new Resolution(gc, cfg.get(), null);
+        return new Resolution(gc, cfg.get(), null, ClassState.ACCEPTED, null);
     }
 
     private static String quoteOrMissing(String s) {
         return s == null ? "missing" : "\"" + s + "\"";
     }
 
-    private RenderedGateway renderResolved(GatewayResources res, Gateway gw, Resolution rz) throws ConfigException {
-        RenderContext ctx = new RenderContext(res, gw, rz.gatewayClass, rz.gatewayConfig, options);
+    private RenderedGateway renderResolved(RenderContext ctx) throws ConfigException {
+        Gateway gw = ctx.gateway;
         ObjectNode tree = tree(ctx);
         if (!ctx.problems().isEmpty()) {
             throw new ConfigException(ctx.problems());

@@ -7,6 +7,8 @@ import io.turngate.config.gateway.Gateway;
 import io.turngate.config.gateway.Secret;
 import io.turngate.config.gateway.SecretRef;
 import io.turngate.config.gateway.UdpRoute;
+import io.turngate.config.render.RenderContext.ListenerOutcome;
+import io.turngate.config.render.RenderContext.ListenerVerdict;
 import io.turngate.config.v1.ListenerProtocol;
 
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ final class ListenerRenderer {
             if (proto == null) {
                 ctx.warn(lw + "protocol \"" + l.protocol() + "\" (expected: " + ListenerProtocol.EXPECTED
                         + "); listener not rendered (InvalidProtocol)");
+                ctx.listenerOutcome(new ListenerOutcome(l.name(), ListenerVerdict.INVALID_PROTOCOL, 0, null));
                 continue;
             }
             String family = ServiceRenderer.serviceProtocol(proto);
@@ -61,6 +64,9 @@ final class ListenerRenderer {
             if (previous != null) {
                 ctx.warn(lw + "port " + l.port() + "/" + family + " is already used by listener \"" + previous
                         + "\"; listener not rendered (Conflicted)");
+                ctx.listenerOutcome(new ListenerOutcome(l.name(), ListenerVerdict.CONFLICTED,
+                        RouteAttachment.routesFor(ctx, l).size(),
+                        ServiceRenderer.publicAddress(ctx, service, l, proto, new StringBuilder())));
                 continue;
             }
             ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -92,6 +98,8 @@ final class ListenerRenderer {
                 } else {
                     String[] material = certificate(ctx, l, lw);
                     if (material == null) {
+                        ctx.listenerOutcome(new ListenerOutcome(l.name(), ListenerVerdict.INVALID_CERTIFICATE_REF, 0,
+                                pub));
                         continue;
                     }
                     o.put("cert", material[0]);
@@ -99,10 +107,12 @@ final class ListenerRenderer {
                 }
             }
             ArrayNode routes = o.putArray("routes");
-            for (UdpRoute r : RouteAttachment.routesFor(ctx, l)) {
+            List<UdpRoute> attached = RouteAttachment.routesFor(ctx, l);
+            for (UdpRoute r : attached) {
                 routes.add(r.key());
             }
             out.add(o);
+            ctx.listenerOutcome(new ListenerOutcome(l.name(), ListenerVerdict.ACCEPTED, attached.size(), pub));
         }
         if (!withoutAddress.isEmpty()) {
             if (service.source() == ServiceRenderer.Source.ASSUMED && !anyAddress) {

@@ -68,8 +68,12 @@ final class ServiceRenderer {
     record GatewayService(Service service, Source source) {
     }
 
-    /** A listener's public address and port. */
-    record PublicAddress(String address, int port) {
+    /**
+     * A listener's public address and port, and the Gateway address type the operator reports for it in the
+     * Gateway's {@code status.addresses}: the type of {@code spec.addresses[0]} ({@code IPAddress} when absent),
+     * {@code Hostname} for a load-balancer hostname, {@code IPAddress} otherwise (a Node's ExternalDNS name too).
+     */
+    record PublicAddress(String address, int port, String type) {
     }
 
     /** The Service annotations in effect: GatewayConfig {@code loadBalancerServiceAnnotations}, then the Gateway's. */
@@ -224,7 +228,9 @@ final class ServiceRenderer {
         Service.Port sp = svc.ports().get(index);
         List<Gateway.Address> addrs = ctx.gateway.addresses();
         if (!addrs.isEmpty() && addrs.get(0).value() != null && !addrs.get(0).value().isEmpty()) {
-            return new PublicAddress(addrs.get(0).value(), sp.port());
+            String type = addrs.get(0).type() == null || addrs.get(0).type().isEmpty() ? OperatorConditions.ADDRESS_IP
+                    : addrs.get(0).type();
+            return new PublicAddress(addrs.get(0).value(), sp.port(), type);
         }
         if ("LoadBalancer".equals(svc.effectiveType())) {
             PublicAddress lb = loadBalancerAddress(svc, index);
@@ -234,7 +240,7 @@ final class ServiceRenderer {
         }
         String node = firstNodeAddress(ctx);
         if (node != null && sp.nodePort() != null && sp.nodePort() > 0) {
-            return new PublicAddress(node, sp.nodePort());
+            return new PublicAddress(node, sp.nodePort(), OperatorConditions.ADDRESS_IP);
         }
         why.append(svcName).append(" (type ").append(svc.effectiveType()).append(") has no load-balancer address");
         if (node == null) {
@@ -254,18 +260,25 @@ final class ServiceRenderer {
                 if (ps.port() != sp.port() || !ps.protocol().equals(sp.protocol())) {
                     continue;
                 }
-                String a = in.ip() != null ? in.ip() : in.hostname();
+                PublicAddress a = ingressAddress(in, ps.port());
                 if (a != null) {
-                    return new PublicAddress(a, ps.port());
+                    return a;
                 }
             }
         }
         if (!svc.ingress().isEmpty()) {
-            Service.Ingress in = svc.ingress().get(0);
-            String a = in.ip() != null ? in.ip() : in.hostname();
-            if (a != null) {
-                return new PublicAddress(a, sp.port());
-            }
+            return ingressAddress(svc.ingress().get(0), sp.port());
+        }
+        return null;
+    }
+
+    /** The ingress IP, else its hostname (AWS), at {@code port}; {@code null} when it has neither. */
+    private static PublicAddress ingressAddress(Service.Ingress in, int port) {
+        if (in.ip() != null && !in.ip().isEmpty()) {
+            return new PublicAddress(in.ip(), port, OperatorConditions.ADDRESS_IP);
+        }
+        if (in.hostname() != null && !in.hostname().isEmpty()) {
+            return new PublicAddress(in.hostname(), port, OperatorConditions.ADDRESS_HOSTNAME);
         }
         return null;
     }
