@@ -51,7 +51,7 @@ class DockerfileTest {
 
         Map<String, String> env() {
             Map<String, String> env = new LinkedHashMap<>();
-            Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\\S*)");
+            Pattern m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\\S*)");
             for (Instruction i : all("ENV")) {
                 Matcher mm = m.matcher(i.args());
                 while (mm.find()) {
