@@ -1,19 +1,38 @@
-# turngate image: build with Maven, run on a JRE. (Docker is not available on the development machines here, so this
-# file is not exercised by CI; `mvn -B -DskipTests package` is the same build step.)
+# syntax=docker/dockerfile:1
+# turngate image. It runs unchanged where STUNner's stunnerd runs: `stunnerd` is on PATH (the launcher
+# turn-server/src/main/sh/stunnerd, also linked as `turngate`), so STUNner's operator can start it from a Dataplane
+# (command [stunnerd], args [-w, --udp-thread-num=16]) and turngate's own manifests in k8s/ start it the same way.
+#
+#   docker build -t turngate:dev .
+#
+# No container engine runs on the development machines here, so this file is checked by tests instead of built:
+# DockerfileTest compares its paths with the Maven build and the launcher, StunnerdLauncherIT runs the launcher with
+# the operator's arguments and environment, RuntimeImageIT builds the runtime with k8s/image/jlink-runtime.sh and
+# starts turngate on it.
+
+# --- build: the shaded jar, then a Java runtime with just the modules it needs -------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY stunner-config stunner-config
 COPY turn-server turn-server
-COPY benchmarks benchmarks
-RUN mvn -B -q -DskipTests -pl turn-server -am package
+# The root pom lists the benchmarks module; Maven needs its pom to read the reactor, not its sources.
+COPY benchmarks/pom.xml benchmarks/pom.xml
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests -pl turn-server -am package
+COPY k8s/image/jlink-runtime.sh /usr/local/bin/jlink-runtime.sh
+RUN sh /usr/local/bin/jlink-runtime.sh turn-server/target/turngate.jar /opt/java
 
-FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 turngate
-COPY --from=build /src/turn-server/target/turngate.jar /app/turngate.jar
-USER 10001
-EXPOSE 3478/udp
-# Same flags as stunnerd: -c FILE (stunnerd.conf or Gateway API YAML), -w to reconcile on change,
-# --udp-thread-num for SO_REUSEPORT sockets.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-jar", "/app/turngate.jar"]
-CMD ["-c", "/etc/turngate/stunnerd.conf", "-w"]
+# --- run: Debian slim (glibc, for Netty's native epoll transport), the runtime, the jar and the launcher -----------
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin turngate
+COPY --from=build /opt/java /opt/java
+COPY --from=build /src/turn-server/target/turngate.jar /opt/turngate/turngate.jar
+COPY --chmod=755 turn-server/src/main/sh/stunnerd /usr/local/bin/stunnerd
+RUN ln -s stunnerd /usr/local/bin/turngate
+ENV JAVA_HOME=/opt/java \
+    PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    TURNGATE_JAR=/opt/turngate/turngate.jar
+USER 10001:10001
+# TURN (UDP; TCP for TURN-TCP listeners), Prometheus metrics, health checks (/live, /ready, /status).
+EXPOSE 3478/udp 3478/tcp 8080 8086
+ENTRYPOINT ["stunnerd"]
