@@ -306,8 +306,8 @@ public final class Main implements Callable<Integer> {
                 defaults = true;
             }
         } catch (ConfigException e) {
-            System.err.println("turngate: " + (source instanceof CdsConfigSource ? "no config: " : "invalid config: ")
-                    + e.getMessage());
+            System.err.println(source instanceof CdsConfigSource ? "turngate: no config: " + String.join("; ", e.problems())
+                    : "turngate: invalid config: " + e.getMessage());
             if (source != null) {
                 source.close();
             }
