@@ -68,4 +68,9 @@ final class ConfigPipeline implements ConfigSource.Listener {
     public void trouble(String message) {
         LOG.warn("config source: {}", message);
     }
+
+    @Override
+    public void status(String message) {
+        LOG.info("config source: {}", message);
+    }
 }

@@ -3,6 +3,8 @@ package io.turngate.cli;
 import io.turngate.admin.AdminHttpServer;
 import io.turngate.admin.AdminServers;
 import io.turngate.admin.Readiness;
+import io.turngate.config.cds.CdsConfigSource;
+import io.turngate.config.cds.ZeroConfig;
 import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
@@ -52,7 +54,9 @@ import java.util.concurrent.TimeUnit;
             "",
             "-c takes a stunnerd dataplane config (stunnerd.conf, v1 or v1alpha1,",
             "YAML or JSON) or STUNner Gateway API manifests (a file or a directory);",
-            "the kind is sniffed.",
+            "the kind is sniffed. It also takes STUNner's config discovery service:",
+            "http://HOST:PORT, ws://HOST:PORT or HOST:PORT (the config of Gateway -i),",
+            "or k8s (find the service through the Kubernetes API).",
             "",
         },
         footer = {
@@ -78,15 +82,26 @@ import java.util.concurrent.TimeUnit;
             "",
             "Environment: STUNNER_ADDR (the listener address where the config says",
             "$STUNNER_ADDR), STUNNER_PORT, STUNNER_CONFIG_ORIGIN (default for -c),",
-            "STUNNER_NAMESPACE and STUNNER_NAME (default for -i).",
+            "STUNNER_NAMESPACE and STUNNER_NAME (default for -i), STUNNER_NODENAME",
+            "(sent to the config discovery service), CDS_SERVER_ADDR,",
+            "CDS_SERVER_NAMESPACE and CDS_SERVER_PORT (defaults for --cds-server-*),",
+            "TURNGATE_BOOTSTRAP_HEALTHCHECK_ENDPOINT (health checks before the first",
+            "config from the discovery service; default http://:8086).",
             "",
             "Exit codes: 0 after a clean shutdown, 1 when the gateway cannot start",
             "(e.g. a port cannot be bound), 2 for a usage or config error.",
         })
 public final class Main implements Callable<Integer> {
+    /**
+     * {@code admin.healthcheck_endpoint} of the zero config that {@code -w} with a config discovery service boots on
+     * (default stunnerd's {@code http://:8086}); the first pushed config decides from then on.
+     */
+    static final String BOOTSTRAP_HEALTHCHECK_ENV = "TURNGATE_BOOTSTRAP_HEALTHCHECK_ENDPOINT";
+
     @Option(names = {"-c", "--config"}, paramLabel = "ORIGIN",
             description = "Config origin: a path or file:// URL of a stunnerd config, Gateway API manifests or a"
-                    + " directory of them (default: $STUNNER_CONFIG_ORIGIN, else the built-in default config).")
+                    + " directory of them; a config discovery service (http://, ws://, HOST:PORT); or k8s (default:"
+                    + " $STUNNER_CONFIG_ORIGIN, else the built-in default config).")
     String config;
 
     @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME",
@@ -171,15 +186,15 @@ public final class Main implements Callable<Integer> {
     boolean udpGso;
 
     @Option(names = "--cds-server-address", paramLabel = "ADDR", description = "Config discovery service address for"
-            + " -c k8s (default: $CDS_SERVER_ADDR). Accepted for stunnerd compatibility.")
+            + " -c k8s, instead of looking in Kubernetes (default: $CDS_SERVER_ADDR).")
     String cdsServerAddress;
 
     @Option(names = "--cds-server-namespace", paramLabel = "NS", description = "Namespace of the config discovery"
-            + " service for -c k8s (default: $CDS_SERVER_NAMESPACE). Accepted for stunnerd compatibility.")
+            + " service pod for -c k8s (default: $CDS_SERVER_NAMESPACE, else any namespace).")
     String cdsServerNamespace;
 
     @Option(names = "--cds-server-port", paramLabel = "PORT", description = "Port of the config discovery service"
-            + " for -c k8s (default: $CDS_SERVER_PORT, else 13478). Accepted for stunnerd compatibility.")
+            + " for -c k8s (default: $CDS_SERVER_PORT, else 13478).")
     String cdsServerPort;
 
     @Parameters(arity = "0..1", paramLabel = "TURN-URI",
@@ -261,9 +276,6 @@ public final class Main implements Callable<Integer> {
         if (origin != null && origin.isBlank()) {
             origin = null;
         }
-        if (turnUri == null && origin != null && Origins.unsupported(origin) != null) {
-            return usage(Origins.unsupported(origin));
-        }
         StunnerConfig cfg;
         List<String> loadWarnings;
         boolean defaults = false;
@@ -272,6 +284,17 @@ public final class Main implements Callable<Integer> {
             if (turnUri != null) {
                 cfg = ConfigLoader.fromTurnUri(turnUri);
                 loadWarnings = ConfigLoader.warnings(cfg);
+            } else if (origin != null && Origins.kind(origin) != Origins.Kind.FILE) {
+                source = Origins.cds(origin, identity(), cdsServerAddress, cdsServerNamespace, cdsServerPort,
+                        System.getenv());
+                if (watch) { // stunnerd: boot on a zero config, then follow the CDS (not ready until a real config)
+                    cfg = ZeroConfig.of(identity(), System.getenv(BOOTSTRAP_HEALTHCHECK_ENV));
+                    loadWarnings = List.of();
+                } else {
+                    ConfigSources.Loaded loaded = source.load();
+                    cfg = loaded.config();
+                    loadWarnings = loaded.warnings();
+                }
             } else if (origin != null) {
                 source = new FileConfigSource(ConfigLoader.pathOf(origin), System.getenv(), gateway);
                 ConfigSources.Loaded loaded = source.load();
@@ -283,7 +306,11 @@ public final class Main implements Callable<Integer> {
                 defaults = true;
             }
         } catch (ConfigException e) {
-            System.err.println("turngate: invalid config: " + e.getMessage());
+            System.err.println(source instanceof CdsConfigSource ? "turngate: no config: " + String.join("; ", e.problems())
+                    : "turngate: invalid config: " + e.getMessage());
+            if (source != null) {
+                source.close();
+            }
             return 2;
         }
         applyLogSpec(cfg.admin() == null ? null : cfg.admin().logLevel());
@@ -293,6 +320,10 @@ public final class Main implements Callable<Integer> {
                     + " reach this port can relay to 127.0.0.1. Use -c FILE for anything but a local try-out.");
         }
         loadWarnings.forEach(log::warn);
+        if (watch && source instanceof CdsConfigSource) {
+            log.info("booting on a zero config: not ready until the first config from {} is applied",
+                    source.describe());
+        }
         if (dryRun) {
             return dryRun(cfg, source, log);
         }
@@ -441,8 +472,13 @@ public final class Main implements Callable<Integer> {
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */
     String identity() {
-        if (id != null) {
-            return id;
+        return identity(id);
+    }
+
+    /** {@code explicitId} when given, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>}. */
+    static String identity(String explicitId) {
+        if (explicitId != null) {
+            return explicitId;
         }
         String ns = System.getenv("STUNNER_NAMESPACE");
         String name = System.getenv("STUNNER_NAME");
@@ -463,9 +499,7 @@ public final class Main implements Callable<Integer> {
      * credentials. Not ready on it.
      */
     static boolean isZero(StunnerConfig c) {
-        return c.listeners().isEmpty() && c.clusters().isEmpty() && c.auth() != null
-                && "dummy-username".equals(c.auth().credentials().get("username"))
-                && "dummy-password".equals(c.auth().credentials().get("password"));
+        return ZeroConfig.isZero(c);
     }
 
     /** CLI -l/-v win over admin.loglevel. @return false when the spec was refused (message printed) */

@@ -134,8 +134,10 @@ public final class Gateway implements AutoCloseable {
         this.options = options;
         this.transport = Transport.detect();
         int threads = Math.max(1, options.udpThreads());
-        this.group = transport.newGroup(Math.max(threads, Math.min(Runtime.getRuntime().availableProcessors(),
-                Math.max(1, config.listeners().size()))), "turngate-udp");
+        int cores = Runtime.getRuntime().availableProcessors();
+        // No listeners yet (a zero config to boot on; the config discovery service brings them): size for the cores.
+        int listeners = config.listeners().isEmpty() ? cores : config.listeners().size();
+        this.group = transport.newGroup(Math.max(threads, Math.min(cores, listeners)), "turngate-udp");
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         StatelessNonce nonces = new StatelessNonce(secret, options.wallClockMillis(), options.nonceLifetimeMillis());

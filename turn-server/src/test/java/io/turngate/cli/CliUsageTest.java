@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,13 +60,20 @@ class CliUsageTest {
     }
 
     @Test
-    void checkReportsARouteWithoutClusterAndRefusesCdsOrigins() throws IOException {
+    void checkReportsARouteWithoutClusterAndReadsAConfigDiscoveryServiceOnce() throws Exception {
         Run r = run("check", "-c", config().toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("route \"ghost\" names no cluster (ignored)"), r.out());
-        Run cds = run("check", "-c", "http://10.0.0.1:13478");
-        assertEquals(2, cds.code());
-        assertTrue(cds.err().contains("config origin \"http://10.0.0.1:13478\""), cds.err());
+        try (CdsTestServer cds = new CdsTestServer().start(0)) {
+            cds.upsert("testns/gateway", CdsConfigSourceTest.config(3478, "127.0.0.1", "10.1.0.0/16"));
+            Run got = run("check", "-c", cds.origin(), "-g", "testns/gateway");
+            assertEquals(0, got.code(), got.err());
+            assertTrue(got.out().contains("10.1.0.0/16"), got.out());
+            assertEquals(List.of("GET /api/v1/configs/testns/gateway"), cds.requests);
+            Run missing = run("check", "-c", cds.origin(), "-g", "testns/nope");
+            assertEquals(2, missing.code());
+            assertTrue(missing.err().contains("404 Config not found for ID testns/nope"), missing.err());
+        }
     }
 
     @Test

@@ -3,8 +3,8 @@ package io.turngate.config.load;
 import io.turngate.config.v1.ConfigException;
 
 /**
- * Where configs come from: a stunnerd config file, Gateway API manifests in a file or a directory, and later the
- * Kubernetes API or STUNner's config discovery service. Every source hands the same thing to the same pipeline: a
+ * Where configs come from: a stunnerd config file, Gateway API manifests in a file or a directory, STUNner's config
+ * discovery service ({@link io.turngate.config.cds.CdsConfigSource}), and later the Kubernetes API. Every source hands the same thing to the same pipeline: a
  * rendered, validated dataplane config ({@link ConfigSources.Loaded}); the pipeline diffs and applies it (STUNner's
  * one internal form, stunner-compat §1a).
  *
@@ -43,6 +43,10 @@ public interface ConfigSource extends AutoCloseable {
 
         /** Something about the source itself (a file vanished, a connection lost): for the log. */
         default void trouble(String message) {
+        }
+
+        /** News about the source that is no problem (connected, reconnected, a push ignored): for the log. */
+        default void status(String message) {
         }
     }
 }
