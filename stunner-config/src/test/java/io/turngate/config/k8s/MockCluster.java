@@ -52,6 +52,22 @@ final class MockCluster implements AutoCloseable {
         return c;
     }
 
+    /** A running cluster without any CRD. */
+    static MockCluster startWithoutCrds() {
+        MockCluster c = new MockCluster(freePort());
+        c.up();
+        return c;
+    }
+
+    /** Creates or updates every object of a file (e.g. a real CRD). */
+    void applyFile(java.nio.file.Path file) {
+        try {
+            apply(java.nio.file.Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void up() {
         server = serverOn(port);
     }
@@ -71,7 +87,7 @@ final class MockCluster implements AutoCloseable {
     private KubernetesClient clientOn(int p) {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + p)
                 .withNamespace("default").withWatchReconnectInterval(100).withWatchReconnectLimit(-1)
-                .withRequestTimeout(2000).withConnectionTimeout(1000).withRequestRetryBackoffLimit(0).build();
+                .withRequestTimeout(10000).withConnectionTimeout(1000).withRequestRetryBackoffLimit(0).build();
         KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
         clients.add(c);
         return c;
