@@ -79,6 +79,11 @@ final class MockKubernetes implements AutoCloseable {
         return s;
     }
 
+    /** The API server's URL. */
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
     /** A client of this cluster (closed with it), reconnecting after 100 ms at first. */
     KubernetesClient client() {
         return clientOn(port);
