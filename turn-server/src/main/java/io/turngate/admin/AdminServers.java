@@ -20,9 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * turngate's admin HTTP servers, on one small event loop group of their own (never a relay event loop):
@@ -59,6 +61,8 @@ public final class AdminServers implements AutoCloseable {
     private Metrics metrics;
     private final List<Running> running = new ArrayList<>();
     private boolean closed;
+    /** Why the config source cannot follow its origin (e.g. the Kubernetes API is unreachable), if it cannot. */
+    private volatile Supplier<Optional<String>> sourceDegraded = Optional::empty;
 
     /** One group of endpoints on the same address, and the server serving it. */
     private record Running(Group group, AdminHttpServer server) {
@@ -181,6 +185,21 @@ public final class AdminServers implements AutoCloseable {
         return problems;
     }
 
+    /**
+     * The config source's state ({@code ConfigSource#degraded()}): while degraded, {@code /ready}'s message ends in
+     * {@code "; config source degraded: <why>"} (its status code stays as readiness decides) and the gauge
+     * {@code turngate_config_source_degraded} is 1.
+     */
+    public void configSourceHealth(Supplier<Optional<String>> degraded) {
+        this.sourceDegraded = Objects.requireNonNull(degraded, "degraded");
+    }
+
+    private HttpAnswer ready() {
+        String why = sourceDegraded.get().map(d -> "; config source degraded: " + d).orElse("");
+        return readiness.readyForProbes() ? HttpAnswer.status(200, "READY" + why)
+                : HttpAnswer.status(503, "stunnerd not ready" + why);
+    }
+
     /** The bound address of the server with {@code role} ("health check", "metrics", "auth service"), or null. */
     private synchronized InetSocketAddress address(String role) {
         for (Running r : running) {
@@ -241,8 +260,7 @@ public final class AdminServers implements AutoCloseable {
         }
         if (g.roles().contains(HEALTH)) {
             routes.put("/live", AdminHttpServer.Route.now(r -> HttpAnswer.of(200, HttpAnswer.JSON, "{}\n")));
-            routes.put("/ready", AdminHttpServer.Route.now(r -> readiness.readyForProbes()
-                    ? HttpAnswer.status(200, "READY") : HttpAnswer.status(503, "stunnerd not ready")));
+            routes.put("/ready", AdminHttpServer.Route.now(r -> ready()));
             routes.put("/status", r -> StatusReport.answer(gateway, readiness, r, wallClock, version, startedAtMillis));
             routes.put("/", AdminHttpServer.Route.now(r -> new HttpAnswer(200, HttpAnswer.HTML, statusPage, Map.of())));
         }
@@ -261,7 +279,7 @@ public final class AdminServers implements AutoCloseable {
 
     private synchronized Metrics metrics() {
         if (metrics == null) {
-            metrics = new Metrics(gateway, version);
+            metrics = new Metrics(gateway, version, () -> sourceDegraded.get().isPresent());
         }
         return metrics;
     }

@@ -34,6 +34,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Prometheus metrics of one gateway, on Micrometer's Prometheus registry.
@@ -61,8 +62,16 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Gateway gateway;
 
+    private final BooleanSupplier sourceDegraded;
+
     public Metrics(Gateway gateway, String version) {
+        this(gateway, version, () -> false);
+    }
+
+    /** @param sourceDegraded whether the config source is degraded now ({@code turngate_config_source_degraded}) */
+    public Metrics(Gateway gateway, String version, BooleanSupplier sourceDegraded) {
         this.gateway = gateway;
+        this.sourceDegraded = sourceDegraded;
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -167,6 +176,9 @@ public final class Metrics implements AutoCloseable {
         out.add(counter("turngate_config_changes", "Config changes applied and rejected", List.of(
                 count(Labels.of("result", "applied"), gateway.configsApplied()),
                 count(Labels.of("result", "rejected"), gateway.configsRejected()))));
+        out.add(gauge("turngate_config_source_degraded", "1 while the config source cannot follow its origin (e.g."
+                + " the Kubernetes API is unreachable) and the last good config keeps serving, else 0",
+                List.of(point(Labels.EMPTY, sourceDegraded.getAsBoolean() ? 1 : 0))));
         return new MetricSnapshots(out);
     }
 

@@ -34,7 +34,7 @@ final class CheckCommand implements Callable<Integer> {
         if (loaded == null) {
             return 2;
         }
-        parent.out.println("# " + source.config + ": valid " + loaded.sourceKind() + " config");
+        parent.out.println("# " + source.described() + ": valid " + loaded.sourceKind() + " config");
         for (String w : loaded.warnings()) {
             parent.out.println("# warning: " + w);
         }

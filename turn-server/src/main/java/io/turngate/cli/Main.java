@@ -6,6 +6,7 @@ import io.turngate.admin.Readiness;
 import io.turngate.config.cds.CdsConfigSource;
 import io.turngate.config.cds.ZeroConfig;
 import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.k8s.KubernetesConfigSource;
 import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
 import io.turngate.config.load.FileConfigSource;
@@ -18,6 +19,7 @@ import io.turngate.server.Transport;
 import org.slf4j.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,6 +70,8 @@ import java.util.concurrent.TimeUnit;
             "      stunnerd dataplane config, reconciled on every change",
             "  turngate -c k8s/examples/cloudretro/ -g stunner/udp-gateway -w",
             "      Gateway API manifests (file or directory)",
+            "  turngate --kubernetes -g stunner/udp-gateway",
+            "      the Gateway API objects of the cluster this pod runs in, followed live",
             "  turngate turn://user-1:pass-1@127.0.0.1:3479",
             "      quick mode: one listener on port 3479 that relays to any IPv4 peer",
             "      (0.0.0.0/0) except loopback, link-local, multicast and broadcast",
@@ -105,8 +109,12 @@ public final class Main implements Callable<Integer> {
     String config;
 
     @Option(names = {"-g", "--gateway"}, paramLabel = "NS/NAME",
-            description = "With Gateway API manifests: which Gateway to serve (needed when several render).")
+            description = "With Gateway API manifests or --kubernetes: which Gateway to serve (needed when several"
+                    + " render).")
     String gateway;
+
+    @Mixin
+    KubernetesOptions kubernetes;
 
     @Option(names = {"-w", "--watch"}, description = "Watch the config origin and reconcile on every change.")
     boolean watch;
@@ -272,7 +280,14 @@ public final class Main implements Callable<Integer> {
                 return usage("--auth-service-endpoint: " + e.getMessage());
             }
         }
-        String origin = config != null ? config : System.getenv("STUNNER_CONFIG_ORIGIN");
+        String k8sProblem = kubernetes.problem(config != null ? "-c" : turnUri != null ? "a TURN URI" : null);
+        if (k8sProblem != null) {
+            return usage(k8sProblem);
+        }
+        if (kubernetes.kubernetes) {
+            watch = true; // a cluster is always followed
+        }
+        String origin = kubernetes.kubernetes ? null : config != null ? config : System.getenv("STUNNER_CONFIG_ORIGIN");
         if (origin != null && origin.isBlank()) {
             origin = null;
         }
@@ -284,6 +299,13 @@ public final class Main implements Callable<Integer> {
             if (turnUri != null) {
                 cfg = ConfigLoader.fromTurnUri(turnUri);
                 loadWarnings = ConfigLoader.warnings(cfg);
+            } else if (kubernetes.kubernetes) {
+                KubernetesConfigSource k8s = KubernetesConfigSource.connect(kubernetes.options(gateway,
+                        System.getenv(), KUBERNETES_STARTUP_SYNC));
+                source = k8s;
+                ConfigSources.Loaded loaded = loadOrWait(k8s);
+                cfg = loaded.config();
+                loadWarnings = loaded.warnings();
             } else if (origin != null && Origins.kind(origin) != Origins.Kind.FILE) {
                 source = Origins.cds(origin, identity(), cdsServerAddress, cdsServerNamespace, cdsServerPort,
                         System.getenv());
@@ -339,6 +361,7 @@ public final class Main implements Callable<Integer> {
             gw = Gateway.start(cfg, gatewayOptions());
         } catch (ConfigException e) { // a valid config that cannot be served here: a port in use, ...
             log.error("cannot start: {}", String.join("; ", e.problems()));
+            closeQuietly(source);
             return 1;
         }
         Readiness readiness = new Readiness(forceReadyStatus);
@@ -348,7 +371,11 @@ public final class Main implements Callable<Integer> {
         } catch (AdminHttpServer.BindFailure e) {
             log.error("cannot start: {}", e.getMessage());
             gw.close();
+            closeQuietly(source);
             return 1;
+        }
+        if (source != null) {
+            admin.configSourceHealth(source::degraded);
         }
         if (!isZero(cfg)) {
             readiness.configApplied();
@@ -372,6 +399,36 @@ public final class Main implements Callable<Integer> {
         gw.close();
         log.info("turngate stopped");
         return 0;
+    }
+
+    /** How long the daemon waits for the cluster's first list before it starts waiting, not ready, for a Gateway. */
+    static final Duration KUBERNETES_STARTUP_SYNC = Duration.ofSeconds(30);
+
+    /**
+     * The cluster's config, or, when nothing renders yet (no Gateway applied yet, the API server not reachable yet),
+     * a zero config that serves nothing and keeps {@code /ready} at 503 until the watch delivers one, the way
+     * stunnerd waits for its config discovery service; the problems are logged as warnings.
+     */
+    private ConfigSources.Loaded loadOrWait(KubernetesConfigSource source) throws ConfigException {
+        try {
+            return source.load();
+        } catch (ConfigException e) {
+            String name = gateway != null && gateway.contains("/") ? gateway : identity();
+            StunnerConfig zero = ConfigLoader.parse("{\"version\":\"v1\",\"admin\":{\"name\":\"" + name
+                    + "\"},\"auth\":{\"type\":\"static\",\"credentials\":{\"username\":\"dummy-username\","
+                    + "\"password\":\"dummy-password\"}}}", java.util.Map.of());
+            List<String> why = new java.util.ArrayList<>();
+            for (String p : e.problems()) {
+                why.add("nothing to serve yet, not ready until the cluster gives a Gateway: " + p);
+            }
+            return new ConfigSources.Loaded(zero, ConfigSources.GATEWAY, why);
+        }
+    }
+
+    private static void closeQuietly(ConfigSource source) {
+        if (source != null) {
+            source.close();
+        }
     }
 
     /** Waits for the allocations to go (or {@code --drain-timeout}), logging progress every few seconds. */

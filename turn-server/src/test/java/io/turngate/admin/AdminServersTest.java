@@ -105,6 +105,30 @@ class AdminServersTest {
     }
 
     @Test
+    void readyAndTheMetricsShowADegradedConfigSourceWithoutChangingTheStatusCode() throws Exception {
+        Setup s = start(false);
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>> degraded =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.of("Kubernetes API"
+                        + " https://10.96.0.1:443/: unreachable (ConnectException: Connection refused)"));
+        s.admin().configSourceHealth(degraded::get);
+
+        HttpResponse<String> notReady = get(s.healthPort(), "/ready");
+        assertEquals(503, notReady.statusCode());
+        assertEquals("stunnerd not ready; config source degraded: Kubernetes API https://10.96.0.1:443/: unreachable"
+                + " (ConnectException: Connection refused)", JSON.readTree(notReady.body()).path("message").asText());
+        s.readiness().configApplied();
+        HttpResponse<String> ready = get(s.healthPort(), "/ready");
+        assertEquals(200, ready.statusCode(), "the last good config serves: still ready");
+        assertTrue(JSON.readTree(ready.body()).path("message").asText().startsWith("READY; config source degraded: "),
+                ready.body());
+        assertTrue(get(s.metricsPort(), "/metrics").body().contains("\nturngate_config_source_degraded 1.0\n"));
+
+        degraded.set(java.util.Optional.empty());
+        assertEquals("{\"status\":200,\"message\":\"READY\"}\n", get(s.healthPort(), "/ready").body());
+        assertTrue(get(s.metricsPort(), "/metrics").body().contains("\nturngate_config_source_degraded 0.0\n"));
+    }
+
+    @Test
     void liveAndReadyAnswerLikeStunnerd() throws Exception {
         Setup s = start(false);
         HttpResponse<String> live = get(s.healthPort(), "/live");

@@ -46,8 +46,15 @@ public final class GatewayResources {
     private final List<Node> nodes;
     private final List<UdpRoute> maskedUdpRoutes;
     private final List<String> warnings;
+    private final boolean fromCluster;
+    private final Map<String, List<String>> skipped;
 
     private GatewayResources(Collection<Resource> all, List<UdpRoute> masked, List<String> warnings) {
+        this(all, masked, warnings, false, Map.of());
+    }
+
+    private GatewayResources(Collection<Resource> all, List<UdpRoute> masked, List<String> warnings,
+                             boolean fromCluster, Map<String, List<String>> skipped) {
         this.gatewayClasses = ofType(all, GatewayClass.class);
         this.gatewayConfigs = ofType(all, GatewayConfig.class);
         this.gateways = ofType(all, Gateway.class);
@@ -62,6 +69,10 @@ public final class GatewayResources {
         this.nodes = ofType(all, Node.class);
         this.maskedUdpRoutes = List.copyOf(masked);
         this.warnings = List.copyOf(warnings);
+        this.fromCluster = fromCluster;
+        Map<String, List<String>> sk = new LinkedHashMap<>();
+        skipped.forEach((k, v) -> sk.put(k, List.copyOf(v)));
+        this.skipped = java.util.Collections.unmodifiableMap(sk);
     }
 
     private static <T extends Resource> List<T> ofType(Collection<Resource> all, Class<T> type) {
@@ -105,6 +116,49 @@ public final class GatewayResources {
         Collector col = new Collector();
         resources.forEach(r -> col.add(r, null));
         return new GatewayResources(col.resolved(), col.masked(), col.warnings);
+    }
+
+    /**
+     * Builds the resource set from objects read from the Kubernetes API (an informer cache), the same model a file
+     * load builds. Unlike a file, a malformed object does not reject the whole input: it is left out, each of its
+     * problems becomes a warning ending in {@code "(object ignored)"}, and it is listed in {@link #skipped()}, so
+     * every other object keeps rendering. The set is marked {@link #fromCluster()}.
+     *
+     * @param objects objects with {@code apiVersion}, {@code kind} and {@code metadata}, in a stable order
+     * @param where   where they were read, for messages (e.g. {@code "kubernetes"})
+     */
+    public static GatewayResources fromCluster(Collection<JsonNode> objects, String where) {
+        Collector col = new Collector();
+        Map<String, List<String>> skipped = new LinkedHashMap<>();
+        Origin origin = Origin.api(where);
+        for (JsonNode o : objects) {
+            List<String> problems = new ArrayList<>();
+            List<Resource> read = new ArrayList<>();
+            List<JsonNode> raws = new ArrayList<>();
+            new ResourceReader(problems, col.warnings).read(o, origin, (r, raw) -> {
+                read.add(r);
+                raws.add(raw);
+            });
+            if (problems.isEmpty()) {
+                for (int i = 0; i < read.size(); i++) {
+                    col.add(read.get(i), raws.get(i));
+                }
+                continue;
+            }
+            String id = read.isEmpty() ? describe(o) : read.get(0).describe();
+            skipped.computeIfAbsent(id, k -> new ArrayList<>()).addAll(problems);
+            problems.forEach(p -> col.warnings.add(p + " (object ignored)"));
+        }
+        return new GatewayResources(col.resolved(), col.masked(), col.warnings, true, skipped);
+    }
+
+    /** {@code kind ns/name} of a raw object, for one that did not read. */
+    private static String describe(JsonNode o) {
+        JsonNode m = o == null ? null : o.get("metadata");
+        String kind = o != null && o.hasNonNull("kind") ? o.get("kind").asText() : "object";
+        String name = m != null && m.hasNonNull("name") ? m.get("name").asText() : "<unnamed>";
+        String ns = m != null && m.hasNonNull("namespace") ? m.get("namespace").asText() + "/" : "";
+        return kind.toLowerCase(Locale.ROOT) + " " + ns + name;
     }
 
     /** True for files a directory load picks up. */
@@ -276,6 +330,23 @@ public final class GatewayResources {
     /** Load-time warnings (replaced duplicates, masked or ignored routes). */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /**
+     * True when the resources were read from a Kubernetes API server ({@link #fromCluster}), so the renderer renders
+     * exactly as the operator does, without the guesses it makes for a set of manifests (an input without any
+     * EndpointSlice is a cluster without endpoints, not a set of manifests that left them out).
+     */
+    public boolean fromCluster() {
+        return fromCluster;
+    }
+
+    /**
+     * Objects left out by {@link #fromCluster} because they did not read: {@code kind ns/name} (as
+     * {@link Resource#describe()}) to its problems, in input order. Empty for files, which are rejected whole.
+     */
+    public Map<String, List<String>> skipped() {
+        return skipped;
     }
 
     /** Number of resources of the kinds the renderer uses. */

@@ -2,6 +2,8 @@ package io.turngate.config.load;
 
 import io.turngate.config.v1.ConfigException;
 
+import java.util.Optional;
+
 /**
  * Where configs come from: a stunnerd config file, Gateway API manifests in a file or a directory, STUNner's config
  * discovery service ({@link io.turngate.config.cds.CdsConfigSource}), and later the Kubernetes API. Every source hands the same thing to the same pipeline: a
@@ -29,6 +31,14 @@ public interface ConfigSource extends AutoCloseable {
      */
     void watch(Listener listener);
 
+    /**
+     * Why the source cannot follow its origin right now (e.g. the Kubernetes API server is unreachable), while the
+     * last good config keeps serving; empty while it is healthy. For {@code /ready}'s body and a metric; any thread.
+     */
+    default Optional<String> degraded() {
+        return Optional.empty();
+    }
+
     /** Stops watching; no call reaches the listener afterwards. */
     @Override
     void close();
@@ -41,7 +51,10 @@ public interface ConfigSource extends AutoCloseable {
         /** A change that does not load: every problem listed. */
         void rejected(ConfigException problems);
 
-        /** Something about the source itself (a file vanished, a connection lost): for the log. */
+        /**
+         * Something about the source itself (a file vanished, a connection lost): for the log. A lasting condition
+         * is reported once, when it starts, and shows in {@link ConfigSource#degraded()} until it ends.
+         */
         default void trouble(String message) {
         }
 

@@ -188,23 +188,42 @@ public final class ConfigSources {
 
     private static Loaded renderGateway(GatewayResources res, Map<String, String> env, String selector,
                                         RenderOptions options) throws ConfigException {
+        return render(res, env, selector, null, options);
+    }
+
+    /**
+     * Renders the one Gateway a dataplane serves from a resource set (files or a cluster alike): the one
+     * {@code selector} names, else the only one that renders, else a problem listing the choices (a dataplane serves
+     * one Gateway; the operator renders one config per Gateway).
+     *
+     * @param selector  {@code namespace/name}, or a bare name (looked up in {@code namespace} when given, else
+     *                  accepted when unique), or {@code null}
+     * @param namespace only Gateways in this namespace are candidates ({@code null} = every namespace)
+     * @param options   operator switches ({@code null} = {@link RenderOptions#DEFAULT})
+     * @throws ConfigException listing every problem, or the choices when the Gateway is ambiguous
+     */
+    public static Loaded render(GatewayResources res, Map<String, String> env, String selector, String namespace,
+                                RenderOptions options) throws ConfigException {
         GatewayRenderer renderer = new GatewayRenderer(env, options);
-        List<String> keys = renderer.renderableGateways(res);
-        List<String> unrenderable = renderer.unrenderableGateways(res);
+        String ns = namespace == null || namespace.isBlank() ? null : namespace.trim();
+        List<String> keys = inNamespace(renderer.renderableGateways(res), ns);
+        List<String> unrenderable = inNamespace(renderer.unrenderableGateways(res), ns);
+        String where = ns == null ? "" : " in namespace " + ns;
         String key;
         if (selector != null && !selector.isBlank()) {
-            key = select(selector.trim(), keys, unrenderable);
+            String sel = selector.trim();
+            key = select(ns != null && !sel.contains("/") ? ns + "/" + sel : sel, keys, unrenderable);
         } else if (keys.size() == 1) {
             key = keys.get(0);
         } else if (keys.isEmpty()) {
             List<String> ps = new ArrayList<>();
-            ps.add("no Gateway to render (expected: a Gateway whose GatewayClass has controllerName "
+            ps.add("no Gateway to render" + where + " (expected: a Gateway whose GatewayClass has controllerName "
                     + GatewayRenderer.CONTROLLER_NAME + " and a parametersRef to a GatewayConfig)");
             ps.addAll(unrenderable);
             throw new ConfigException(ps);
         } else {
-            throw new ConfigException(keys.size() + " Gateways render (expected: select one as namespace/name: "
-                    + String.join(", ", keys) + ")");
+            throw new ConfigException(keys.size() + " Gateways render" + where + " (expected: select one as"
+                    + " namespace/name: " + String.join(", ", keys) + ")");
         }
         int slash = key.indexOf('/');
         RenderedGateway rg = renderer.renderGateway(res, key.substring(0, slash), key.substring(slash + 1));
@@ -216,6 +235,18 @@ public final class ConfigSources {
             }
         }
         return new Loaded(rg.config(), GATEWAY, warnings);
+    }
+
+    /**
+     * The entries of {@code keysOrReasons} ({@code ns/name}, or {@code gateway ns/name: why}) in namespace
+     * {@code ns}; all of them when {@code ns} is null.
+     */
+    private static List<String> inNamespace(List<String> keysOrReasons, String ns) {
+        if (ns == null) {
+            return keysOrReasons;
+        }
+        return keysOrReasons.stream().filter(k -> k.startsWith(ns + "/") || k.startsWith("gateway " + ns + "/"))
+                .toList();
     }
 
     private static String select(String selector, List<String> keys, List<String> unrenderable) throws ConfigException {

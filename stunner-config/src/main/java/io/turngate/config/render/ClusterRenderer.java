@@ -31,7 +31,8 @@ import java.util.Set;
  *       (BackendNotFound), as for a missing cross-namespace Service; the other backends stay. Offline exception: a
  *       Service that is in the input, has no ClusterIP yet and no endpoints, in an input without any EndpointSlice
  *       or Endpoints (a set of manifests, not a cluster dump), becomes STRICT_DNS
- *       {@code <svc>.<ns>.svc.cluster.local}, with a warning.</li>
+ *       {@code <svc>.<ns>.svc.cluster.local}, with a warning; never for resources read from a cluster
+ *       ({@link io.turngate.config.gateway.GatewayResources#fromCluster()}).</li>
  *   <li>Service, endpoint discovery off: STRICT_DNS {@code <svc>.<ns>.svc.cluster.local}, existing or not.</li>
  *   <li>StaticService: its prefixes verbatim; skipped when missing.</li>
  *   <li>{@code port}/{@code endPort} ({@code injectPortRange}): a valid port alone is {@code :<port-port>}; a valid
@@ -234,7 +235,9 @@ final class ClusterRenderer {
         Optional<Service> svc = ctx.resources.service(ns, name);
         List<EndpointSlice> slices = ctx.resources.endpointSlicesFor(ns, name);
         Optional<Endpoints> legacy = slices.isEmpty() ? ctx.resources.endpoints(ns, name) : Optional.empty();
-        boolean inputHasEndpoints = !ctx.resources.endpointSlices().isEmpty() || !ctx.resources.endpoints().isEmpty();
+        // read from a cluster, no EndpointSlice means no endpoints: no offline guesses
+        boolean inputHasEndpoints = ctx.resources.fromCluster() || !ctx.resources.endpointSlices().isEmpty()
+                || !ctx.resources.endpoints().isEmpty();
 
         List<String> pods = new ArrayList<>();
         boolean podsFound;

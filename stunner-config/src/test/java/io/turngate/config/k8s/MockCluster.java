@@ -1,0 +1,216 @@
+package io.turngate.config.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.turngate.config.gateway.YamlDocuments;
+import io.turngate.config.v1.ConfigException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * fabric8's mock API server in CRUD mode on loopback, with the project's minimal CRDs registered (test resources
+ * {@code k8s/crds.yaml}); objects are written from YAML through the generic API, as {@code kubectl apply} would. The
+ * server can be stopped and started again on the same port with the same objects (its store outlives it), and
+ * changed while it is down (through a second server on the same store: another API server replica).
+ */
+final class MockCluster implements AutoCloseable {
+    private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
+    private final int port;
+    private KubernetesMockServer server;
+    private final List<KubernetesClient> clients = new ArrayList<>();
+    /** The test's own client that writes objects (a side server's while the main one is down). */
+    private KubernetesClient writer;
+
+    private MockCluster(int port) {
+        this.port = port;
+    }
+
+    /** A running cluster with the STUNner and Gateway API CRDs (without the v1alpha2 UDPRoute). */
+    static MockCluster start() {
+        MockCluster c = new MockCluster(freePort());
+        c.up();
+        c.applyResource("k8s/crds.yaml");
+        return c;
+    }
+
+    /** A running cluster without any CRD. */
+    static MockCluster startWithoutCrds() {
+        MockCluster c = new MockCluster(freePort());
+        c.up();
+        return c;
+    }
+
+    /** Creates or updates every object of a file (e.g. a real CRD). */
+    void applyFile(java.nio.file.Path file) {
+        try {
+            apply(java.nio.file.Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void up() {
+        server = serverOn(port);
+    }
+
+    private KubernetesMockServer serverOn(int p) {
+        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store,
+                false);
+        s.init(InetAddress.getLoopbackAddress(), p);
+        return s;
+    }
+
+    /** A new client of this cluster (closed with it), reconnecting after 100 ms at first. */
+    KubernetesClient client() {
+        return clientOn(port);
+    }
+
+    private KubernetesClient clientOn(int p) {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + p)
+                .withNamespace("default").withWatchReconnectInterval(100).withWatchReconnectLimit(-1)
+                .withRequestTimeout(10000).withConnectionTimeout(1000).withRequestRetryBackoffLimit(0).build();
+        KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+        clients.add(c);
+        return c;
+    }
+
+    /** Creates or updates every object of a test resource. */
+    void applyResource(String name) {
+        try (InputStream in = MockCluster.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + name);
+            }
+            apply(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates or updates every object of {@code yaml}. */
+    void apply(String yaml) {
+        apply(writer(), yaml);
+    }
+
+    private synchronized KubernetesClient writer() {
+        if (writer == null) {
+            writer = client();
+        }
+        return writer;
+    }
+
+    private static void apply(KubernetesClient c, String yaml) {
+        List<JsonNode> docs;
+        try {
+            docs = YamlDocuments.read(yaml, "test yaml");
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        for (JsonNode d : docs) {
+            if (d == null) {
+                continue;
+            }
+            String kind = d.get("kind").asText();
+            if (kind.equals("CustomResourceDefinition")) {
+                HasMetadata crd = c.getKubernetesSerialization().convertValue(d,
+                        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+                c.resource(crd).createOr(NonDeletingOperation::update);
+                continue;
+            }
+            GenericKubernetesResource r = c.getKubernetesSerialization().convertValue(d, GenericKubernetesResource.class);
+            WatchedKind k = kindOf(d.get("apiVersion").asText(), kind);
+            if (k.namespaced()) {
+                String ns = r.getMetadata().getNamespace() == null ? "default" : r.getMetadata().getNamespace();
+                r.getMetadata().setNamespace(ns);
+                c.genericKubernetesResources(k.context()).inNamespace(ns).resource(r)
+                        .createOr(NonDeletingOperation::update);
+            } else {
+                c.genericKubernetesResources(k.context()).resource(r).createOr(NonDeletingOperation::update);
+            }
+        }
+    }
+
+    /** Deletes one object ({@code namespace} is ignored for cluster-scoped kinds). */
+    void delete(String apiVersion, String kind, String namespace, String name) {
+        WatchedKind k = kindOf(apiVersion, kind);
+        KubernetesClient c = writer();
+        if (k.namespaced()) {
+            c.genericKubernetesResources(k.context()).inNamespace(namespace).withName(name).delete();
+        } else {
+            c.genericKubernetesResources(k.context()).withName(name).delete();
+        }
+    }
+
+    static WatchedKind kindOf(String apiVersion, String kind) {
+        if (kind.equals("Secret")) {
+            return WatchedKind.SECRET;
+        }
+        for (WatchedKind k : WatchedKind.ALL) {
+            if (k.kind().equals(kind) && k.apiVersion().equals(apiVersion)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("not a watched kind: " + apiVersion + " " + kind);
+    }
+
+    /** Stops the API server: connections are refused until {@link #restart}. */
+    void stop() {
+        server.destroy();
+    }
+
+    /** Starts the API server again on the same port, with every object it had (and every change made meanwhile). */
+    void restart() {
+        up();
+    }
+
+    /** Changes the objects while the server is down, through a second server on the same store. */
+    void whileDown(Consumer<MockCluster> changes) {
+        int sidePort = freePort();
+        KubernetesMockServer side = serverOn(sidePort);
+        KubernetesClient main;
+        synchronized (this) {
+            main = writer();
+            writer = clientOn(sidePort);
+        }
+        try {
+            changes.accept(this);
+        } finally {
+            synchronized (this) {
+                writer = main;
+            }
+            side.destroy();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(KubernetesClient::close);
+        server.destroy();
+    }
+}
