@@ -5,7 +5,9 @@ import io.turngate.admin.AdminServers;
 import io.turngate.admin.Readiness;
 import io.turngate.config.cds.CdsConfigSource;
 import io.turngate.config.cds.ZeroConfig;
+import io.turngate.config.k8s.status.KubernetesStatusPublisher;
 import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.render.GatewayRenderer;
 import io.turngate.config.k8s.KubernetesConfigSource;
 import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
@@ -187,6 +189,12 @@ public final class Main implements Callable<Integer> {
             description = "Serve STUNner's auth service API (GET /ice, GET /?service=turn) at this http://[host][:port]"
                     + " (default port 8088; default: off).")
     String authServiceEndpoint;
+
+    @Option(names = "--write-status", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --kubernetes: write the Gateway, UDPRoute and GatewayClass status back as STUNner's"
+                    + " operator does; with several replicas only the leader of the Lease turngate-status (in"
+                    + " $POD_NAMESPACE, else $STUNNER_NAMESPACE, else default) writes (default: ${DEFAULT-VALUE}).")
+    boolean writeStatus;
 
     @Option(names = "--udp-gso", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Coalesce same-size bursts to one destination into UDP GSO sends (Linux 4.18+, epoll); "
@@ -377,6 +385,8 @@ public final class Main implements Callable<Integer> {
         if (source != null) {
             admin.configSourceHealth(source::degraded);
         }
+        KubernetesStatusPublisher status = source instanceof KubernetesConfigSource && writeStatus
+                ? publishStatus((KubernetesConfigSource) source, log) : null;
         if (!isZero(cfg)) {
             readiness.configApplied();
         }
@@ -393,6 +403,9 @@ public final class Main implements Callable<Integer> {
         readiness.terminating();
         if (source != null) {
             source.close(); // no reconciliation while draining (stunnerd)
+        }
+        if (status != null) {
+            status.close(); // gives up the Lease: another replica writes status from now on
         }
         drain(gw, log);
         admin.close();
@@ -429,6 +442,33 @@ public final class Main implements Callable<Integer> {
         if (source != null) {
             source.close();
         }
+    }
+
+    /**
+     * Kubernetes mode's status write-back: every snapshot the source renders from is rendered with statuses and
+     * handed to a publisher that writes them when this replica leads the Lease.
+     */
+    private KubernetesStatusPublisher publishStatus(KubernetesConfigSource k8s, Logger log) {
+        String ns = firstNonBlank(System.getenv("POD_NAMESPACE"), System.getenv("STUNNER_NAMESPACE"), "default");
+        KubernetesStatusPublisher publisher = new KubernetesStatusPublisher(k8s.client(), ns,
+                KubernetesStatusPublisher.defaultIdentity());
+        GatewayRenderer renderer = new GatewayRenderer(System.getenv(), k8s.options().renderOptions());
+        java.util.function.Consumer<io.turngate.config.gateway.GatewayResources> hook =
+                res -> publisher.publish(renderer.renderWithStatus(res));
+        k8s.onRendered(hook);
+        k8s.lastResources().ifPresent(hook);
+        publisher.start();
+        log.info("status write-back: Lease turngate-status in namespace {} as {}", ns, publisher.identity());
+        return publisher;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     /** Waits for the allocations to go (or {@code --drain-timeout}), logging progress every few seconds. */

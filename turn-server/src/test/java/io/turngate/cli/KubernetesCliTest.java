@@ -153,6 +153,51 @@ class KubernetesCliTest {
         assertEquals(0, (int) cl.getExecutionResult(), "dry run in Kubernetes mode ends cleanly");
     }
 
+    @Test
+    void theDaemonServesTheClustersGatewayAndWritesItsStatusBack() throws Exception {
+        int udp = io.turngate.server.TestGateways.freeUdpPort();
+        k8s.apply("""
+                apiVersion: stunner.l7mp.io/v1
+                kind: Dataplane
+                metadata: {name: default}
+                spec: {disableHealthCheck: true}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: udp-gateway, namespace: stunner}
+                spec:
+                  gatewayClassName: stunner-gatewayclass
+                  listeners: [{name: udp-listener, port: PORT, protocol: TURN-UDP}]
+                """.replace("PORT", Integer.toString(udp)));
+        Main main = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        picocli.CommandLine cl = new picocli.CommandLine(main);
+        Thread t = new Thread(() -> cl.execute("--kubernetes", "--kubeconfig", kubeconfig.toString(),
+                "-g", "stunner/udp-gateway"), "k8s-daemon");
+        t.start();
+        try {
+            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext gateways =
+                    new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway")
+                            .withPlural("gateways").withNamespaced(true).build();
+            java.util.function.Supplier<String> conditions = () -> {
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource g = k8s.client().genericKubernetesResources(
+                        gateways).inNamespace("stunner").withName("udp-gateway").get();
+                Object status = g == null ? null : g.getAdditionalProperties().get("status");
+                return String.valueOf(status);
+            };
+            assertTrue(io.turngate.server.TestGateways.await(() -> conditions.get().contains("Accepted"), 20_000),
+                    "the leader wrote the Gateway's status: " + conditions.get());
+            try (io.turngate.server.TestTurnClient c = io.turngate.server.TestTurnClient.of(udp, "user-1", "pass-1")) {
+                assertTrue(c.allocate().isSuccess(), "the cluster's Gateway is served");
+                assertTrue(c.refresh(0).isSuccess(), "and the allocation deleted, so the drain ends at once");
+            }
+        } finally {
+            main.drainRequested.countDown();
+            t.join(20_000);
+        }
+        assertEquals(0, (int) cl.getExecutionResult(), "drained and stopped");
+    }
+
     private static String[] concat(String[] a, String b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;

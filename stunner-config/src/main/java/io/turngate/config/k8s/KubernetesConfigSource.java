@@ -163,6 +163,8 @@ public final class KubernetesConfigSource implements ConfigSource {
     private boolean started;
     private volatile boolean closed;
     private volatile GatewayResources lastResources;
+    /** Told about every snapshot that was rendered (the status publisher); on the source's thread. */
+    private volatile java.util.function.Consumer<GatewayResources> renderedHook = res -> { };
 
     /** Set on the executor by {@link #watch}; read by informer threads to know whether to schedule renders. */
     private volatile Listener listener;
@@ -241,6 +243,19 @@ public final class KubernetesConfigSource implements ConfigSource {
     /** The client the informers use (a status writer may share it). */
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * Runs {@code hook} with every cluster snapshot this source renders from (the status write-back computes the
+     * objects' statuses from the same snapshot). Called on the source's thread; keep it short.
+     */
+    public void onRendered(java.util.function.Consumer<GatewayResources> hook) {
+        this.renderedHook = hook == null ? res -> { } : hook;
+    }
+
+    /** The options this source was made with. */
+    public Options options() {
+        return options;
     }
 
     /** The resources of the last render, or empty before the first; for status computation. */
@@ -517,6 +532,11 @@ public final class KubernetesConfigSource implements ConfigSource {
             res = snapshot();
         }
         lastResources = res;
+        try {
+            renderedHook.accept(res);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, api + ": after-render hook failed", e);
+        }
         try {
             return new Render(ConfigSources.render(res, options.env(), options.gateway(), options.namespace(),
                     options.renderOptions()), null);
