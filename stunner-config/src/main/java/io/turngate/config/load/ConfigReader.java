@@ -127,7 +127,10 @@ final class ConfigReader {
         try {
             HttpEndpoint.parse(url, defaultPort);
         } catch (IllegalArgumentException e) {
-            problems.add(path + ": " + quote(url) + " (expected: " + HttpEndpoint.EXPECTED + ")");
+            // The parser says what is wrong; a bad port is told apart from a URL that does not parse at all.
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            problems.add(path + ": " + quote(url) + (m.startsWith("invalid port")
+                    ? " (expected: a port in 1..65535)" : " (expected: " + HttpEndpoint.EXPECTED + ")"));
         }
     }
 

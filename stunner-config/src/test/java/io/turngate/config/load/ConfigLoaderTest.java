@@ -550,7 +550,7 @@ class ConfigLoaderTest {
                 Arguments.of("metrics endpoint without scheme", MINIMAL + "admin: {metrics_endpoint: \"0.0.0.0:8080\"}\n",
                         List.of("admin.metrics_endpoint: \"0.0.0.0:8080\" (expected: http://[host][:port][/path])")),
                 Arguments.of("health endpoint port", MINIMAL + "admin: {healthcheck_endpoint: \"http://:99999\"}\n",
-                        List.of("admin.healthcheck_endpoint: \"http://:99999\" (expected: http://[host][:port][/path])")),
+                        List.of("admin.healthcheck_endpoint: \"http://:99999\" (expected: a port in 1..65535)")),
                 Arguments.of("user quota", MINIMAL + "admin: {user_quota: lots}\n",
                         List.of("admin.user_quota: \"lots\" (expected: an integer >= 0)")),
                 Arguments.of("admin not a mapping", MINIMAL + "admin: [x]\n",
