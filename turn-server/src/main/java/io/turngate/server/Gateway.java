@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import io.turngate.turn.RequestAuthenticator;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RoutePolicy;
+import io.turngate.turn.SelfAddresses;
 import io.turngate.turn.SourceRateLimiter;
 
 import java.net.Inet4Address;
@@ -215,7 +216,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         InetAddress relay = relayAddress(l);
-        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved));
+        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
         int sockets = Math.max(1, options.udpThreads());
         if (sockets > 1 && transport != Transport.EPOLL) {
             LOG.warn("--udp-thread-num " + sockets + " needs the epoll transport (SO_REUSEPORT); using one socket");

@@ -3,6 +3,7 @@ package io.turngate.server;
 import io.netty.channel.Channel;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RequestAuthenticator;
+import io.turngate.turn.SelfAddresses;
 import io.turngate.turn.SourceRateLimiter;
 
 import java.util.concurrent.ConcurrentHashMap;

@@ -5,6 +5,7 @@ import io.turngate.relay.SegmentBatch;
 import io.turngate.turn.Permission;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RoutePolicy;
+import io.turngate.turn.TurnCounters;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code tx} = sent to them) and on the peer side, every {@link Counter}, every {@link Refusal} sent, and per cluster
  * the datagrams relayed to and from its peers. Plain counters ({@link LoopCounters}) written by the socket's event
  * loop only and read by the admin thread at scrape time, so counting costs the relay path no atomic instruction.
+ * As the TURN core's {@link TurnCounters}, it maps each event the core reports onto its {@link Counter}.
  *
  * <p>Threading: every {@code count*} method on the owning event loop only; {@link #addTo} and {@link #addClustersTo}
  * on any thread.
  */
-final class SocketStats {
+final class SocketStats implements TurnCounters {
     static final int RX_PACKETS = 0;
     static final int RX_BYTES = 1;
     static final int TX_PACKETS = 2;
@@ -78,8 +80,106 @@ final class SocketStats {
         events.increment(Counter.count() + r.ordinal());
     }
 
+    // ------------------------------------------------------------------------ TurnCounters: the core's events
+
+    @Override
+    public void refused(Refusal refusal) {
+        count(refusal);
+    }
+
+    @Override
+    public void answerRateLimited() {
+        count(Counter.RATE_LIMITED_ANSWERS);
+    }
+
+    @Override
+    public void malformed() {
+        count(Counter.MALFORMED_DATAGRAMS);
+    }
+
+    @Override
+    public void badFingerprint() {
+        count(Counter.BAD_FINGERPRINT);
+    }
+
+    @Override
+    public void indicationDropped() {
+        count(Counter.DROPPED_INDICATIONS);
+    }
+
+    @Override
+    public void responseDropped() {
+        count(Counter.DROPPED_RESPONSES);
+    }
+
+    @Override
+    public void unknownMethod() {
+        count(Counter.UNKNOWN_METHOD);
+    }
+
+    @Override
+    public void unknownAttributes() {
+        count(Counter.UNKNOWN_ATTRIBUTE_REQUESTS);
+    }
+
+    @Override
+    public void oversized() {
+        count(Counter.OVERSIZED_DATAGRAMS);
+    }
+
+    @Override
+    public void noAllocation() {
+        count(Counter.NO_ALLOCATION);
+    }
+
+    @Override
+    public void unboundChannel() {
+        count(Counter.UNBOUND_CHANNEL);
+    }
+
+    @Override
+    public void noPermission() {
+        count(Counter.NO_PERMISSION);
+    }
+
+    @Override
+    public void peerPortDenied() {
+        count(Counter.PEER_PORT_DENIED);
+    }
+
+    @Override
+    public void selfPeerDenied() {
+        count(Counter.SELF_PEER_DENIED);
+    }
+
+    @Override
+    public void allocationCreated() {
+        count(Counter.ALLOCATIONS_CREATED);
+    }
+
+    @Override
+    public void allocationExpired() {
+        count(Counter.ALLOCATIONS_EXPIRED);
+    }
+
+    @Override
+    public void allocationDeleted() {
+        count(Counter.ALLOCATIONS_DELETED);
+    }
+
+    @Override
+    public void relayBindFailed() {
+        count(Counter.RELAY_BIND_FAILURES);
+    }
+
+    @Override
+    public void handlerError() {
+        count(Counter.HANDLER_ERRORS);
+    }
+
     /** An allocation that lived {@code nanos} went away. */
-    void allocationClosed(long nanos) {
+    @Override
+    public void allocationClosed(long nanos) {
         long millis = Math.max(0, nanos / 1_000_000);
         int bucket = 0;
         while (bucket < LIFETIME_BOUNDS_SECONDS.length && millis > LIFETIME_BOUNDS_SECONDS[bucket] * 1000) {
@@ -105,7 +205,8 @@ final class SocketStats {
      * A datagram relayed to ({@code toPeer}) or from a peer, counted for the listener and for the cluster that admits
      * the peer under {@code policy}; {@code perm} must just have been checked against {@code policy}.
      */
-    void relayed(RoutePolicy policy, Permission perm, boolean toPeer, int bytes) {
+    @Override
+    public void relayed(RoutePolicy policy, Permission perm, boolean toPeer, int bytes) {
         if (policy != countedPolicy) {
             index(policy);
         }

@@ -13,13 +13,13 @@ import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.SegmentBatch;
-import io.turngate.server.SelfAddresses;
 import io.turngate.server.Transport;
 import io.turngate.stun.TransactionId;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.ChannelBinding;
 import io.turngate.turn.Permission;
 import io.turngate.turn.RoutePolicy;
+import io.turngate.turn.SelfAddresses;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

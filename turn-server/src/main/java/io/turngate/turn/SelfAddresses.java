@@ -1,4 +1,4 @@
-package io.turngate.server;
+package io.turngate.turn;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
