@@ -15,6 +15,7 @@ import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
 import io.turngate.relay.SegmentBatch;
+import io.turngate.relay.UdpRelaySocket;
 import io.turngate.stun.ErrorCode;
 import io.turngate.stun.ReceivedStun;
 import io.turngate.stun.StunClass;
@@ -24,7 +25,6 @@ import io.turngate.stun.StunHeader;
 import io.turngate.stun.StunMessage;
 import io.turngate.stun.StunMessageType;
 import io.turngate.stun.StunMethod;
-import io.turngate.stun.attr.AttributeType;
 import io.turngate.stun.attr.ChannelNumber;
 import io.turngate.stun.attr.ErrorCodeAttribute;
 import io.turngate.stun.attr.EvenPort;
@@ -40,7 +40,9 @@ import io.turngate.stun.attr.XorMappedAddress;
 import io.turngate.stun.attr.XorPeerAddress;
 import io.turngate.stun.attr.XorRelayedAddress;
 import io.turngate.turn.Allocation;
+import io.turngate.turn.AllocationTable;
 import io.turngate.turn.ChannelBinding;
+import io.turngate.turn.ClientTransport;
 import io.turngate.turn.Permission;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RequestAuthenticator;
@@ -79,23 +81,23 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     private final ListenerRuntime listener;
     private final Services services;
-    private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
-    /** Allocations of this socket per username, kept with {@link #allocations} for the status page. */
-    private final Map<String, Integer> allocationsPerUser = new HashMap<>();
+    /** This socket's allocations by client sender address (the rest of the 5-tuple is this socket's). */
+    private final AllocationTable allocations = new AllocationTable();
     /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
-    private final Map<InetSocketAddress, Object> pendingAllocations = new HashMap<>();
+    private final Map<Object, Object> pendingAllocations = new HashMap<>();
     /**
-     * Allocations with datagrams for peers batched during the current read. An allocation joins when its
-     * {@link Allocation#toPeers()} batch goes from empty to pending; the batch empties again only when written at the
-     * end of the read or discarded with its allocation, so nobody joins twice.
+     * Relay sockets with datagrams for peers batched during the current read. A relay socket joins when its batch
+     * goes from empty to pending; the batch empties again only when written at the end of the read or discarded with
+     * its allocation, so nobody joins twice.
      */
-    private final List<Allocation> relaysToFlush = new ArrayList<>();
-    /** The same for datagrams to clients ({@link Allocation#toClient()}) during the current relay-socket read. */
-    private final List<Allocation> clientsToFlush = new ArrayList<>();
+    private final List<UdpRelaySocket> relaysToFlush = new ArrayList<>();
+    /** The same for datagrams to clients ({@link UdpClient}) during the current relay-socket read. */
+    private final List<UdpClient> clientsToFlush = new ArrayList<>();
     private final SegmentBatch.Gso gso;
     private final SocketStats stats;
     private final Indications indications = new Indications();
     private ChannelHandlerContext ctx;
+    private Channel channel;
     private ScheduledFuture<?> sweeper;
     private boolean clientFlushPending;
 
@@ -119,12 +121,18 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     /** This socket's allocations per username (a copy). On this socket's event loop only. */
     Map<String, Integer> allocationsPerUser() {
-        return new HashMap<>(allocationsPerUser);
+        return allocations.allocationsPerUser();
+    }
+
+    /** The listener socket. */
+    Channel channel() {
+        return channel;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.channel = ctx.channel();
         sweeper = ctx.executor().scheduleAtFixedRate(this::sweep, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
@@ -133,6 +141,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.channel = ctx.channel();
     }
 
     @Override
@@ -239,11 +248,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** Batches {@code length} bytes of {@code src} for {@code peer}; written and flushed at the end of the read batch. */
     private void sendToPeer(Allocation a, RoutePolicy policy, Permission perm, ByteBuf src, int index, int length,
                             InetSocketAddress peer) {
-        SegmentBatch batch = a.toPeers();
-        if (batch.pending() == 0) { // the first datagram of this read batch for this relay socket
-            relaysToFlush.add(a);
-        }
-        batch.next(a.relayChannel(), peer, length).writeBytes(src, index, length);
+        a.relay().send(src, index, length, peer);
         stats.relayed(policy, perm, true, length);
     }
 
@@ -301,22 +306,21 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         stats.relayed(policy, perm, false, length);
         ChannelBinding binding = a.channelForPeer(peer);
-        SegmentBatch batch = a.toClient();
-        if (batch.pending() == 0) { // the first datagram of this relay-socket read for this client
-            clientsToFlush.add(a);
-        }
-        int size;
+        ClientTransport client = a.client();
         if (binding != null) {
-            size = ChannelData.HEADER_LENGTH + length;
-            ByteBuf out = batch.next(ctx.channel(), a.client(), size);
-            ChannelData.writeHeader(out, binding.number(), length);
-            out.writeBytes(data, data.readerIndex(), length);
+            client.writeChannelData(binding.number(), data, data.readerIndex(), length);
         } else {
-            byte[] peerBytes = perm.peerBytes();
-            size = Indications.dataIndicationLength(peerBytes.length == 4 ? 4 : 6, length);
-            ByteBuf out = batch.next(ctx.channel(), a.client(), size);
-            Indications.writeDataIndication(out, peerBytes, peer.getPort(), data, data.readerIndex(), length);
+            client.writeDataIndication(perm.peerBytes(), peer.getPort(), data, data.readerIndex(), length);
         }
+    }
+
+    /** A {@link UdpClient}'s batch got its first datagram of this relay-socket read. */
+    void queuedForClient(UdpClient client) {
+        clientsToFlush.add(client);
+    }
+
+    /** A datagram of {@code size} bytes queued for a client (counted; flushed at the end of the read batch). */
+    void sentToClient(int size) {
         stats.sent(size);
         clientFlushPending = true;
     }
@@ -331,9 +335,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** End of this listener socket's read batch: batches to peers, then to clients, each socket flushed once. */
     private void flushAll() {
         for (int i = 0, n = relaysToFlush.size(); i < n; i++) {
-            Allocation a = relaysToFlush.get(i);
-            a.toPeers().flush(a.relayChannel());
-            a.relayChannel().flush();
+            relaysToFlush.get(i).flush();
         }
         relaysToFlush.clear();
         flushListener();
@@ -341,7 +343,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     private void flushListener() {
         for (int i = 0, n = clientsToFlush.size(); i < n; i++) {
-            clientsToFlush.get(i).toClient().flush(ctx.channel());
+            clientsToFlush.get(i).writeQueued(channel);
         }
         clientsToFlush.clear();
         clientFlushPending = false;
@@ -360,6 +362,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             onSendIndication(buf, offset, length, sender);
             return;
         }
+        Allocation a = allocations.get(sender);
+        ClientTransport client = a != null ? a.client() : new UdpClient(this, sender, gso);
         ReceivedStun received;
         try {
             received = StunCodec.decode(buf.slice(offset, length));
@@ -370,7 +374,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 stats.count(Counter.MALFORMED_DATAGRAMS);
             }
             LOG.debug("listener {}: malformed STUN from {}: {}", listener.name, Logs.hostPort(sender), e.getMessage());
-            answerMalformedRequest(e, sender);
+            answerMalformedRequest(e, client);
             return;
         }
         StunMessage msg = received.message();
@@ -387,35 +391,35 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             List<Integer> unknown = msg.unknownComprehensionRequired();
             if (!unknown.isEmpty()) {
                 stats.count(Counter.UNKNOWN_ATTRIBUTE_REQUESTS);
-                sendError(received, sender, Refusal.UNKNOWN_COMPREHENSION_REQUIRED, null, new UnknownAttributes(unknown));
+                sendError(received, client, Refusal.UNKNOWN_COMPREHENSION_REQUIRED, null, new UnknownAttributes(unknown));
                 return;
             }
             switch (msg.method()) {
                 case StunMethod.BINDING:
-                    onBinding(received, sender);
+                    onBinding(received, client);
                     return;
                 case StunMethod.ALLOCATE:
-                    who = authenticate(received, sender);
-                    onAllocate(received, sender, who);
+                    who = authenticate(received, client);
+                    onAllocate(received, client, who);
                     return;
                 case StunMethod.REFRESH:
-                    who = authenticate(received, sender);
-                    onRefresh(received, sender, who);
+                    who = authenticate(received, client);
+                    onRefresh(received, client, who);
                     return;
                 case StunMethod.CREATE_PERMISSION:
-                    who = authenticate(received, sender);
-                    onCreatePermission(received, sender, who);
+                    who = authenticate(received, client);
+                    onCreatePermission(received, client, who);
                     return;
                 case StunMethod.CHANNEL_BIND:
-                    who = authenticate(received, sender);
-                    onChannelBind(received, sender, who);
+                    who = authenticate(received, client);
+                    onChannelBind(received, client, who);
                     return;
                 default:
                     stats.count(Counter.UNKNOWN_METHOD);
                     throw new TurnFailure(Refusal.UNSUPPORTED_METHOD, "unknown method 0x" + Integer.toHexString(msg.method()));
             }
         } catch (TurnFailure f) {
-            sendError(received, sender, f.refusal(), who, null);
+            sendError(received, client, f.refusal(), who, null);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("listener {}: {} from {} refused with {}: {}", listener.name, StunMethod.name(msg.method()),
                         Logs.hostPort(sender), f.refusal().errorCode().code(), f.detail());
@@ -427,46 +431,47 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
      * RFC 8489 §6.3.1: a request whose header is sound but whose attributes are malformed gets 400; anything else
      * malformed (bad header, bad FINGERPRINT, responses, indications) is silently dropped.
      */
-    private void answerMalformedRequest(StunCodecException e, InetSocketAddress sender) {
+    private void answerMalformedRequest(StunCodecException e, ClientTransport client) {
         if (e.transactionId() == null || e.messageType() < 0
                 || StunMessageType.messageClass(e.messageType()) != StunClass.REQUEST
                 || e.reason() == StunCodecException.Reason.BAD_FINGERPRINT) {
             return;
         }
-        if (!services.unauthenticatedAnswers.tryAcquire(sender.getAddress())) {
+        if (!services.unauthenticatedAnswers.tryAcquire(client.remoteAddress().getAddress())) {
             stats.count(Counter.RATE_LIMITED_ANSWERS);
             return;
         }
         ErrorCode code = Refusal.BAD_REQUEST.errorCode();
         send(StunMessage.of(StunMessageType.method(e.messageType()), StunClass.ERROR_RESPONSE, e.transactionId(),
-                new ErrorCodeAttribute(code.code(), code.reason())), null, false, sender);
+                new ErrorCodeAttribute(code.code(), code.reason())), null, false, client);
     }
 
-    private RequestAuthenticator.Authenticated authenticate(ReceivedStun r, InetSocketAddress sender) throws TurnFailure {
-        return services.auth.authenticate(r, sender);
+    private RequestAuthenticator.Authenticated authenticate(ReceivedStun r, ClientTransport client) throws TurnFailure {
+        return services.auth.authenticate(r, client.remoteAddress());
     }
 
     /** RFC 8489 §6.3.1 Binding: XOR-MAPPED-ADDRESS, no authentication (stunner-compat §1c.7). */
-    private void onBinding(ReceivedStun r, InetSocketAddress sender) {
+    private void onBinding(ReceivedStun r, ClientTransport client) {
         StunMessage resp = StunMessage.of(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, r.message().transactionId(),
-                new XorMappedAddress(sender));
-        send(resp, null, r.fingerprintPresent(), sender);
+                new XorMappedAddress(client.remoteAddress()));
+        send(resp, null, r.fingerprintPresent(), client);
     }
 
     /** RFC 8656 §7.2: Allocate. */
-    private void onAllocate(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+    private void onAllocate(ReceivedStun r, ClientTransport client, RequestAuthenticator.Authenticated who)
             throws TurnFailure {
         StunMessage req = r.message();
-        Allocation existing = allocations.get(sender);
+        Object key = client.fiveTuple();
+        Allocation existing = allocations.get(key);
         if (existing != null) {
             // Step 2: same 5-tuple. A retransmission (same transaction id) gets the same success response.
             if (existing.allocateTransaction().equals(req.transactionId())) {
-                sendRaw(existing.allocateResponse(), sender);
+                client.sendResponse(Unpooled.wrappedBuffer(existing.allocateResponse()));
                 return;
             }
-            throw new TurnFailure(Refusal.ALLOCATION_EXISTS, "allocation exists for " + sender);
+            throw new TurnFailure(Refusal.ALLOCATION_EXISTS, "allocation exists for " + client.remoteAddress());
         }
-        if (pendingAllocations.containsKey(sender)) {
+        if (pendingAllocations.containsKey(key)) {
             return; // relay socket still binding; the client will retransmit
         }
         // Step 3: REQUESTED-TRANSPORT must be present and UDP.
@@ -500,8 +505,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         Lifetime lifetime = req.attribute(Lifetime.class);
         long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
         Object marker = new Object();
-        pendingAllocations.put(sender, marker);
-        BindRequest bind = new BindRequest(r, sender, who, granted, relayV4, evenPort != null,
+        pendingAllocations.put(key, marker);
+        BindRequest bind = new BindRequest(r, client, who, granted, relayV4, evenPort != null,
                 evenPort != null && evenPort.reserve(), marker);
         if (token != null) {
             Services.Reservation reserved = services.reservations.remove(token.token());
@@ -522,8 +527,11 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private record BindRequest(ReceivedStun request, InetSocketAddress client, RequestAuthenticator.Authenticated who,
+    private record BindRequest(ReceivedStun request, ClientTransport client, RequestAuthenticator.Authenticated who,
                                long lifetimeSeconds, boolean v4, boolean even, boolean reserveNext, Object marker) {
+        Object key() {
+            return client.fiveTuple();
+        }
     }
 
     private Bootstrap relayBootstrap(boolean v4) {
@@ -549,7 +557,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** Binds the relay socket on this event loop (port 0 = OS-chosen), honouring EVEN-PORT, then completes the Allocate. */
     private void bindRelay(BindRequest req, int port, int attempt) {
         relayBootstrap(req.v4()).bind(wildcard(req.v4(), port)).addListener((ChannelFuture f) -> {
-            if (pendingAllocations.get(req.client()) != req.marker()) {
+            if (pendingAllocations.get(req.key()) != req.marker()) {
                 f.channel().close(); // listener closed meanwhile
                 services.release(req.who().username(), listener);
                 return;
@@ -572,7 +580,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             }
             if (req.reserveNext() && bound < 65535) {
                 relayBootstrap(req.v4()).bind(wildcard(req.v4(), bound + 1)).addListener((ChannelFuture rf) -> {
-                    if (pendingAllocations.get(req.client()) != req.marker()) {
+                    if (pendingAllocations.get(req.key()) != req.marker()) {
                         relay.close();
                         rf.channel().close();
                         services.release(req.who().username(), listener);
@@ -602,21 +610,24 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void failPendingAllocate(BindRequest req, Refusal refusal, String detail) {
-        pendingAllocations.remove(req.client());
+        pendingAllocations.remove(req.key());
         services.release(req.who().username(), listener);
         sendError(req.request(), req.client(), refusal, req.who(), null);
-        ctx.flush(); // completes outside a read batch
+        req.client().flush(); // completes outside a read batch
         long suppressed = listener.refusalLog.acquire();
         if (suppressed >= 0) {
-            LOG.info("listener {}: Allocate from {} refused with {}: {}{}", listener.name, Logs.hostPort(req.client()),
-                    refusal.errorCode().code(), detail, LogLimiter.suffix(suppressed));
+            LOG.info("listener {}: Allocate from {} refused with {}: {}{}", listener.name,
+                    Logs.hostPort(req.client().remoteAddress()), refusal.errorCode().code(), detail,
+                    LogLimiter.suffix(suppressed));
         }
     }
 
-    private void completeAllocate(BindRequest req, Channel relay, Long reservationToken) {
-        pendingAllocations.remove(req.client());
-        int relayPort = ((InetSocketAddress) relay.localAddress()).getPort();
+    private void completeAllocate(BindRequest req, Channel relayChannel, Long reservationToken) {
+        pendingAllocations.remove(req.key());
+        UdpRelaySocket relay = new UdpRelaySocket(relayChannel, gso, relaysToFlush, a -> new RelayHandler(this, a));
+        int relayPort = relay.port();
         InetSocketAddress relayed = new InetSocketAddress(listener.relayAddress, relayPort);
+        ClientTransport client = req.client();
         StunMessage request = req.request().message();
         List<StunAttribute> attrs = new ArrayList<>();
         attrs.add(new XorRelayedAddress(relayed));
@@ -624,33 +635,33 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         if (reservationToken != null) {
             attrs.add(new ReservationToken(reservationToken));
         }
-        attrs.add(new XorMappedAddress(req.client()));
+        attrs.add(new XorMappedAddress(client.remoteAddress()));
         StunMessage resp = new StunMessage(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, request.transactionId(), attrs);
-        ByteBuf encoded = StunCodec.encode(resp, ctx.alloc(), req.who().key(), req.request().fingerprintPresent());
+        ByteBuf encoded = StunCodec.encode(resp, client.alloc(), req.who().key(), req.request().fingerprintPresent());
         byte[] bytes = new byte[encoded.readableBytes()];
         encoded.getBytes(encoded.readerIndex(), bytes);
         long now = services.nanoClock.getAsLong();
-        Allocation a = new Allocation(req.client(), relay, relayed, req.who().username(), request.transactionId(), bytes,
-                now, now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()), gso);
-        allocations.put(req.client(), a);
-        allocationsPerUser.merge(a.username(), 1, Integer::sum);
+        Allocation a = new Allocation(client, relay, relayed, req.who().username(), request.transactionId(), bytes,
+                now, now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()));
+        allocations.add(a);
         services.self.addPort(relayPort);
-        relay.pipeline().replace(relay.pipeline().first(), "relay", new RelayHandler(this, a));
+        relay.start(a);
         stats.count(Counter.ALLOCATIONS_CREATED);
-        sendEncoded(encoded, req.client());
-        ctx.flush(); // completes outside a read batch: nothing else would flush it
+        client.sendResponse(encoded);
+        client.flush(); // completes outside a read batch: nothing else would flush it
         long suppressed = listener.allocationLog.acquire();
         if (suppressed >= 0) {
             LOG.info("listener {}: allocation created for client {} user {}: relay address {}, lifetime {}s{}",
-                    listener.name, Logs.hostPort(req.client()), RequestAuthenticator.printable(req.who().username()),
-                    Logs.hostPort(relayed), req.lifetimeSeconds(), LogLimiter.suffix(suppressed));
+                    listener.name, Logs.hostPort(client.remoteAddress()),
+                    RequestAuthenticator.printable(req.who().username()), Logs.hostPort(relayed),
+                    req.lifetimeSeconds(), LogLimiter.suffix(suppressed));
         }
     }
 
     /** RFC 8656 §8.2: Refresh; LIFETIME 0 deletes the allocation. */
-    private void onRefresh(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+    private void onRefresh(ReceivedStun r, ClientTransport client, RequestAuthenticator.Authenticated who)
             throws TurnFailure {
-        Allocation a = requireAllocation(sender, who);
+        Allocation a = requireAllocation(client, who);
         RequestedAddressFamily family = r.message().attribute(RequestedAddressFamily.class);
         if (family != null && family.family() != (a.relayedAddress().getAddress() instanceof Inet4Address ? 1 : 2)) {
             throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH, "REQUESTED-ADDRESS-FAMILY differs from the allocation's");
@@ -666,14 +677,14 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         StunMessage resp = StunMessage.of(StunMethod.REFRESH, StunClass.SUCCESS_RESPONSE, r.message().transactionId(),
                 new Lifetime(granted));
-        send(resp, who.key(), r.fingerprintPresent(), sender);
+        send(resp, who.key(), r.fingerprintPresent(), client);
     }
 
-    private Allocation requireAllocation(InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+    private Allocation requireAllocation(ClientTransport client, RequestAuthenticator.Authenticated who)
             throws TurnFailure {
-        Allocation a = allocations.get(sender);
+        Allocation a = allocations.get(client.fiveTuple());
         if (a == null) {
-            throw new TurnFailure(Refusal.NO_ALLOCATION, "no allocation for " + sender);
+            throw new TurnFailure(Refusal.NO_ALLOCATION, "no allocation for " + client.remoteAddress());
         }
         if (!a.username().equals(who.username())) {
             throw new TurnFailure(Refusal.WRONG_CREDENTIALS, "allocation belongs to another user");
@@ -685,7 +696,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
      * Canonicalises a peer (IPv4-in-IPv6 forms → IPv4), checks its family against the relay's, and applies the
      * admission rule. Logs STUNner's permission-denied line on refusal.
      */
-    private InetSocketAddress admitPeer(Allocation a, InetSocketAddress peer, InetSocketAddress client) throws TurnFailure {
+    private InetSocketAddress admitPeer(Allocation a, InetSocketAddress peer, ClientTransport client) throws TurnFailure {
         InetAddress canonical;
         try {
             canonical = InetAddress.getByAddress(PeerAddresses.canonicalize(peer.getAddress().getAddress()));
@@ -703,7 +714,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             long suppressed = listener.deniedLog.acquire();
             if (suppressed >= 0) {
                 LOG.info("permission denied on listener \"{}\" for client \"{}\" to peer {}: no route to endpoint{}",
-                        listener.name, Logs.hostPort(client), peerText, LogLimiter.suffix(suppressed));
+                        listener.name, Logs.hostPort(client.remoteAddress()), peerText, LogLimiter.suffix(suppressed));
             }
             boolean special = PeerAddresses.classify(canonical.getAddress()) != null;
             throw new TurnFailure(special ? Refusal.PEER_FORBIDDEN_ADDRESS : Refusal.PEER_NOT_ROUTED,
@@ -712,30 +723,30 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         return new InetSocketAddress(canonical, peer.getPort());
     }
 
-    /** RFC 8656 §9.2: CreatePermission; all peers are admitted or none is installed. */
-    private void onCreatePermission(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+    /** RFC 8656 §10.2: CreatePermission; all peers are admitted or none is installed. */
+    private void onCreatePermission(ReceivedStun r, ClientTransport client, RequestAuthenticator.Authenticated who)
             throws TurnFailure {
-        Allocation a = requireAllocation(sender, who);
+        Allocation a = requireAllocation(client, who);
         List<XorPeerAddress> peers = r.message().attributes(XorPeerAddress.class);
         if (peers.isEmpty()) {
             throw new TurnFailure(Refusal.BAD_REQUEST, "no XOR-PEER-ADDRESS");
         }
         List<InetSocketAddress> admitted = new ArrayList<>(peers.size());
         for (XorPeerAddress p : peers) {
-            admitted.add(admitPeer(a, p.address(), sender));
+            admitted.add(admitPeer(a, p.address(), client));
         }
         long now = services.nanoClock.getAsLong();
         for (InetSocketAddress p : admitted) {
             a.permit(p.getAddress(), services.self.isLocal(p.getAddress()), now);
         }
         send(StunMessage.of(StunMethod.CREATE_PERMISSION, StunClass.SUCCESS_RESPONSE, r.message().transactionId()),
-                who.key(), r.fingerprintPresent(), sender);
+                who.key(), r.fingerprintPresent(), client);
     }
 
-    /** RFC 8656 §11.2: ChannelBind. */
-    private void onChannelBind(ReceivedStun r, InetSocketAddress sender, RequestAuthenticator.Authenticated who)
+    /** RFC 8656 §12.2: ChannelBind. */
+    private void onChannelBind(ReceivedStun r, ClientTransport client, RequestAuthenticator.Authenticated who)
             throws TurnFailure {
-        Allocation a = requireAllocation(sender, who);
+        Allocation a = requireAllocation(client, who);
         ChannelNumber number = r.message().attribute(ChannelNumber.class);
         XorPeerAddress peer = r.message().attribute(XorPeerAddress.class);
         if (number == null || peer == null) {
@@ -745,7 +756,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
             throw new TurnFailure(Refusal.CHANNEL_CONFLICT, "channel number 0x" + Integer.toHexString(number.number())
                     + " (expected: 0x4000..0x7FFF)");
         }
-        InetSocketAddress admitted = admitPeer(a, peer.address(), sender);
+        InetSocketAddress admitted = admitPeer(a, peer.address(), client);
         // turngate: a binding's data would be dropped per packet anyway, so refuse the ports now (CreatePermission
         // stays IP-only, as STUNner's §1c.2 admission rule says).
         InetAddress ip = admitted.getAddress();
@@ -761,7 +772,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         a.bindChannel(number.number(), admitted, local, services.nanoClock.getAsLong());
         send(StunMessage.of(StunMethod.CHANNEL_BIND, StunClass.SUCCESS_RESPONSE, r.message().transactionId()),
-                who.key(), r.fingerprintPresent(), sender);
+                who.key(), r.fingerprintPresent(), client);
     }
 
     // ------------------------------------------------------------------------------------------------ responses
@@ -771,11 +782,11 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
      * authenticated obey the per-source rate limit ({@link Services#unauthenticatedAnswers}): over it they are
      * dropped and counted instead.
      */
-    private void sendError(ReceivedStun r, InetSocketAddress to, Refusal refusal, RequestAuthenticator.Authenticated who,
+    private void sendError(ReceivedStun r, ClientTransport to, Refusal refusal, RequestAuthenticator.Authenticated who,
                            StunAttribute extra) {
         stats.count(refusal);
         if (who == null && (refusal.unauthenticated() || refusal == Refusal.UNKNOWN_COMPREHENSION_REQUIRED)
-                && !services.unauthenticatedAnswers.tryAcquire(to.getAddress())) {
+                && !services.unauthenticatedAnswers.tryAcquire(to.remoteAddress().getAddress())) {
             stats.count(Counter.RATE_LIMITED_ANSWERS);
             return;
         }
@@ -788,7 +799,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         byte[] key = who == null ? null : who.key();
         if (refusal == Refusal.AUTH_MISSING_INTEGRITY || refusal == Refusal.AUTH_STALE_NONCE) {
             attrs.add(new Realm(services.auth.realm()));
-            attrs.add(new Nonce(services.auth.issueNonce(to)));
+            attrs.add(new Nonce(services.auth.issueNonce(to.remoteAddress())));
             key = null;
         }
         StunMessage m = r.message();
@@ -796,15 +807,12 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         send(resp, key, r.fingerprintPresent(), to);
     }
 
-    private void send(StunMessage m, byte[] key, boolean fingerprint, InetSocketAddress to) {
-        sendEncoded(StunCodec.encode(m, ctx.alloc(), key, fingerprint), to);
+    private void send(StunMessage m, byte[] key, boolean fingerprint, ClientTransport to) {
+        to.sendResponse(StunCodec.encode(m, to.alloc(), key, fingerprint));
     }
 
-    private void sendRaw(byte[] bytes, InetSocketAddress to) {
-        sendEncoded(Unpooled.wrappedBuffer(bytes), to);
-    }
-
-    private void sendEncoded(ByteBuf buf, InetSocketAddress to) {
+    /** A datagram to a client on this socket (a STUN response): counted, written, flushed at the end of the read. */
+    void sendDatagram(ByteBuf buf, InetSocketAddress to) {
         stats.sent(buf.readableBytes());
         ctx.write(new DatagramPacket(buf, to), ctx.voidPromise());
         clientFlushPending = true;
@@ -813,14 +821,12 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------------------------------------ lifecycle
 
     private void delete(Allocation a, String why) {
-        if (allocations.remove(a.client()) != a) {
+        if (!allocations.remove(a)) {
             return;
         }
-        allocationsPerUser.computeIfPresent(a.username(), (u, n) -> n > 1 ? n - 1 : null);
-        int port = ((InetSocketAddress) a.relayChannel().localAddress()).getPort();
-        a.toPeers().discard();
-        a.toClient().discard();
-        a.relayChannel().close();
+        int port = a.relay().port();
+        a.relay().close();
+        a.client().allocationClosed();
         services.self.removePort(port);
         services.release(a.username(), listener);
         long lived = services.nanoClock.getAsLong() - a.createdAtNanos();
@@ -828,7 +834,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         long suppressed = listener.allocationLog.acquire();
         if (suppressed >= 0) {
             LOG.info("listener {}: allocation deleted for client {} user {}: relay address {}, {} after {}s{}",
-                    listener.name, Logs.hostPort(a.client()), RequestAuthenticator.printable(a.username()),
+                    listener.name, Logs.hostPort(a.clientAddress()), RequestAuthenticator.printable(a.username()),
                     Logs.hostPort(a.relayedAddress()), why, TimeUnit.NANOSECONDS.toSeconds(lived),
                     LogLimiter.suffix(suppressed));
         }
@@ -837,7 +843,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** Periodic sweep: expired allocations, permissions, channels, reservations (deadlines, not timers). */
     void sweep() {
         long now = services.nanoClock.getAsLong();
-        for (Allocation a : new ArrayList<>(allocations.values())) { // a copy: delete() removes from the map
+        for (Allocation a : allocations.snapshot()) { // a copy: delete() removes from the table
             if (a.isExpired(now)) {
                 delete(a, "expired");
                 stats.count(Counter.ALLOCATIONS_EXPIRED);
@@ -857,7 +863,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
 
     /** Drops every allocation of this socket (listener stopped or restarted). Runs on this event loop. */
     void closeAll(String why) {
-        for (Allocation a : new ArrayList<>(allocations.values())) {
+        for (Allocation a : allocations.snapshot()) {
             delete(a, why);
             stats.count(Counter.ALLOCATIONS_DELETED);
         }

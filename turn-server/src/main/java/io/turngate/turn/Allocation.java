@@ -1,9 +1,7 @@
 package io.turngate.turn;
 
-import io.netty.channel.Channel;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.LongObjectHashMap;
-import io.turngate.relay.SegmentBatch;
 import io.turngate.stun.TransactionId;
 
 import java.net.Inet4Address;
@@ -15,12 +13,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One TURN allocation (RFC 8656 §6): the client's 5-tuple on one listener socket, a relay socket bound to the
- * wildcard address on an OS-chosen port, its permissions and channel bindings, and its lifetime as a deadline.
+ * One TURN allocation (RFC 8656 §6): the client's 5-tuple and the {@link ClientTransport} that reaches it, a
+ * {@link RelaySocket} on the relayed transport address, its permissions and channel bindings, and its lifetime as
+ * a deadline. Transport-agnostic: how data reaches the client and the peers is the two sockets' business.
  *
- * <p>Threading: an allocation, its relay channel and everything in it are owned by the event loop of the listener
- * socket its client came in on (the relay channel is registered on that same loop). No locks; never touch it from
- * another thread. Lifetimes are deadlines read from one injected nano clock and swept periodically.
+ * <p>Threading: an allocation, its relay socket and everything in it are owned by the event loop of the client's
+ * transport (the relay socket is registered on that same loop). No locks; never touch it from another thread.
+ * Lifetimes are deadlines read from one injected nano clock and swept periodically.
  */
 public final class Allocation {
     /** RFC 8656 §7.2: default allocation lifetime. */
@@ -28,8 +27,10 @@ public final class Allocation {
     /** Largest lifetime granted; longer requests are cut to this (RFC 8656 §7.2: "3600 seconds"). */
     public static final long MAX_LIFETIME_SECONDS = 3600;
 
-    private final InetSocketAddress client;
-    private final Channel relayChannel;
+    private final ClientTransport client;
+    private final Object fiveTuple;
+    private final InetSocketAddress clientAddress;
+    private final RelaySocket relay;
     private final InetSocketAddress relayedAddress;
     private final String username;
     private final TransactionId allocateTransaction;
@@ -43,32 +44,43 @@ public final class Allocation {
     private final LongObjectHashMap<Permission> permissionsV6 = new LongObjectHashMap<>();
     private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
-    /** Datagrams to peers (on the relay socket) and to the client (on the listener socket) of one read batch. */
-    private final SegmentBatch toPeers;
-    private final SegmentBatch toClient;
 
-    public Allocation(InetSocketAddress client, Channel relayChannel, InetSocketAddress relayedAddress, String username,
-                      TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos) {
-        this(client, relayChannel, relayedAddress, username, allocateTransaction, allocateResponse, 0, expiresAtNanos,
-                SegmentBatch.Gso.OFF);
+    /**
+     * An allocation of the client reached through {@code client}.
+     *
+     * @param relayedAddress   the address advertised in XOR-RELAYED-ADDRESS
+     * @param allocateResponse the encoded success response to the creating Allocate, re-sent on retransmission
+     * @param createdAtNanos   when the allocation was created (the nano clock of {@code expiresAtNanos})
+     */
+    public Allocation(ClientTransport client, RelaySocket relay, InetSocketAddress relayedAddress, String username,
+                      TransactionId allocateTransaction, byte[] allocateResponse, long createdAtNanos,
+                      long expiresAtNanos) {
+        this(client, client.fiveTuple(), client.remoteAddress(), relay, relayedAddress, username, allocateTransaction,
+                allocateResponse, createdAtNanos, expiresAtNanos);
     }
 
     /**
-     * @param createdAtNanos  when the allocation was created (the nano clock of {@code expiresAtNanos})
-     * @param gso             the UDP GSO switch of the listener socket the batches write to
+     * An allocation with no client transport attached, keyed by {@code client} (tests and benchmarks of the
+     * allocation's own state: permissions, channels, lifetimes); {@link #client()} is {@code null}.
      */
-    public Allocation(InetSocketAddress client, Channel relayChannel, InetSocketAddress relayedAddress, String username,
-                      TransactionId allocateTransaction, byte[] allocateResponse, long createdAtNanos,
-                      long expiresAtNanos, SegmentBatch.Gso gso) {
-        this.createdAtNanos = createdAtNanos;
-        this.toPeers = new SegmentBatch(gso);
-        this.toClient = new SegmentBatch(gso);
+    public Allocation(InetSocketAddress client, RelaySocket relay, InetSocketAddress relayedAddress, String username,
+                      TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos) {
+        this(null, client, client, relay, relayedAddress, username, allocateTransaction, allocateResponse, 0,
+                expiresAtNanos);
+    }
+
+    private Allocation(ClientTransport client, Object fiveTuple, InetSocketAddress clientAddress, RelaySocket relay,
+                       InetSocketAddress relayedAddress, String username, TransactionId allocateTransaction,
+                       byte[] allocateResponse, long createdAtNanos, long expiresAtNanos) {
         this.client = client;
-        this.relayChannel = relayChannel;
+        this.fiveTuple = fiveTuple;
+        this.clientAddress = clientAddress;
+        this.relay = relay;
         this.relayedAddress = relayedAddress;
         this.username = username;
         this.allocateTransaction = allocateTransaction;
         this.allocateResponse = allocateResponse;
+        this.createdAtNanos = createdAtNanos;
         this.expiresAtNanos = expiresAtNanos;
     }
 
@@ -77,12 +89,24 @@ public final class Allocation {
         return createdAtNanos;
     }
 
-    public InetSocketAddress client() {
+    /** The way to the client (its transport, which frames and batches what the core writes to it). */
+    public ClientTransport client() {
         return client;
     }
 
-    public Channel relayChannel() {
-        return relayChannel;
+    /** The client's 5-tuple as the key of this allocation in its {@link AllocationTable}. */
+    public Object fiveTuple() {
+        return fiveTuple;
+    }
+
+    /** The client's transport address as the server sees it. */
+    public InetSocketAddress clientAddress() {
+        return clientAddress;
+    }
+
+    /** The relay socket (the relayed transport address's port). */
+    public RelaySocket relay() {
+        return relay;
     }
 
     /** The address advertised in XOR-RELAYED-ADDRESS: the listener's {@code address} and the relay socket's port. */
@@ -303,15 +327,5 @@ public final class Allocation {
 
     public boolean isExpired(long nowNanos) {
         return expiresAtNanos - nowNanos <= 0;
-    }
-
-    /** Datagrams to peers, written to {@link #relayChannel()} at the end of the read batch. */
-    public SegmentBatch toPeers() {
-        return toPeers;
-    }
-
-    /** Datagrams to the client, written to the listener socket at the end of the relay socket's read batch. */
-    public SegmentBatch toClient() {
-        return toClient;
     }
 }
