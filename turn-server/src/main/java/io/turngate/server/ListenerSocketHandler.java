@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -15,6 +14,7 @@ import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
 import io.turngate.relay.SegmentBatch;
+import io.turngate.relay.UdpRelayPortAllocator;
 import io.turngate.relay.UdpRelaySocket;
 import io.turngate.stun.ErrorCode;
 import io.turngate.stun.ReceivedStun;
@@ -45,6 +45,8 @@ import io.turngate.turn.ChannelBinding;
 import io.turngate.turn.ClientTransport;
 import io.turngate.turn.Permission;
 import io.turngate.turn.Refusal;
+import io.turngate.turn.RelayPortAllocator;
+import io.turngate.turn.RelaySocket;
 import io.turngate.turn.RequestAuthenticator;
 import io.turngate.turn.RoutePolicy;
 import io.turngate.turn.TurnFailure;
@@ -57,7 +59,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -75,8 +76,6 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** Receive buffer: one byte more than the limit, so an oversized (truncated) datagram is recognisable. */
     static final int RECEIVE_BUFFER = 2048;
     private static final long SWEEP_INTERVAL_MILLIS = 1000;
-    private static final long RESERVATION_LIFETIME_SECONDS = 30;
-    private static final int EVEN_PORT_ATTEMPTS = 32;
     private static final Logger LOG = Logs.get("turn");
 
     private final ListenerRuntime listener;
@@ -84,7 +83,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     /** This socket's allocations by client sender address (the rest of the 5-tuple is this socket's). */
     private final AllocationTable allocations = new AllocationTable();
     /** Clients whose Allocate is waiting for its relay socket to bind; retransmissions meanwhile are dropped. */
-    private final Map<Object, Object> pendingAllocations = new HashMap<>();
+    private final Map<Object, PendingAllocate> pendingAllocations = new HashMap<>();
     /**
      * Relay sockets with datagrams for peers batched during the current read. A relay socket joins when its batch
      * goes from empty to pending; the batch empties again only when written at the end of the read or discarded with
@@ -95,6 +94,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     private final List<UdpClient> clientsToFlush = new ArrayList<>();
     private final SegmentBatch.Gso gso;
     private final SocketStats stats;
+    private final RelayPortAllocator relayPorts;
     private final Indications indications = new Indications();
     private ChannelHandlerContext ctx;
     private Channel channel;
@@ -108,6 +108,12 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 cause -> LOG.warn("listener {}: a UDP GSO send failed ({}); this socket sends one datagram per system"
                         + " call from now on", listener.name, cause.toString()));
         this.stats = new SocketStats(gso);
+        this.relayPorts = new UdpRelayPortAllocator(
+                v4 -> services.transport.datagramOptions(new Bootstrap(), RECEIVE_BUFFER)
+                        .group(channel.eventLoop())
+                        .channelFactory(() -> services.transport.newDatagramChannel(v4)),
+                ch -> new UdpRelaySocket(ch, gso, relaysToFlush, a -> new RelayHandler(this, a)),
+                services.reservations, services.self, services.nanoClock, stats);
     }
 
     /** This socket's counters (read on any thread). */
@@ -504,145 +510,87 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         }
         Lifetime lifetime = req.attribute(Lifetime.class);
         long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
-        Object marker = new Object();
-        pendingAllocations.put(key, marker);
-        BindRequest bind = new BindRequest(r, client, who, granted, relayV4, evenPort != null,
-                evenPort != null && evenPort.reserve(), marker);
-        if (token != null) {
-            Services.Reservation reserved = services.reservations.remove(token.token());
-            if (reserved == null) {
-                failPendingAllocate(bind, Refusal.INSUFFICIENT_CAPACITY, "unknown or expired RESERVATION-TOKEN");
-                return;
-            }
-            Channel kept = reserved.channel();
-            if (kept.isActive() && kept.eventLoop() == ctx.channel().eventLoop()) {
-                completeAllocate(bind, kept, null); // the reserved socket becomes the relay socket as it is
-            } else {
-                // Reserved on another event loop: free the port, then bind it again here (epoll frees at once).
-                int port = reserved.port();
-                kept.close().addListener(f -> bindRelay(bind, port, 0));
-            }
-        } else {
-            bindRelay(bind, 0, 0);
+        PendingAllocate pending = new PendingAllocate(r, client, who, granted);
+        pendingAllocations.put(key, pending);
+        relayPorts.allocate(new RelayPortAllocator.Request(relayV4, evenPort != null,
+                evenPort != null && evenPort.reserve(), token == null ? null : token.token()), pending);
+    }
+
+    /** An Allocate waiting for its relay socket: the {@link RelayPortAllocator}'s completion. */
+    private final class PendingAllocate implements RelayPortAllocator.Completion {
+        private final ReceivedStun request;
+        private final ClientTransport client;
+        private final RequestAuthenticator.Authenticated who;
+        private final long lifetimeSeconds;
+
+        PendingAllocate(ReceivedStun request, ClientTransport client, RequestAuthenticator.Authenticated who,
+                        long lifetimeSeconds) {
+            this.request = request;
+            this.client = client;
+            this.who = who;
+            this.lifetimeSeconds = lifetimeSeconds;
         }
-    }
 
-    private record BindRequest(ReceivedStun request, ClientTransport client, RequestAuthenticator.Authenticated who,
-                               long lifetimeSeconds, boolean v4, boolean even, boolean reserveNext, Object marker) {
-        Object key() {
-            return client.fiveTuple();
+        @Override
+        public boolean wanted() {
+            return pendingAllocations.get(client.fiveTuple()) == this;
         }
-    }
 
-    private Bootstrap relayBootstrap(boolean v4) {
-        return services.transport.datagramOptions(new Bootstrap(), RECEIVE_BUFFER)
-                .group(ctx.channel().eventLoop())
-                .channelFactory(() -> services.transport.newDatagramChannel(v4))
-                .handler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext c, Object m) {
-                        io.netty.util.ReferenceCountUtil.release(m); // until the allocation's handler is installed
-                    }
-                });
-    }
-
-    private InetSocketAddress wildcard(boolean v4, int port) {
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(new byte[v4 ? 4 : 16]), port);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Binds the relay socket on this event loop (port 0 = OS-chosen), honouring EVEN-PORT, then completes the Allocate. */
-    private void bindRelay(BindRequest req, int port, int attempt) {
-        relayBootstrap(req.v4()).bind(wildcard(req.v4(), port)).addListener((ChannelFuture f) -> {
-            if (pendingAllocations.get(req.key()) != req.marker()) {
-                f.channel().close(); // listener closed meanwhile
-                services.release(req.who().username(), listener);
-                return;
-            }
-            if (!f.isSuccess()) {
-                stats.count(Counter.RELAY_BIND_FAILURES);
-                failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "cannot bind relay socket: " + f.cause());
-                return;
-            }
-            Channel relay = f.channel();
-            int bound = ((InetSocketAddress) relay.localAddress()).getPort();
-            if (req.even() && port == 0 && (bound & 1) != 0) {
+        @Override
+        public void allocated(RelaySocket relay, Long reservationToken) {
+            if (!wanted()) {
                 relay.close();
-                if (attempt + 1 >= EVEN_PORT_ATTEMPTS) {
-                    failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "no even relay port after " + EVEN_PORT_ATTEMPTS + " tries");
-                } else {
-                    bindRelay(req, 0, attempt + 1);
-                }
                 return;
             }
-            if (req.reserveNext() && bound < 65535) {
-                relayBootstrap(req.v4()).bind(wildcard(req.v4(), bound + 1)).addListener((ChannelFuture rf) -> {
-                    if (pendingAllocations.get(req.key()) != req.marker()) {
-                        relay.close();
-                        rf.channel().close();
-                        services.release(req.who().username(), listener);
-                        return;
-                    }
-                    if (!rf.isSuccess()) {
-                        relay.close();
-                        if (attempt + 1 >= EVEN_PORT_ATTEMPTS) {
-                            failPendingAllocate(req, Refusal.INSUFFICIENT_CAPACITY, "cannot reserve an even/odd port pair");
-                        } else {
-                            bindRelay(req, 0, attempt + 1);
-                        }
-                        return;
-                    }
-                    long token = ThreadLocalRandom.current().nextLong();
-                    Channel reservedChannel = rf.channel();
-                    services.self.addPort(bound + 1);
-                    reservedChannel.closeFuture().addListener(cf -> services.self.removePort(bound + 1));
-                    long expires = services.nanoClock.getAsLong() + TimeUnit.SECONDS.toNanos(RESERVATION_LIFETIME_SECONDS);
-                    services.reservations.put(token, new Services.Reservation(reservedChannel, bound + 1, expires));
-                    completeAllocate(req, relay, token);
-                });
-                return;
+            completeAllocate(this, relay, reservationToken);
+        }
+
+        @Override
+        public void failed(Refusal refusal, String detail) {
+            if (wanted()) {
+                failPendingAllocate(this, refusal, detail);
             }
-            completeAllocate(req, relay, null);
-        });
+        }
+
+        /** The listener closed before the relay socket was bound: the allocation's quota goes back. */
+        void abandon() {
+            services.release(who.username(), listener);
+        }
     }
 
-    private void failPendingAllocate(BindRequest req, Refusal refusal, String detail) {
-        pendingAllocations.remove(req.key());
-        services.release(req.who().username(), listener);
-        sendError(req.request(), req.client(), refusal, req.who(), null);
-        req.client().flush(); // completes outside a read batch
+    private void failPendingAllocate(PendingAllocate req, Refusal refusal, String detail) {
+        pendingAllocations.remove(req.client.fiveTuple());
+        services.release(req.who.username(), listener);
+        sendError(req.request, req.client, refusal, req.who, null);
+        req.client.flush(); // completes outside a read batch
         long suppressed = listener.refusalLog.acquire();
         if (suppressed >= 0) {
             LOG.info("listener {}: Allocate from {} refused with {}: {}{}", listener.name,
-                    Logs.hostPort(req.client().remoteAddress()), refusal.errorCode().code(), detail,
+                    Logs.hostPort(req.client.remoteAddress()), refusal.errorCode().code(), detail,
                     LogLimiter.suffix(suppressed));
         }
     }
 
-    private void completeAllocate(BindRequest req, Channel relayChannel, Long reservationToken) {
-        pendingAllocations.remove(req.key());
-        UdpRelaySocket relay = new UdpRelaySocket(relayChannel, gso, relaysToFlush, a -> new RelayHandler(this, a));
+    private void completeAllocate(PendingAllocate req, RelaySocket relay, Long reservationToken) {
+        pendingAllocations.remove(req.client.fiveTuple());
         int relayPort = relay.port();
         InetSocketAddress relayed = new InetSocketAddress(listener.relayAddress, relayPort);
-        ClientTransport client = req.client();
-        StunMessage request = req.request().message();
+        ClientTransport client = req.client;
+        StunMessage request = req.request.message();
         List<StunAttribute> attrs = new ArrayList<>();
         attrs.add(new XorRelayedAddress(relayed));
-        attrs.add(new Lifetime(req.lifetimeSeconds()));
+        attrs.add(new Lifetime(req.lifetimeSeconds));
         if (reservationToken != null) {
             attrs.add(new ReservationToken(reservationToken));
         }
         attrs.add(new XorMappedAddress(client.remoteAddress()));
         StunMessage resp = new StunMessage(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, request.transactionId(), attrs);
-        ByteBuf encoded = StunCodec.encode(resp, client.alloc(), req.who().key(), req.request().fingerprintPresent());
+        ByteBuf encoded = StunCodec.encode(resp, client.alloc(), req.who.key(), req.request.fingerprintPresent());
         byte[] bytes = new byte[encoded.readableBytes()];
         encoded.getBytes(encoded.readerIndex(), bytes);
         long now = services.nanoClock.getAsLong();
-        Allocation a = new Allocation(client, relay, relayed, req.who().username(), request.transactionId(), bytes,
-                now, now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds()));
+        Allocation a = new Allocation(client, relay, relayed, req.who.username(), request.transactionId(), bytes,
+                now, now + TimeUnit.SECONDS.toNanos(req.lifetimeSeconds));
         allocations.add(a);
         services.self.addPort(relayPort);
         relay.start(a);
@@ -653,8 +601,8 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         if (suppressed >= 0) {
             LOG.info("listener {}: allocation created for client {} user {}: relay address {}, lifetime {}s{}",
                     listener.name, Logs.hostPort(client.remoteAddress()),
-                    RequestAuthenticator.printable(req.who().username()), Logs.hostPort(relayed),
-                    req.lifetimeSeconds(), LogLimiter.suffix(suppressed));
+                    RequestAuthenticator.printable(req.who.username()), Logs.hostPort(relayed),
+                    req.lifetimeSeconds, LogLimiter.suffix(suppressed));
         }
     }
 
@@ -851,14 +799,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
                 a.sweep(now);
             }
         }
-        services.reservations.entrySet().removeIf(e -> {
-            Services.Reservation res = e.getValue();
-            if (res.expiresAtNanos() - now <= 0 && res.channel().eventLoop() == ctx.channel().eventLoop()) {
-                res.channel().close();
-                return true;
-            }
-            return false;
-        });
+        relayPorts.sweep(now);
     }
 
     /** Drops every allocation of this socket (listener stopped or restarted). Runs on this event loop. */
@@ -866,6 +807,9 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         for (Allocation a : allocations.snapshot()) {
             delete(a, why);
             stats.count(Counter.ALLOCATIONS_DELETED);
+        }
+        for (PendingAllocate p : new ArrayList<>(pendingAllocations.values())) {
+            p.abandon();
         }
         pendingAllocations.clear();
     }

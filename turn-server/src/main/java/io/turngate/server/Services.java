@@ -1,6 +1,6 @@
 package io.turngate.server;
 
-import io.netty.channel.Channel;
+import io.turngate.relay.UdpRelayPortAllocator;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RequestAuthenticator;
 import io.turngate.turn.SelfAddresses;
@@ -23,7 +23,7 @@ final class Services {
     final AtomicInteger allocations = new AtomicInteger();
     final ConcurrentHashMap<String, AtomicInteger> allocationsPerUser = new ConcurrentHashMap<>();
     /** RESERVATION-TOKEN → reserved relay socket (RFC 8656 §7.2, EVEN-PORT with R bit). */
-    final ConcurrentHashMap<Long, Reservation> reservations = new ConcurrentHashMap<>();
+    final UdpRelayPortAllocator.Reservations reservations = new UdpRelayPortAllocator.Reservations();
     /** Whether listener sockets coalesce bursts into UDP GSO sends ({@link io.turngate.relay.SegmentBatch}). */
     final boolean gso;
     /** {@code --max-allocations} over all listeners and {@code --max-allocations-per-listener}; 0 = no limit. */
@@ -86,9 +86,5 @@ final class Services {
         if (n != null && n.decrementAndGet() <= 0) {
             allocationsPerUser.remove(user, n);
         }
-    }
-
-    /** A relay socket bound to an odd port kept for the RTCP allocation that will present the token. */
-    record Reservation(Channel channel, int port, long expiresAtNanos) {
     }
 }
