@@ -5,6 +5,7 @@ import io.turngate.stun.StunClass;
 import io.turngate.stun.StunMessageType;
 import io.turngate.stun.StunMethod;
 import io.turngate.stun.attr.AttributeType;
+import io.turngate.turn.handler.SendIndicationReader;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
@@ -14,9 +15,9 @@ import java.util.zip.CRC32;
  * XOR-PEER-ADDRESS and DATA by offset, and a writer for Data indications.
  *
  * <p>A {@code Indications} instance keeps its parse results in fields and is reused for every packet; it belongs to
- * one event loop.
+ * one event loop. It is the TURN core's {@link SendIndicationReader}.
  */
-public final class Indications {
+public final class Indications implements SendIndicationReader {
     private static final int MAGIC_COOKIE = 0x2112A442;
     private static final int HEADER = 20;
     private static final int FINGERPRINT_XOR = 0x5354554E;
@@ -42,6 +43,7 @@ public final class Indications {
      * lacks XOR-PEER-ADDRESS or DATA, or carries a FINGERPRINT that does not match. Unknown comprehension-required
      * attributes are counted in {@link #unknownRequired()}: RFC 8489 §6.3.2 says to drop such indications.
      */
+    @Override
     public boolean parseSend(ByteBuf buf, int offset, int length) {
         family = 0;
         dataOffset = -1;
@@ -130,35 +132,43 @@ public final class Indications {
     }
 
     /** 4 or 6 after a successful parse. */
+    @Override
     public int peerFamily() {
         return family;
     }
 
+    @Override
     public int peerPort() {
         return peerPort;
     }
 
     /** The IPv4 peer as an int (network order), valid when {@link #peerFamily()} is 4. */
+    @Override
     public int peerIpv4() {
         return peerIpv4;
     }
 
+    @Override
     public long peerIpv6High() {
         return peerIpv6High;
     }
 
+    @Override
     public long peerIpv6Low() {
         return peerIpv6Low;
     }
 
+    @Override
     public int dataOffset() {
         return dataOffset;
     }
 
+    @Override
     public int dataLength() {
         return dataLength;
     }
 
+    @Override
     public int unknownRequired() {
         return unknownRequired;
     }

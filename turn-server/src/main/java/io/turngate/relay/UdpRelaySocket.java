@@ -18,6 +18,11 @@ import java.util.function.Function;
  * <p>Threading: on the event loop of the allocation (the socket is registered on it).
  */
 public final class UdpRelaySocket implements RelaySocket {
+    /** Largest datagram accepted on a listener or relay socket (pion's inbound MTU); larger ones are dropped. */
+    public static final int MAX_DATAGRAM = 1600;
+    /** Receive buffer: more than the limit, so an oversized (truncated) datagram is recognisable. */
+    public static final int RECEIVE_BUFFER = 2048;
+
     private final Channel channel;
     private final int port;
     private final SegmentBatch toPeers;

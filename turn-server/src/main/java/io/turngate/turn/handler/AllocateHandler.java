@@ -1,0 +1,201 @@
+package io.turngate.turn.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.turngate.log.LogLimiter;
+import io.turngate.log.Logs;
+import io.turngate.stun.ReceivedStun;
+import io.turngate.stun.StunClass;
+import io.turngate.stun.StunCodec;
+import io.turngate.stun.StunMessage;
+import io.turngate.stun.StunMethod;
+import io.turngate.stun.attr.EvenPort;
+import io.turngate.stun.attr.Lifetime;
+import io.turngate.stun.attr.RequestedAddressFamily;
+import io.turngate.stun.attr.RequestedTransport;
+import io.turngate.stun.attr.ReservationToken;
+import io.turngate.stun.attr.StunAttribute;
+import io.turngate.stun.attr.XorMappedAddress;
+import io.turngate.stun.attr.XorRelayedAddress;
+import io.turngate.turn.Allocation;
+import io.turngate.turn.ClientTransport;
+import io.turngate.turn.Refusal;
+import io.turngate.turn.RelayPortAllocator;
+import io.turngate.turn.RelaySocket;
+import io.turngate.turn.RequestAuthenticator;
+import io.turngate.turn.TurnFailure;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+
+/**
+ * Allocate (RFC 8656 §7.2), after step 1 (the long-term credentials, checked by the dispatcher): the checks of
+ * steps 2 to 7 in the RFC's order, then a relay socket from the {@link RelayPortAllocator}, which may complete
+ * later; meanwhile retransmissions from the same 5-tuple are dropped (the client retransmits until it gets the
+ * answer). The success response is kept with the allocation and sent again for a retransmission of the same
+ * transaction (step 2).
+ */
+final class AllocateHandler {
+    private static final Logger LOG = Logs.get("turn");
+
+    private final TurnContext ctx;
+    private final Responses responses;
+    private final AllocationLifecycle lifecycle;
+    private final RelayPortAllocator relayPorts;
+    /** Allocates waiting for their relay socket, by the client's 5-tuple. */
+    private final Map<Object, Pending> pending = new HashMap<>();
+
+    AllocateHandler(TurnContext ctx, Responses responses, AllocationLifecycle lifecycle, RelayPortAllocator relayPorts) {
+        this.ctx = ctx;
+        this.responses = responses;
+        this.lifecycle = lifecycle;
+        this.relayPorts = relayPorts;
+    }
+
+    void handle(ReceivedStun r, ClientTransport client, RequestAuthenticator.Authenticated who) throws TurnFailure {
+        StunMessage req = r.message();
+        Object fiveTuple = client.fiveTuple();
+        Allocation existing = ctx.allocations.get(fiveTuple);
+        if (existing != null) {
+            // Step 2: same 5-tuple. A retransmission (same transaction id) gets the same success response.
+            if (existing.allocateTransaction().equals(req.transactionId())) {
+                client.sendResponse(Unpooled.wrappedBuffer(existing.allocateResponse()));
+                return;
+            }
+            throw new TurnFailure(Refusal.ALLOCATION_EXISTS, "allocation exists for " + client.remoteAddress());
+        }
+        if (pending.containsKey(fiveTuple)) {
+            return; // relay socket still binding; the client will retransmit
+        }
+        // Step 3: REQUESTED-TRANSPORT must be present and UDP.
+        RequestedTransport transport = req.attribute(RequestedTransport.class);
+        if (transport == null) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "no REQUESTED-TRANSPORT");
+        }
+        if (transport.protocol() != 17) {
+            throw new TurnFailure(Refusal.UNSUPPORTED_TRANSPORT, "REQUESTED-TRANSPORT " + transport.protocol()
+                    + " (expected: 17 UDP)");
+        }
+        // Step 4: DONT-FRAGMENT is accepted; loopback and Kubernetes pod networks do not fragment relay traffic.
+        // Steps 5-6: RESERVATION-TOKEN and EVEN-PORT are mutually exclusive.
+        EvenPort evenPort = req.attribute(EvenPort.class);
+        ReservationToken token = req.attribute(ReservationToken.class);
+        RequestedAddressFamily family = req.attribute(RequestedAddressFamily.class);
+        if (token != null && (evenPort != null || family != null)) {
+            throw new TurnFailure(Refusal.BAD_REQUEST, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
+        }
+        boolean relayV4 = ctx.listener.relayAddress() instanceof Inet4Address;
+        if (family != null && family.family() != (relayV4 ? 1 : 2)) {
+            throw new TurnFailure(Refusal.ADDRESS_FAMILY_NOT_SUPPORTED, "REQUESTED-ADDRESS-FAMILY " + family.family()
+                    + " (expected: " + (relayV4 ? 1 : 2) + ")");
+        }
+        // Step 7: quota (admin.user_quota: 486), and turngate's allocation caps (508).
+        Refusal limit = ctx.listener.acquireAllocation(who.username());
+        if (limit != null) {
+            throw new TurnFailure(limit, limit == Refusal.QUOTA_REACHED ? "user_quota reached for " + who.username()
+                    : "allocation limit reached (--max-allocations or --max-allocations-per-listener)");
+        }
+        Lifetime lifetime = req.attribute(Lifetime.class);
+        long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
+        Pending p = new Pending(r, client, who, granted);
+        pending.put(fiveTuple, p);
+        // Steps 5-6: the relay port (a reserved one for a RESERVATION-TOKEN, 508 when unknown; an even one, maybe
+        // with the next reserved, for EVEN-PORT).
+        relayPorts.allocate(new RelayPortAllocator.Request(relayV4, evenPort != null,
+                evenPort != null && evenPort.reserve(), token == null ? null : token.token()), p);
+    }
+
+    /** The listener closed: Allocates still waiting for their relay socket are dropped and their quota goes back. */
+    void abandonPending() {
+        for (Pending p : new ArrayList<>(pending.values())) {
+            ctx.listener.releaseAllocation(p.who.username());
+        }
+        pending.clear();
+    }
+
+    /** An Allocate waiting for its relay socket: the {@link RelayPortAllocator}'s completion. */
+    private final class Pending implements RelayPortAllocator.Completion {
+        private final ReceivedStun request;
+        private final ClientTransport client;
+        private final RequestAuthenticator.Authenticated who;
+        private final long lifetimeSeconds;
+
+        Pending(ReceivedStun request, ClientTransport client, RequestAuthenticator.Authenticated who,
+                long lifetimeSeconds) {
+            this.request = request;
+            this.client = client;
+            this.who = who;
+            this.lifetimeSeconds = lifetimeSeconds;
+        }
+
+        @Override
+        public boolean wanted() {
+            return pending.get(client.fiveTuple()) == this;
+        }
+
+        @Override
+        public void allocated(RelaySocket relay, Long reservationToken) {
+            if (!wanted()) {
+                relay.close();
+                return;
+            }
+            complete(this, relay, reservationToken);
+        }
+
+        @Override
+        public void failed(Refusal refusal, String detail) {
+            if (wanted()) {
+                fail(this, refusal, detail);
+            }
+        }
+    }
+
+    private void fail(Pending p, Refusal refusal, String detail) {
+        pending.remove(p.client.fiveTuple());
+        ctx.listener.releaseAllocation(p.who.username());
+        responses.error(p.request, p.client, refusal, p.who, null);
+        p.client.flush(); // may complete outside a read batch
+        long suppressed = ctx.listener.refusalLog().acquire();
+        if (suppressed >= 0) {
+            LOG.info("listener {}: Allocate from {} refused with {}: {}{}", ctx.listener.name(),
+                    Logs.hostPort(p.client.remoteAddress()), refusal.errorCode().code(), detail,
+                    LogLimiter.suffix(suppressed));
+        }
+    }
+
+    /**
+     * Every check passed and the relay socket is bound: the success response (§7.2) with XOR-RELAYED-ADDRESS,
+     * LIFETIME, RESERVATION-TOKEN (when the next port was reserved) and XOR-MAPPED-ADDRESS.
+     */
+    private void complete(Pending p, RelaySocket relay, Long reservationToken) {
+        pending.remove(p.client.fiveTuple());
+        ClientTransport client = p.client;
+        InetSocketAddress relayed = new InetSocketAddress(ctx.listener.relayAddress(), relay.port());
+        StunMessage request = p.request.message();
+        List<StunAttribute> attrs = new ArrayList<>();
+        attrs.add(new XorRelayedAddress(relayed));
+        attrs.add(new Lifetime(p.lifetimeSeconds));
+        if (reservationToken != null) {
+            attrs.add(new ReservationToken(reservationToken));
+        }
+        attrs.add(new XorMappedAddress(client.remoteAddress()));
+        StunMessage resp = new StunMessage(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, request.transactionId(),
+                attrs);
+        ByteBuf encoded = StunCodec.encode(resp, client.alloc(), p.who.key(), p.request.fingerprintPresent());
+        byte[] bytes = new byte[encoded.readableBytes()];
+        encoded.getBytes(encoded.readerIndex(), bytes);
+        long now = ctx.nanoClock.getAsLong();
+        Allocation a = new Allocation(client, relay, relayed, p.who.username(), request.transactionId(), bytes, now,
+                now + TimeUnit.SECONDS.toNanos(p.lifetimeSeconds));
+        lifecycle.created(a, p.lifetimeSeconds);
+        client.sendResponse(encoded);
+        client.flush(); // may complete outside a read batch: nothing else would flush it
+    }
+}

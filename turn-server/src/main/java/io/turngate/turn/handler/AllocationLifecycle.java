@@ -1,0 +1,80 @@
+package io.turngate.turn.handler;
+
+import io.turngate.log.LogLimiter;
+import io.turngate.log.Logs;
+import io.turngate.turn.Allocation;
+import io.turngate.turn.RequestAuthenticator;
+
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+
+/**
+ * Creating and deleting allocations with everything that goes with it: the table, the gateway's own ports, the
+ * quota, the relay socket, the client transport, the counters and the rate-limited log lines; and the periodic
+ * sweep of lifetimes (deadlines, not timers).
+ */
+final class AllocationLifecycle {
+    private static final Logger LOG = Logs.get("turn");
+
+    private final TurnContext ctx;
+
+    AllocationLifecycle(TurnContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Enters {@code a} (its relay socket bound, its success response encoded) and starts relaying. */
+    void created(Allocation a, long lifetimeSeconds) {
+        ctx.allocations.add(a);
+        ctx.self.addPort(a.relay().port());
+        a.relay().start(a);
+        ctx.counters.allocationCreated();
+        long suppressed = ctx.listener.allocationLog().acquire();
+        if (suppressed >= 0) {
+            LOG.info("listener {}: allocation created for client {} user {}: relay address {}, lifetime {}s{}",
+                    ctx.listener.name(), Logs.hostPort(a.clientAddress()), RequestAuthenticator.printable(a.username()),
+                    Logs.hostPort(a.relayedAddress()), lifetimeSeconds, LogLimiter.suffix(suppressed));
+        }
+    }
+
+    /** Deletes {@code a} (nothing if it is gone already): its relay socket closes, its quota goes back. */
+    void delete(Allocation a, String why) {
+        if (!ctx.allocations.remove(a)) {
+            return;
+        }
+        int port = a.relay().port();
+        a.relay().close();
+        a.client().allocationClosed();
+        ctx.self.removePort(port);
+        ctx.listener.releaseAllocation(a.username());
+        long lived = ctx.nanoClock.getAsLong() - a.createdAtNanos();
+        ctx.counters.allocationClosed(lived);
+        long suppressed = ctx.listener.allocationLog().acquire();
+        if (suppressed >= 0) {
+            LOG.info("listener {}: allocation deleted for client {} user {}: relay address {}, {} after {}s{}",
+                    ctx.listener.name(), Logs.hostPort(a.clientAddress()), RequestAuthenticator.printable(a.username()),
+                    Logs.hostPort(a.relayedAddress()), why, TimeUnit.NANOSECONDS.toSeconds(lived),
+                    LogLimiter.suffix(suppressed));
+        }
+    }
+
+    /** Expired allocations go; the others drop their expired permissions and channels. */
+    void sweep(long nowNanos) {
+        for (Allocation a : ctx.allocations.snapshot()) { // a copy: delete() removes from the table
+            if (a.isExpired(nowNanos)) {
+                delete(a, "expired");
+                ctx.counters.allocationExpired();
+            } else {
+                a.sweep(nowNanos);
+            }
+        }
+    }
+
+    /** Every allocation goes (the listener stopped or restarted). */
+    void deleteAll(String why) {
+        for (Allocation a : ctx.allocations.snapshot()) {
+            delete(a, why);
+            ctx.counters.allocationDeleted();
+        }
+    }
+}
