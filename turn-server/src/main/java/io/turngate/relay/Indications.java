@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
 
 /**
- * Send and Data indications (RFC 8656 §10) on the hot path, without building message objects: a reader that finds
+ * Send and Data indications (RFC 8656 §11) on the hot path, without building message objects: a reader that finds
  * XOR-PEER-ADDRESS and DATA by offset, and a writer for Data indications.
  *
  * <p>A {@code Indications} instance keeps its parse results in fields and is reused for every packet; it belongs to
@@ -179,7 +179,7 @@ public final class Indications implements SendIndicationReader {
     }
 
     /**
-     * Writes a Data indication (RFC 8656 §10.3): XOR-PEER-ADDRESS then DATA, random transaction id, no
+     * Writes a Data indication (RFC 8656 §11.3): XOR-PEER-ADDRESS then DATA, random transaction id, no
      * FINGERPRINT. {@code peerAddress} is the 4- or 16-byte peer IP.
      */
     public static void writeDataIndication(ByteBuf out, byte[] peerAddress, int peerPort, ByteBuf data, int dataIndex,

@@ -187,7 +187,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         LOG.debug("listener {}: socket error (kept serving)", listener.name, cause);
     }
 
-    /** RFC 8656 §12.6: one datagram is one ChannelData message (no padding on UDP, §12.5). Hot path. */
+    /** RFC 8656 §12.6: one datagram is one ChannelData message (padding optional on UDP, §12.5). Hot path. */
     private void onChannelData(ByteBuf buf, int offset, int length, InetSocketAddress sender) {
         if (!ChannelData.isComplete(buf, offset, length)) {
             stats.count(Counter.MALFORMED_DATAGRAMS);

@@ -271,7 +271,7 @@ public final class Allocation {
     }
 
     /**
-     * Binds or refreshes channel {@code number} to {@code peer} (RFC 8656 §11.2), enforcing both uniqueness rules.
+     * Binds or refreshes channel {@code number} to {@code peer} (RFC 8656 §12.2), enforcing both uniqueness rules.
      *
      * @throws TurnFailure {@link Refusal#CHANNEL_CONFLICT} when the number is bound to another peer or the peer to another number
      */

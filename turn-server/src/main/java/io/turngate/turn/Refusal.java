@@ -36,13 +36,13 @@ public enum Refusal {
 
     /** RFC 8656 §7.2 step 2: the 5-tuple already has an allocation (new transaction id). */
     ALLOCATION_EXISTS(ErrorCode.ALLOCATION_MISMATCH, Kind.REQUEST),
-    /** RFC 8656 §8.2, §9.2, §11.2: no allocation for this 5-tuple. */
+    /** RFC 8656 §8.2, §10.2, §12.2: no allocation for this 5-tuple. */
     NO_ALLOCATION(ErrorCode.ALLOCATION_MISMATCH, Kind.REQUEST),
     /** RFC 8656 §7.2 step 3: REQUESTED-TRANSPORT is not UDP. */
     UNSUPPORTED_TRANSPORT(ErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL, Kind.REQUEST),
     /** RFC 8656 §7.2: requested address family not offered on this listener. */
     ADDRESS_FAMILY_NOT_SUPPORTED(ErrorCode.ADDRESS_FAMILY_NOT_SUPPORTED, Kind.REQUEST),
-    /** RFC 8656 §9.2, §11.2: peer address family differs from the relayed address family. */
+    /** RFC 8656 §10.2, §12.2: peer address family differs from the relayed address family. */
     PEER_ADDRESS_FAMILY_MISMATCH(ErrorCode.PEER_ADDRESS_FAMILY_MISMATCH, Kind.PERMISSION),
     /** STUNner §1c.2: no cluster on this listener's routes contains the peer. pion: 401 on ChannelBind; turngate: 403 everywhere. */
     PEER_NOT_ROUTED(ErrorCode.FORBIDDEN, Kind.PERMISSION),
@@ -55,7 +55,7 @@ public enum Refusal {
     PEER_PORT_NOT_ROUTED(ErrorCode.FORBIDDEN, Kind.PERMISSION),
     /** ChannelBind to one of the gateway's own listener or relay ports on one of its own addresses. */
     PEER_OWN_PORT(ErrorCode.FORBIDDEN, Kind.PERMISSION),
-    /** RFC 8656 §11.2: channel bound to another peer, or peer bound to another channel, or number out of range. */
+    /** RFC 8656 §12.2: channel bound to another peer, or peer bound to another channel, or number out of range. */
     CHANNEL_CONFLICT(ErrorCode.BAD_REQUEST, Kind.REQUEST),
     /** admin.user_quota reached for this username. */
     QUOTA_REACHED(ErrorCode.ALLOCATION_QUOTA_REACHED, Kind.REQUEST),

@@ -45,8 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One ChannelData relay step, client → peer (RFC 8656 §12.5), and the framing of the way back (§11.3).
  *
- * <p><b>What is measured.</b> The same sequence as {@code ListenerSocketHandler.onChannelData}, built from the same
- * public pieces (that handler is package-private and its relay socket is bound by an Allocate, so it is not driven
+ * <p><b>What is measured.</b> The same sequence as the UDP transport's ChannelData path
+ * ({@code ListenerSocketHandler.onChannelData}, then the core's {@code ChannelDataHandler}), built from the same
+ * public pieces (the transport is package-private and its relay socket is bound by an Allocate, so it is not driven
  * directly): RFC 7983 demultiplexing and the {@link ChannelData} static accessors, the allocation lookup by the
  * client's address, the channel lookup in the allocation's primitive-keyed map, {@link Permission#allows} against
  * the listener's compiled {@link RoutePolicy}, the gateway-port check of {@link SelfAddresses}, a retained slice of
