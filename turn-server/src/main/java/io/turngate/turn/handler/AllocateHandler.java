@@ -112,6 +112,14 @@ final class AllocateHandler {
                 evenPort != null && evenPort.reserve(), token == null ? null : token.token()), p);
     }
 
+    /** The client of {@code fiveTuple} went away: its Allocate waiting for a relay socket is dropped, its quota back. */
+    void abandon(Object fiveTuple) {
+        Pending p = pending.remove(fiveTuple);
+        if (p != null) {
+            ctx.listener.releaseAllocation(p.who.username());
+        }
+    }
+
     /** The listener closed: Allocates still waiting for their relay socket are dropped and their quota goes back. */
     void abandonPending() {
         for (Pending p : new ArrayList<>(pending.values())) {

@@ -12,6 +12,7 @@ import io.turngate.stun.StunMessageType;
 import io.turngate.stun.StunMethod;
 import io.turngate.stun.attr.ErrorCodeAttribute;
 import io.turngate.stun.attr.UnknownAttributes;
+import io.turngate.turn.Allocation;
 import io.turngate.turn.ClientTransport;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RelayPortAllocator;
@@ -173,6 +174,20 @@ public final class TurnRequestDispatcher {
         long now = ctx.nanoClock.getAsLong();
         lifecycle.sweep(now);
         relayPorts.sweep(now);
+    }
+
+    /**
+     * The transport of the client with the 5-tuple {@code fiveTuple} is gone (a TCP or TLS connection closed, a DTLS
+     * session ended): its allocation goes (the 5-tuple can never be used again), and so does an Allocate in
+     * progress for it.
+     */
+    public void clientClosed(Object fiveTuple, String why) {
+        Allocation a = ctx.allocations.get(fiveTuple);
+        if (a != null) {
+            lifecycle.delete(a, why);
+            ctx.counters.allocationDeleted();
+        }
+        allocate.abandon(fiveTuple);
     }
 
     /** The listener stopped or restarted: every allocation of this table goes, and every Allocate in progress. */

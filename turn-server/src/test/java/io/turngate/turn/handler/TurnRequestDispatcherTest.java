@@ -210,4 +210,32 @@ class TurnRequestDispatcherTest {
         assertEquals(0, fx.listener.allocations);
         assertFalse(fx.finish(alice, bob));
     }
+
+    @Test
+    void clientClosedDeletesTheAllocationOfItsFiveTuple() {
+        FakeClient bob = fx.client(BOB_ADDRESS);
+        fx.allocate(alice, ALICE);
+        fx.allocate(bob, BOB);
+        fx.dispatcher.clientClosed(alice.fiveTuple(), "connection closed");
+        assertNull(fx.context.allocations().get(alice.fiveTuple()));
+        assertTrue(alice.allocationClosed);
+        assertNotNull(fx.context.allocations().get(bob.fiveTuple()), "other clients keep theirs");
+        assertEquals(1, fx.listener.allocations);
+        fx.dispatcher.clientClosed(alice.fiveTuple(), "connection closed"); // twice: nothing more happens
+        assertEquals(1, fx.counters.get("allocationDeleted"));
+        assertFalse(fx.finish(alice, bob));
+    }
+
+    @Test
+    void clientClosedDuringItsAllocateGivesTheQuotaBackAndTheLateSocketIsNotUsed() {
+        fx.relayPorts.hold = true;
+        fx.receive(alice, fx.request(StunMethod.ALLOCATE, alice, ALICE, new RequestedTransport(RequestedTransport.UDP)));
+        fx.dispatcher.clientClosed(alice.fiveTuple(), "connection closed");
+        assertEquals(0, fx.listener.allocations);
+        fx.relayPorts.release();
+        assertTrue(fx.relayPorts.sockets.isEmpty(), "not wanted any more");
+        alice.wire.flush();
+        assertNull(alice.wire.readOutbound());
+        assertFalse(fx.finish(alice));
+    }
 }
