@@ -162,7 +162,7 @@ public final class CdsConfigSource implements ConfigSource {
             throw new ConfigException("GET " + uri + ": HTTP " + r.statusCode() + " " + errorMessage(r.body())
                     + " (expected: 200 and a config)");
         }
-        return parse(r.body(), "GET " + uri);
+        return parse(r.body(), "GET " + uri, env);
     }
 
     /** The {@code message} of a {@code v1.Error} body, else the body itself (trimmed, at most 200 characters). */
@@ -179,7 +179,21 @@ public final class CdsConfigSource implements ConfigSource {
         return b.length() > 200 ? b.substring(0, 200) + "..." : b;
     }
 
-    private ConfigSources.Loaded parse(String text, String where) throws ConfigException {
+    /**
+     * Reads one config the CDS sent (a {@code GET} body or one complete TEXT message of the watch): parsed like a
+     * config file, {@code $VAR} expanded from {@code env}, every problem prefixed with {@code where}.
+     *
+     * @return the config, or {@code null} for a zero config (the Gateway was deleted: the running config keeps
+     *         serving, {@link ZeroConfig})
+     * @throws ConfigException when the text is empty, not a config or an invalid one; nothing else escapes
+     */
+    static ConfigSources.Loaded readFrame(String text, String where, Map<String, String> env) throws ConfigException {
+        ConfigSources.Loaded loaded = parse(text, where, env);
+        return ZeroConfig.isZero(loaded.config()) ? null : loaded;
+    }
+
+    private static ConfigSources.Loaded parse(String text, String where, Map<String, String> env)
+            throws ConfigException {
         if (text == null || text.isBlank()) {
             throw new ConfigException(where + ": empty config (expected: one JSON StunnerConfig)");
         }
@@ -311,12 +325,12 @@ public final class CdsConfigSource implements ConfigSource {
     private void handle(String text, URI from) {
         ConfigSources.Loaded loaded;
         try {
-            loaded = parse(text, "config from " + from);
+            loaded = readFrame(text, "config from " + from, env);
         } catch (ConfigException e) {
             listener.rejected(e);
             return;
         }
-        if (ZeroConfig.isZero(loaded.config())) {
+        if (loaded == null) {
             listener.status(describe() + ": ignoring a zero config (the Gateway was deleted): the running config"
                     + " keeps serving");
             return;
