@@ -52,7 +52,8 @@ public record LoadResult(String tool, int schema, String label, String startedAt
      * The control plane: Allocate (incl. the 401 round) for every allocation, then ChannelBind/CreatePermission.
      *
      * @param allocationsPerSecond     allocations that succeeded divided by the Allocate phase's wall time
-     * @param errors                   failed allocations by error code ({@code "0"} = timeout)
+     * @param errors                   failed allocations by error code ({@code "0"} = timeout, {@code "-1"} = the
+     *                                 connection could not be opened or closed, or another local error)
      * @param allocateServerCpuPercent server CPU during the Allocate phase (percent of one core), or -1
      * @param connectPhaseMs           TCP/TLS: wall time to open every connection (TLS handshake included), before
      *                                 the Allocate phase; 0 over UDP
