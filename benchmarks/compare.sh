@@ -9,6 +9,11 @@
 #                         [--rtt-only]   (only the fixed-rate latency runs, N times with --repeat)
 #                         [--metrics-ab] (turngate twice: metrics endpoint on and scraped every second, and off)
 #                         [--baseline JAR] (also an older turngate.jar, label "baseline", before/after in one run)
+#                         [--transports udp,tcp,tls] (client transports; default udp. TCP and TLS add 1 and 100
+#                                        allocations x 100 B as fast as possible and the fixed-rate RTT run)
+#                         [--tls-version 1.3|1.2] (TLS cases; default 1.3, or 1.2 for both when coturn has no 1.3)
+#                         [--idle-tcp N] [--idle-hold 30s] [--idle-only] (memory of N idle TCP connections, one
+#                                        allocation each, on freshly started servers)
 #
 # Stops only the processes it started (trap on EXIT). Sends traffic only to 127.0.0.1.
 set -euo pipefail
@@ -42,7 +47,13 @@ GEN_FLAGS=${GEN_FLAGS:---busy-poll}
 # which added milliseconds to the RTT tail of both servers alike (p90 ~800 us instead of ~170 us, measured here).
 RTT_GEN_FLAGS=${RTT_GEN_FLAGS:-}
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+TRANSPORTS=udp
+TLS_VERSION=1.3
+IDLE_TCP=0
+IDLE_HOLD=""
+IDLE_ONLY=0
+
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -59,12 +70,36 @@ while [ $# -gt 0 ]; do
     --rtt-only) RTT_ONLY=1; shift ;;
     --metrics-ab) METRICS_AB=1; ONLY=turngate; shift ;;
     --baseline) BASELINE_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+    --transports) TRANSPORTS=$2; shift 2 ;;
+    --tls-version) TLS_VERSION=$2; shift 2 ;;
+    --idle-tcp) IDLE_TCP=$2; shift 2 ;;
+    --idle-hold) IDLE_HOLD=$2; shift 2 ;;
+    --idle-only) IDLE_ONLY=1; shift ;;
     -h|--help) usage 0 ;;
     *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
   esac
 done
 case "$ONLY" in both|turngate|coturn) ;; *) echo "compare.sh: --only: found '$ONLY' (expected: turngate or coturn)" >&2; exit 2 ;; esac
 if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; RUN_WARMUP=500ms; BIG=1000; fi
+IDLE_HOLD=${IDLE_HOLD:-$( [ "$QUICK" = 1 ] && echo 5s || echo 30s )}
+
+# Client transports: UDP always runs (the warm-up and the handshake cases use it); tcp and tls add their cases.
+EXTRA_TRANSPORTS=()
+IFS=',' read -r -a _asked <<< "$TRANSPORTS"
+for t in "${_asked[@]}"; do
+  case "$t" in
+    udp) ;;
+    tcp|tls) [[ " ${EXTRA_TRANSPORTS[*]:-} " == *" $t "* ]] || EXTRA_TRANSPORTS+=("$t") ;;
+    *) echo "compare.sh: --transports: found '$t' (expected: a comma-separated list of udp, tcp, tls)" >&2; exit 2 ;;
+  esac
+done
+case "$TLS_VERSION" in 1.3|1.2) ;; *) echo "compare.sh: --tls-version: found '$TLS_VERSION' (expected: 1.3 or 1.2)" >&2; exit 2 ;; esac
+case "$IDLE_TCP" in ''|*[!0-9]*) echo "compare.sh: --idle-tcp: found '$IDLE_TCP' (expected: a number of connections, 1..10000)" >&2; exit 2 ;; esac
+if [ "$IDLE_TCP" -gt 10000 ]; then echo "compare.sh: --idle-tcp: found $IDLE_TCP (expected: 1..10000)" >&2; exit 2; fi
+if [ "$IDLE_ONLY" = 1 ] && [ "$IDLE_TCP" = 0 ]; then IDLE_TCP=10000; fi
+WANT_TCP=0; WANT_TLS=0
+for t in "${EXTRA_TRANSPORTS[@]:-}"; do [ "$t" = tcp ] && WANT_TCP=1; [ "$t" = tls ] && WANT_TLS=1; done
+[ "$IDLE_TCP" -gt 0 ] && WANT_TCP=1
 
 SERVERS=()
 if [ "$METRICS_AB" = 1 ]; then
@@ -78,7 +113,7 @@ if [ -n "$BASELINE_JAR" ] && [ ! -f "$BASELINE_JAR" ]; then
   echo "compare.sh: --baseline: $BASELINE_JAR not found (expected: a turngate.jar)" >&2; exit 2
 fi
 
-for tool in java taskset ss $( [ "$METRICS_AB" = 1 ] && echo curl ); do
+for tool in java taskset ss $( [ "$METRICS_AB" = 1 ] && echo curl ) $( [ "$WANT_TLS" = 1 ] && echo openssl base64 ); do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (expected: on PATH)" >&2; exit 2; }
 done
 if [ "$ONLY" != turngate ] && ! command -v turnserver >/dev/null; then
@@ -87,6 +122,22 @@ fi
 NCPU=$(nproc --all)
 if [ "$NCPU" -lt 2 ] || [ "$SERVER_CPU" = "$GEN_CPU" ]; then
   echo "compare.sh: WARNING: generator and server share a core ($NCPU CPUs); results will be lower" >&2
+fi
+
+# Open files: a server holds one relay socket per allocation, and over TCP one connection more (measured with
+# coturn: 2,036 descriptors for 1,000 idle TCP allocations); the generator one socket or connection per allocation.
+# The soft limit is raised for the processes this script starts; the hard limit cannot be raised from here.
+NEED_FILES=$((BIG + 512))
+[ "$IDLE_TCP" -gt 0 ] && [ $((2 * IDLE_TCP + 512)) -gt "$NEED_FILES" ] && NEED_FILES=$((2 * IDLE_TCP + 512))
+HARD_FILES=$(ulimit -Hn)
+if [ "$HARD_FILES" != unlimited ] && [ "$HARD_FILES" -lt "$NEED_FILES" ]; then
+  echo "compare.sh: open files: need about $NEED_FILES per server (one relay socket per allocation, and one connection" \
+    "more per TCP allocation), found a hard limit of $HARD_FILES (expected: ulimit -Hn of at least $NEED_FILES, e.g." \
+    "LimitNOFILE= or docker run --ulimit nofile=65536; or at most --idle-tcp $(( (HARD_FILES - 512) / 2 )) here)" >&2
+  exit 2
+fi
+if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$NEED_FILES" ]; then
+  ulimit -Sn "$HARD_FILES"
 fi
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -140,7 +191,36 @@ wait_udp_port() { # pid port seconds
   return 1
 }
 
-declare -A PORT PID
+declare -A PORT PID TCP_PORT TLS_PORT
+
+wait_tcp_port() { # pid port seconds
+  local i
+  for i in $(seq $(($3 * 10))); do
+    kill -0 "$1" 2>/dev/null || return 1
+    [ -n "$(ss -Hltn "sport = :$2" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+free_port_pair() { # first port >= $1 with neither a UDP nor a TCP socket on it (TURN-UDP and TURN-TCP share it)
+  local p=$1
+  while [ -n "$(ss -Hlun "sport = :$p" 2>/dev/null)$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; do p=$((p + 1)); done
+  echo "$p"
+}
+
+# TLS: one self-signed certificate (ECDSA P-256, valid 1 day) made now, for both servers. The key stays in $TMP, which
+# is deleted on exit; neither it nor the certificate is copied to $OUT or printed.
+CERT_B64=""
+KEY_B64=""
+if [ "$WANT_TLS" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=turn-bench.invalid \
+    -keyout "$TMP/bench-key.pem" -out "$TMP/bench-cert.pem" > "$TMP/openssl.log" 2>&1 \
+    || { echo "compare.sh: openssl could not make a self-signed certificate:" >&2; cat "$TMP/openssl.log" >&2; exit 1; }
+  CERT_B64=$(base64 -w0 < "$TMP/bench-cert.pem")
+  KEY_B64=$(base64 -w0 < "$TMP/bench-key.pem")
+fi
+GEN_TLS_PROTOCOLS=TLSv$TLS_VERSION
 
 free_tcp_port() { # first port >= $1 with no TCP socket listening on it
   local p=$1
@@ -157,24 +237,16 @@ start_metrics-on() { start_turngate_as metrics-on 1 "$TG_JAR" "$TURNGATE_ARGS"; 
 start_metrics-off() { start_turngate_as metrics-off 0 "$TG_JAR" "$TURNGATE_ARGS"; }
 
 start_turngate_as() { # name metrics(0|1) jar args
-  local name=$1 metrics=$2 jar=$3 args=$4 port mport="" endpoint=""
-  port=$(free_udp_port 34800)
+  local name=$1 metrics=$2 jar=$3 args=$4 port mport="" endpoint="" tlsport=""
+  port=$(free_port_pair 34800)
+  [ "$WANT_TLS" = 1 ] && tlsport=$(free_tcp_port $((port + 2)))
   if [ "$metrics" = 1 ]; then
     mport=$(free_tcp_port 38080)
     endpoint="http://127.0.0.1:$mport/metrics"
   fi
-  cat > "$TMP/$name.json" <<EOF
-{
-  "version": "v1",
-  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "", "metrics_endpoint": "$endpoint"},
-  "auth": {"type": "static", "realm": "$REALM", "credentials": {"username": "$USER_NAME", "password": "$USER_PASS"}},
-  "listeners": [{"name": "udp-bench", "protocol": "TURN-UDP", "address": "127.0.0.1", "port": $port,
-                 "routes": ["loopback-echo"]}],
-  "clusters": [{"name": "loopback-echo", "type": "STATIC", "protocol": "UDP", "endpoints": ["127.0.0.1"]}]
-}
-EOF
-  cp "$TMP/$name.json" "$OUT/$name-stunnerd.conf"
-  # shellcheck disable=SC2086
+  turngate_config "$port" "$tlsport" "$endpoint" "$CERT_B64" "$KEY_B64" > "$TMP/$name.json"
+  # The copy in $OUT has the certificate and the key left out.
+  turngate_config "$port" "$tlsport" "$endpoint" "(left out)" "(left out)" > "$OUT/$name-stunnerd.conf"
   # shellcheck disable=SC2086
   taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$jar" -c "$TMP/$name.json" $args > "$OUT/$name.log" 2>&1 &
   local pid=$!
@@ -183,6 +255,7 @@ EOF
   PORT[$name]=$port
   PID[$name]=$pid
   echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar $jar -c $OUT/$name-stunnerd.conf $args"
+  stream_listeners "$name" "$pid" "$port" "$tlsport"
   if [ -n "$mport" ]; then
     # A Prometheus that scrapes every $SCRAPE_EVERY s (harsher than the usual 15-60 s); the scrape work lands on the
     # server's own core, as it would in a pod.
@@ -193,12 +266,51 @@ EOF
   fi
 }
 
+turngate_config() { # udp-and-tcp-port tls-port(or "") metrics-endpoint cert-b64 key-b64
+  local listeners
+  listeners="{\"name\": \"udp-bench\", \"protocol\": \"TURN-UDP\", \"address\": \"127.0.0.1\", \"port\": $1, \"routes\": [\"loopback-echo\"]}"
+  [ "$WANT_TCP" = 1 ] && listeners+=",
+                {\"name\": \"tcp-bench\", \"protocol\": \"TURN-TCP\", \"address\": \"127.0.0.1\", \"port\": $1, \"routes\": [\"loopback-echo\"]}"
+  [ -n "$2" ] && listeners+=",
+                {\"name\": \"tls-bench\", \"protocol\": \"TURN-TLS\", \"address\": \"127.0.0.1\", \"port\": $2, \"routes\": [\"loopback-echo\"],
+                 \"cert\": \"$4\", \"key\": \"$5\"}"
+  cat <<CONF
+{
+  "version": "v1",
+  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "", "metrics_endpoint": "$3"},
+  "auth": {"type": "static", "realm": "$REALM", "credentials": {"username": "$USER_NAME", "password": "$USER_PASS"}},
+  "listeners": [$listeners],
+  "clusters": [{"name": "loopback-echo", "type": "STATIC", "protocol": "UDP", "endpoints": ["127.0.0.1"]}]
+}
+CONF
+}
+
+# Records the TCP and TLS ports of a started server. A listener not bound within 10 s is reported and that server's
+# cases on it are skipped (a turngate without TURN-TCP/TLS says so in its log and serves UDP only).
+stream_listeners() { # name pid tcp-port tls-port(or "")
+  local name=$1 pid=$2
+  if [ "$WANT_TCP" = 1 ]; then
+    if wait_tcp_port "$pid" "$3" 10; then TCP_PORT[$name]=$3; echo "   TURN-TCP on 127.0.0.1:$3"
+    else echo "compare.sh: WARNING: $name does not listen on TCP port $3: its TCP cases are skipped (see $OUT/$name.log)" >&2; fi
+  fi
+  if [ -n "$4" ]; then
+    if wait_tcp_port "$pid" "$4" 10; then TLS_PORT[$name]=$4; echo "   TURN-TLS on 127.0.0.1:$4"
+    else echo "compare.sh: WARNING: $name does not listen on TLS port $4: its TLS cases are skipped (see $OUT/$name.log)" >&2; fi
+  fi
+}
+
 start_coturn() {
-  local port
-  port=$(free_udp_port 34900)
+  local port tlsport=""
+  port=$(free_port_pair 34900)
+  # TURN-TCP is served on the UDP port (coturn's default); TURN-TLS on a port of its own when TLS cases run.
+  local tlsflags=(--no-tls)
+  if [ "$WANT_TLS" = 1 ]; then
+    tlsport=$(free_tcp_port $((port + 2)))
+    tlsflags=(--tls-listening-port="$tlsport" --cert="$TMP/bench-cert.pem" --pkey="$TMP/bench-key.pem")
+  fi
   local flags=(-n --listening-ip=127.0.0.1 --listening-port="$port" --relay-ip=127.0.0.1
     --realm="$REALM" --user="$USER_NAME:$USER_PASS" --lt-cred-mech --allow-loopback-peers
-    --no-cli --no-tls --no-dtls --no-tcp-relay --relay-threads="$COTURN_RELAY_THREADS"
+    --no-cli "${tlsflags[@]}" --no-dtls --no-tcp-relay --relay-threads="$COTURN_RELAY_THREADS"
     --min-port=49152 --max-port=65535 --total-quota=0 --user-quota=0
     --db="$TMP/turndb" --pidfile="$TMP/turnserver.pid" --log-file=stdout --simple-log)
   echo "turnserver ${flags[*]}" | sed "s/$USER_NAME:$USER_PASS/$USER_NAME:***/" > "$OUT/coturn-flags.txt"
@@ -210,16 +322,44 @@ start_coturn() {
   PORT[coturn]=$port
   PID[coturn]=$pid
   echo "== coturn $(turnserver --version 2>/dev/null | head -1) pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): $(cat "$OUT/coturn-flags.txt")"
+  grep -m1 -A1 'Due to the open files' "$OUT/coturn.log" 2>/dev/null | tail -1 | sed 's/^/   coturn: /' || true
+  stream_listeners coturn "$pid" "$port" "$tlsport"
+  # coturn before 4.6.2 offers TLS 1.2 at most (coturn#1171); then both servers' TLS cases run TLS 1.2, so the
+  # comparison stays like for like.
+  if [ "$WANT_TLS" = 1 ] && [ "$TLS_VERSION" = 1.3 ] && [ -n "${TLS_PORT[coturn]:-}" ] \
+      && ! openssl s_client -connect "127.0.0.1:$tlsport" -tls1_3 < /dev/null > "$TMP/tls13-probe.log" 2>&1; then
+    GEN_TLS_PROTOCOLS=TLSv1.2
+    echo "compare.sh: NOTE: this coturn does not offer TLS 1.3 (coturn#1171, added in 4.6.2): the TLS cases of both servers run TLSv1.2" >&2
+  fi
 }
 
-run() { # server name allocations payload rate duration [extra args...]
-  local s=$1 name=$2 n=$3 payload=$4 rate=$5 dur=$6
+stop_server() { # name: stops one server this script started, as cleanup does
+  local p=${PID[$1]}
+  kill "$p" 2>/dev/null || true # turngate drains on the first signal ...
+  for _ in $(seq 10); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill "$p" 2>/dev/null || true # ... and exits at once on the second
+  for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+}
+
+run() { # server name allocations payload rate duration [extra args...]; TRANSPORT=udp|tcp|tls (default udp)
+  local s=$1 name=$2 n=$3 payload=$4 rate=$5 dur=$6 t=${TRANSPORT:-udp} port
   shift 6
   local json="$OUT/$name-$s.json"
-  echo "-- $s: $n allocations x $payload B, rate ${rate/#0/max}, $dur"
+  case "$t" in
+    udp) port=${PORT[$s]} ;;
+    tcp) port=${TCP_PORT[$s]:-} ;;
+    tls) port=${TLS_PORT[$s]:-}; set -- --tls-protocols "$GEN_TLS_PROTOCOLS" "$@" ;;
+  esac
+  if [ -z "$port" ]; then
+    echo "-- $s: $n allocations x $payload B over $t: skipped ($s has no $t listener)"
+    return 0
+  fi
+  echo "-- $s: $n allocations x $payload B over $t, rate ${rate/#0/max}, $dur"
   # shellcheck disable=SC2086
   taskset -c "$GEN_CPU" java $GEN_JAVA_OPTS -cp "$GEN_JAR" io.turngate.bench.load.LoadGenerator \
-    --server "127.0.0.1:${PORT[$s]}" --user "$USER_NAME" --pass "$USER_PASS" --allocations "$n" \
+    --server "127.0.0.1:$port" --transport "$t" --user "$USER_NAME" --pass "$USER_PASS" --allocations "$n" \
     --payload "$payload" --rate "$rate" --duration "$dur" --server-pid "${PID[$s]}" --label "$s" \
     --json "$json" $GEN_FLAGS "$@" 2> >(grep -v '^\[' >&2) | sed 's/^/   /' || echo "   (run failed: status $?)"
 }
@@ -232,11 +372,19 @@ for s in "${SERVERS[@]}"; do "start_$s"; done
   echo "java: $(java -version 2>&1 | head -1)"
   echo "pinning: servers on cpu $SERVER_CPU, generator on cpu $GEN_CPU"
   echo "generator java opts: $GEN_JAVA_OPTS; flags: $GEN_FLAGS (latency runs: ${RTT_GEN_FLAGS:-none})"
+  echo "client transports: udp${EXTRA_TRANSPORTS[*]:+ ${EXTRA_TRANSPORTS[*]}}$( [ "$WANT_TLS" = 1 ] && echo "; TLS: $GEN_TLS_PROTOCOLS, a self-signed ECDSA P-256 certificate made at run time")"
+  [ "$IDLE_TCP" -gt 0 ] && echo "idle: $IDLE_TCP TCP connections, one allocation each, held $IDLE_HOLD on freshly started servers"
+  echo "open files: soft limit $(ulimit -Sn), hard limit $(ulimit -Hn)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
+if [ "$IDLE_ONLY" = 0 ]; then
 echo "== warm-up ($WARMUP each, not counted)"
 for s in "${SERVERS[@]}"; do run "$s" warmup 100 100 0 "$WARMUP" > /dev/null; done
+for t in "${EXTRA_TRANSPORTS[@]:-}"; do
+  [ -n "$t" ] || continue
+  for s in "${SERVERS[@]}"; do TRANSPORT=$t run "$s" "warmup-$t" 100 100 0 "$WARMUP" > /dev/null; done
+done
 
 for round in $(seq "$REPEAT"); do
   [ "$RTT_ONLY" = 1 ] || echo "== throughput matrix, round $round/$REPEAT ($DURATION each, as fast as possible)"
@@ -247,16 +395,42 @@ for round in $(seq "$REPEAT"); do
       done
     done
   done
+  # TCP and TLS: 1 and 100 allocations x 100 B, one connection per allocation.
+  [ "$RTT_ONLY" = 1 ] || for t in "${EXTRA_TRANSPORTS[@]:-}"; do
+    [ -n "$t" ] || continue
+    for n in 1 100; do
+      for s in "${SERVERS[@]}"; do
+        TRANSPORT=$t run "$s" "max-${n}x100-$t-r$round" "$n" 100 0 "$DURATION" --warmup "$RUN_WARMUP"
+      done
+    done
+  done
   echo "== latency at a fixed $RTT_RATE probes/s, round $round/$REPEAT"
-  for s in "${SERVERS[@]}"; do
-    GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "rtt-100x100-r$round" 100 100 "$RTT_RATE" "$DURATION" --warmup "$RUN_WARMUP"
+  for t in udp "${EXTRA_TRANSPORTS[@]:-}"; do
+    [ -n "$t" ] || continue
+    suffix=$( [ "$t" = udp ] || echo "-$t" )
+    for s in "${SERVERS[@]}"; do
+      TRANSPORT=$t GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "rtt-100x100$suffix-r$round" 100 100 "$RTT_RATE" "$DURATION" \
+        --warmup "$RUN_WARMUP"
+    done
   done
 done
 
 [ "$RTT_ONLY" = 1 ] || echo "== $BIG live allocations: RSS and Allocate handshakes/s"
 [ "$RTT_ONLY" = 1 ] || for s in "${SERVERS[@]}"; do GEN_FLAGS="" run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256 --handshake-warmup 1000; done
+fi
 
-rm -f "$OUT"/warmup-*.json
+# Idle TCP connections: each server is started afresh, so its RSS before the first connection is that of a server
+# that has served nothing yet, and the difference is what N idle connections with one allocation each cost.
+if [ "$IDLE_TCP" -gt 0 ]; then
+  echo "== $IDLE_TCP idle TCP connections, one allocation each, held $IDLE_HOLD: server RSS before and after"
+  for s in "${SERVERS[@]}"; do
+    if [ "$IDLE_ONLY" = 0 ]; then stop_server "$s"; "start_$s"; fi
+    TRANSPORT=tcp GEN_FLAGS="" run "$s" "idle-tcp-$IDLE_TCP" "$IDLE_TCP" 100 0 0 --concurrency 256 --hold "$IDLE_HOLD" \
+      --handshake-timeout 300s
+  done
+fi
+
+rm -f "$OUT"/warmup*.json
 java -cp "$GEN_JAR" io.turngate.bench.load.HtmlReport "$OUT"/*.json -o "$OUT/report.html" --markdown \
   --title "turngate vs coturn, $(date -u +%Y-%m-%d)" | tee "$OUT/summary.md"
 echo "== results: $OUT (report.html, summary.md, *.json)"

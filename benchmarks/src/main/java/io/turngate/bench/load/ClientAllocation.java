@@ -51,9 +51,26 @@ import java.util.function.Supplier;
  * <p><b>Data plane</b> (static accessors in {@link Wire}, pooled buffers, nothing else allocated by this class per
  * packet): probes go out as ChannelData or Send indications and come back as ChannelData or Data indications.
  *
+ * <p><b>Transports</b> (RFC 8656 §3.1): over UDP the allocation has its own connected datagram socket. Over TCP and
+ * TLS it has its own connection (the server deletes the allocation when it closes); STUN and ChannelData are framed
+ * on the stream by a {@link StreamFramer}, outgoing ChannelData is padded to a multiple of 4 (RFC 8656 §12.5), and
+ * control requests are sent once and not retransmitted (RFC 8489 §6.2.2: the transport is reliable), with the same
+ * overall timeout as the UDP schedule. The relay side is UDP in every case.
+ *
  * <p><b>Threading:</b> all state is owned by the channel's event loop, which is {@link Worker#loop}.
  */
-final class ClientAllocation extends ChannelInboundHandlerAdapter {
+final class ClientAllocation extends ChannelInboundHandlerAdapter implements StreamFramer.Sink {
+
+    /**
+     * Largest frame accepted from the server on a stream: a Data indication or ChannelData around the largest probe,
+     * with room to spare (STUN responses are far smaller). A longer frame means the stream is out of step.
+     */
+    static final int MAX_STREAM_FRAME = 4096;
+    /**
+     * Probes gathered into one write on a stream before the flush: at most one TLS record's worth of plaintext
+     * (RFC 8446 §5.1: 2^14 bytes), so a batch leaves as one record and one {@code write}.
+     */
+    static final int STREAM_BATCH_BYTES = 16_384;
 
     /** The one channel number each allocation binds (every allocation has its own channel namespace). */
     static final int CHANNEL = ChannelNumber.MIN;
@@ -70,8 +87,11 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
     final InetSocketAddress peer;
     private final RunSettings settings;
     private final boolean flood;
+    private final boolean stream;
     private final int frameLength;
     private Channel channel;
+    /** Frames the server's byte stream (TCP, TLS); null over UDP. */
+    private StreamFramer framer;
 
     // ---- control plane -------------------------------------------------------------------------------------
     private State state = State.NEW;
@@ -104,13 +124,27 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         this.peer = peer;
         this.settings = worker.settings;
         this.flood = settings.ratePps() == 0;
+        this.stream = settings.transport().isStream();
         this.frameLength = settings.clientFrameLength(peer.getAddress() instanceof Inet6Address);
-        this.batchLimit = settings.gso() ? RunSettings.gsoSegments(frameLength) : 1;
+        this.batchLimit = stream ? streamBatch(frameLength) : settings.gso() ? RunSettings.gsoSegments(frameLength) : 1;
+    }
+
+    /** Probes of {@code frameLength} bytes written as one buffer on a stream ({@link #STREAM_BATCH_BYTES}). */
+    static int streamBatch(int frameLength) {
+        return Math.max(1, Math.min(RunSettings.GSO_MAX_SEGMENTS, STREAM_BATCH_BYTES / frameLength));
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (stream) {
+            framer = new StreamFramer(ctx.alloc(), MAX_STREAM_FRAME);
+        }
+    }
+
+    /** The connection could not be set up (TCP connect or TLS handshake); the allocation will not be tried. */
+    void connectFailed(String reason) {
+        fail(-1, reason);
     }
 
     Channel channel() {
@@ -143,6 +177,13 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
 
     /** Allocate (401 round, then authenticated); {@code done} runs once on the loop. */
     void allocate(Completion done) {
+        if (state == State.FAILED || channel == null || !channel.isActive()) {
+            if (state != State.FAILED) {
+                fail(-1, "connection closed before Allocate");
+            }
+            done.done(this, false);
+            return;
+        }
         state = State.ALLOCATING;
         long start = System.nanoTime();
         Supplier<List<StunAttribute>> body = () -> {
@@ -186,8 +227,9 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
     /** Refresh with LIFETIME 0: deletes the allocation (RFC 8656 §7.2). 437 counts as already deleted. */
     void delete(Completion done) {
         if (state != State.READY && state != State.ALLOCATED && state != State.BINDING
-                && !(state == State.FAILED && key != null && relayed != null)) {
-            done.done(this, false);
+                && !(state == State.FAILED && key != null && relayed != null)
+                || stream && (channel == null || !channel.isActive())) {
+            done.done(this, false); // a closed stream took its allocation with it (RFC 8656 §3.1)
             return;
         }
         if (pending != null) {
@@ -235,6 +277,11 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         failureReason = reason;
         State was = state;
         state = was == State.DELETING ? State.DELETING : State.FAILED;
+    }
+
+    /** A STUN message other than a Data indication, at {@code off} in {@code buf}. */
+    private void onControl(ByteBuf buf, int off, int len) {
+        onControl(off == buf.readerIndex() && len == buf.readableBytes() ? buf : buf.slice(off, len));
     }
 
     private void onControl(ByteBuf content) {
@@ -343,7 +390,11 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
                 }
             }
             transmissions++;
-            channel.writeAndFlush(Unpooled.wrappedBuffer(wire), channel.voidPromise());
+            if (!stream || transmissions == 1) {
+                // RFC 8489 §6.2.2: over TCP and TLS the request is sent once; the timer below still runs the UDP
+                // schedule, so the transaction times out after the same total time.
+                channel.writeAndFlush(Unpooled.wrappedBuffer(wire), channel.voidPromise());
+            }
             long rto = settings.rtoMillis() << Math.min(transmissions - 1, 6);
             timer = worker.loop.schedule(this::onTimeout, rto, TimeUnit.MILLISECONDS);
         }
@@ -406,6 +457,9 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         if (settings.mode() == RunSettings.Mode.CHANNEL) {
             Wire.writeChannelDataHeader(b, CHANNEL, payload);
             Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
+            if (stream) {
+                Wire.writePadding(b, payload); // RFC 8656 §12.5, not counted in the length field
+            }
         } else {
             Wire.writeSendIndicationHead(b, seq, peer, payload);
             Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
@@ -433,7 +487,7 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
         int n = batchCount;
         batch = null;
         batchCount = 0;
-        if (n == 1) {
+        if (n == 1 || stream) {
             channel.write(b, channel.voidPromise());
         } else {
             channel.write(new io.netty.channel.epoll.SegmentedDatagramPacket(b, frameLength, settings.server()),
@@ -472,39 +526,58 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket)) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            return;
-        }
-        DatagramPacket packet = (DatagramPacket) msg;
-        ByteBuf c = packet.content();
-        try {
-            int off = c.readerIndex();
-            int len = c.readableBytes();
-            if (len >= Wire.CHANNEL_DATA_HEADER && Wire.isChannelData(c, off)) {
-                int l = Wire.channelDataLength(c, off);
-                if (l <= len - Wire.CHANNEL_DATA_HEADER) {
-                    onProbe(c, off + Wire.CHANNEL_DATA_HEADER, l);
-                } else {
-                    worker.invalid++;
-                }
-                return;
+        if (msg instanceof DatagramPacket packet) {
+            ByteBuf c = packet.content();
+            try {
+                onFrame(c, c.readerIndex(), c.readableBytes());
+            } finally {
+                packet.release();
             }
-            int type = Wire.stunType(c, off, len);
-            if (type == Wire.DATA_INDICATION) {
-                int v = Wire.dataAttributeValue(c, off, len);
-                if (v < 0) {
-                    worker.invalid++;
-                } else {
-                    onProbe(c, v, c.getUnsignedShort(v - 2));
+        } else if (msg instanceof ByteBuf bytes && framer != null) {
+            try {
+                framer.feed(bytes, this);
+            } catch (io.netty.handler.codec.CorruptedFrameException e) {
+                // The stream is out of step and cannot be resynchronised: count it and give the connection up.
+                worker.invalid++;
+                if (failureReason.isEmpty()) {
+                    failureReason = "stream out of step: " + e.getMessage();
                 }
-            } else if (type >= 0) {
-                onControl(c);
+                ctx.close();
+            } finally {
+                bytes.release();
+            }
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * One datagram (UDP) or one frame cut out of the stream by {@link StreamFramer} (TCP, TLS): ChannelData or a
+     * Data indication carrying a probe, or a response to a control request.
+     */
+    @Override
+    public void onFrame(ByteBuf c, int off, int len) {
+        if (len >= Wire.CHANNEL_DATA_HEADER && Wire.isChannelData(c, off)) {
+            int l = Wire.channelDataLength(c, off);
+            if (l <= len - Wire.CHANNEL_DATA_HEADER) {
+                onProbe(c, off + Wire.CHANNEL_DATA_HEADER, l);
             } else {
                 worker.invalid++;
             }
-        } finally {
-            packet.release();
+            return;
+        }
+        int type = Wire.stunType(c, off, len);
+        if (type == Wire.DATA_INDICATION) {
+            int v = Wire.dataAttributeValue(c, off, len);
+            if (v < 0) {
+                worker.invalid++;
+            } else {
+                onProbe(c, v, c.getUnsignedShort(v - 2));
+            }
+        } else if (type >= 0) {
+            onControl(c, off, len);
+        } else {
+            worker.invalid++;
         }
     }
 
@@ -541,11 +614,50 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter {
             batch.release();
             batch = null;
         }
+        if (framer != null) {
+            framer.release();
+        }
+    }
+
+    /**
+     * A stream closed under the allocation (by the server, or after an error): the request in flight fails, and a
+     * connection lost before the delete phase is counted ({@link Worker#connectionsLost}).
+     */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (stream && state != State.DELETED && state != State.DELETING) {
+            if (state == State.ALLOCATED || state == State.BINDING || state == State.READY) {
+                worker.connectionsLost++;
+            }
+            Transaction t = pending;
+            if (t != null) {
+                t.cancel();
+                pending = null;
+            }
+            String why = failureReason.isEmpty() ? "connection closed" : failureReason;
+            fail(-1, why);
+            if (t != null) {
+                t.onFailure.run();
+            }
+        } else if (stream && state == State.DELETING && pending != null) {
+            Transaction t = pending;
+            t.cancel();
+            pending = null;
+            t.onFailure.run();
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP port unreachable and the like on a connected UDP socket: count, keep the socket.
+        // UDP: ICMP port unreachable and the like on a connected socket: count, keep the socket. A stream (a reset,
+        // a TLS alert) cannot go on after an error: count it and close, which fails the allocation.
         worker.invalid++;
+        if (stream) {
+            if (failureReason.isEmpty()) {
+                failureReason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            }
+            ctx.close();
+        }
     }
 }

@@ -101,6 +101,7 @@ public final class HtmlReport implements Callable<Integer> {
             LinkedHashSet<String> seen = new LinkedHashSet<>();
             List<JsonNode> sorted = new ArrayList<>(results);
             sorted.sort(java.util.Comparator.comparingInt(Comparison::kind)
+                    .thenComparingInt(Comparison::transportOrder)
                     .thenComparingInt(r -> r.path("config").path("allocations").asInt())
                     .thenComparingInt(r -> r.path("config").path("payload").asInt())
                     .thenComparingLong(r -> r.path("config").path("ratePps").asLong())
@@ -148,6 +149,9 @@ public final class HtmlReport implements Callable<Integer> {
          * runs. A missing metric is NaN, which sorts after every number (worst).
          */
         static double badness(JsonNode r) {
+            if (isIdle(r)) {
+                return r.path("idle").path("kbPerAllocation").asDouble(Double.NaN);
+            }
             if (!hasTraffic(r)) {
                 return -r.path("handshake").path("allocationsPerSecond").asDouble(Double.NaN);
             }
@@ -157,8 +161,14 @@ public final class HtmlReport implements Callable<Integer> {
             return r.path("traffic").path("rttMicros").path("p99").asDouble(Double.NaN);
         }
 
-        /** Table order: as-fast-as-possible runs, then fixed-rate runs, then handshake-only runs. */
+        /**
+         * Table order: as-fast-as-possible runs, then fixed-rate runs, then handshake-only runs, then idle holds;
+         * within each, UDP, TCP, TLS.
+         */
         static int kind(JsonNode r) {
+            if (isIdle(r)) {
+                return 3;
+            }
             return !hasTraffic(r) ? 2 : r.path("config").path("ratePps").asLong() == 0 ? 0 : 1;
         }
 
@@ -166,14 +176,39 @@ public final class HtmlReport implements Callable<Integer> {
             return r.hasNonNull("traffic");
         }
 
+        /** An idle-hold run ({@code --hold} without traffic): the idle-connection memory measurement. */
+        static boolean isIdle(JsonNode r) {
+            return r.hasNonNull("idle") && !hasTraffic(r);
+        }
+
+        /** The client transport of a run; files written before transports existed are UDP runs. */
+        static String transport(JsonNode r) {
+            return r.path("config").path("transport").asText("udp");
+        }
+
+        private static int transportOrder(JsonNode r) {
+            return switch (transport(r)) {
+                case "udp" -> 0;
+                case "tcp" -> 1;
+                case "tls" -> 2;
+                default -> 3;
+            };
+        }
+
         static String caseName(JsonNode r) {
             JsonNode c = r.path("config");
             int n = c.path("allocations").asInt();
+            String t = transport(r);
+            String over = t.equals("udp") ? "" : " over " + t.toUpperCase(Locale.ROOT);
+            if (isIdle(r)) {
+                return String.format(Locale.ROOT, "%d allocations%s, idle %.0f s", n, over.isEmpty() ? " over UDP"
+                        : over, r.path("idle").path("seconds").asDouble());
+            }
             if (!hasTraffic(r)) {
-                return String.format(Locale.ROOT, "%d allocations, handshake only", n);
+                return String.format(Locale.ROOT, "%d allocations%s, handshake only", n, over);
             }
             long rate = c.path("ratePps").asLong();
-            String s = String.format(Locale.ROOT, "%d alloc × %d B", n, c.path("payload").asInt());
+            String s = String.format(Locale.ROOT, "%d alloc × %d B%s", n, c.path("payload").asInt(), over);
             if (rate > 0) {
                 s += " @ " + LoadGenerator.si(rate) + "/s";
             }
@@ -193,6 +228,17 @@ public final class HtmlReport implements Callable<Integer> {
             for (Map.Entry<String, Map<String, JsonNode>> e : cases.entrySet()) {
                 String key = e.getKey();
                 JsonNode any = e.getValue().values().iterator().next();
+                if (isIdle(any)) {
+                    rows.add(row(key, key + ": server RSS before (MiB)",
+                            r -> r.path("idle").path("rssKbBefore").asDouble(-1) / 1024, false));
+                    rows.add(row(key, key + ": server RSS with all idle (MiB)",
+                            r -> r.path("idle").path("rssKbIdle").asDouble(-1) / 1024, false));
+                    rows.add(row(key, key + ": RSS per idle allocation (KiB)",
+                            r -> r.path("idle").path("kbPerAllocation").asDouble(-1), false));
+                    rows.add(row(key, key + ": connections open at the end of the hold",
+                            r -> r.path("idle").path("openAtEnd").asDouble(-1), false));
+                    continue;
+                }
                 if (!hasTraffic(any)) {
                     rows.add(row(key, key + ": server RSS with all live (MiB)",
                             r -> r.path("server").path("rssKbAllocated").asDouble(-1) / 1024, false));
@@ -362,6 +408,7 @@ public final class HtmlReport implements Callable<Integer> {
             s.append(ppsChart());
             s.append(rttChart());
             s.append(handshakeCharts());
+            s.append(idleChart());
             s.append("<h2>All runs</h2>\n").append(detailTable());
             s.append("</body></html>\n");
             return s.toString();
@@ -428,7 +475,8 @@ public final class HtmlReport implements Callable<Integer> {
             List<String> cats = new ArrayList<>();
             List<Map<String, JsonNode>> groups = new ArrayList<>();
             for (Map.Entry<String, Map<String, JsonNode>> e : cases.entrySet()) {
-                if (!hasTraffic(e.getValue().values().iterator().next())) {
+                JsonNode any = e.getValue().values().iterator().next();
+                if (!hasTraffic(any) && !isIdle(any)) {
                     cats.add(e.getKey());
                     groups.add(e.getValue());
                 }
@@ -450,6 +498,31 @@ public final class HtmlReport implements Callable<Integer> {
             return "<h2>Allocations</h2>\n"
                     + SvgChart.bars("Allocate handshakes per second", "allocations/s", cats, labels, rate, false)
                     + SvgChart.bars("Server RSS with all allocations live", "MiB", cats, labels, rss, false);
+        }
+
+        private String idleChart() {
+            List<String> cats = new ArrayList<>();
+            List<Map<String, JsonNode>> groups = new ArrayList<>();
+            for (Map.Entry<String, Map<String, JsonNode>> e : cases.entrySet()) {
+                if (isIdle(e.getValue().values().iterator().next())) {
+                    cats.add(e.getKey());
+                    groups.add(e.getValue());
+                }
+            }
+            if (cats.isEmpty()) {
+                return "";
+            }
+            double[][] perAllocation = new double[labels.size()][cats.size()];
+            for (int k = 0; k < labels.size(); k++) {
+                for (int g = 0; g < cats.size(); g++) {
+                    JsonNode r = groups.get(g).get(labels.get(k));
+                    double v = r == null ? -1 : r.path("idle").path("kbPerAllocation").asDouble(-1);
+                    perAllocation[k][g] = v < 0 ? Double.NaN : v;
+                }
+            }
+            return "<h2>Idle connections</h2>\n"
+                    + SvgChart.bars("Server RSS per idle allocation (RSS at the end of the hold minus before the first "
+                    + "connection)", "KiB", cats, labels, perAllocation, false);
         }
 
         private String detailTable() {

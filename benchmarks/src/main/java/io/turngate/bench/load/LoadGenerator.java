@@ -7,6 +7,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -19,8 +20,15 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,12 +60,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Works against any TURN server with long-term credentials (turngate, coturn, STUNner). See
  * {@code benchmarks/README.md} for the method and {@code benchmarks/compare.sh} for the side-by-side run.
  *
- * <p>Phases: echo peers up → Allocate every allocation (bounded concurrency) → ChannelBind / CreatePermission →
- * optional warm-up → measured window (fixed rate or as fast as possible, bounded by {@code --duration} and
- * {@code --max-packets}) → drain → Refresh(LIFETIME=0) every allocation → JSON.
+ * <p>Clients reach the server over UDP, TCP or TLS ({@code --transport}, RFC 8656 §3.1): one socket or one
+ * connection per allocation. The relay side, towards the echo peers, is UDP in every case.
+ *
+ * <p>Phases: echo peers up → connections (TCP/TLS) → Allocate every allocation (bounded concurrency) →
+ * ChannelBind / CreatePermission → optional idle hold ({@code --hold}) → optional warm-up → measured window (fixed
+ * rate or as fast as possible, bounded by {@code --duration} and {@code --max-packets}) → drain →
+ * Refresh(LIFETIME=0) every allocation → JSON.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "TURN relay load generator (UDP, long-term credentials, loopback echo peers).")
+        description = "TURN relay load generator (UDP, TCP or TLS to the server, long-term credentials, loopback "
+                + "UDP echo peers).")
 public final class LoadGenerator implements Callable<Integer> {
 
     /** Largest allocation count (the issue asks for 1 to 10,000). */
@@ -66,9 +79,23 @@ public final class LoadGenerator implements Callable<Integer> {
     static final int MAX_PAYLOAD = 1400;
     /** Longest measured window. */
     static final Duration MAX_DURATION = Duration.ofHours(1);
+    /**
+     * Longest idle hold: shorter than the refresh age of permissions ({@link Worker#REFRESH_AFTER_NANOS}), so an
+     * idle allocation needs no refresh (permissions last 300 s, RFC 8656 §9).
+     */
+    static final Duration MAX_HOLD = Duration.ofSeconds(240);
+    /** TCP/TLS connections being opened at once. */
+    static final int CONNECT_BATCH = 512;
 
-    @Option(names = "--server", description = "TURN server UDP address host:port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", description = "TURN server address host:port, UDP or TCP as --transport says "
+            + "(default: ${DEFAULT-VALUE}).")
     String server = "127.0.0.1:3478";
+    @Option(names = "--transport", description = "udp, tcp or tls: how the clients reach the server, one socket or "
+            + "connection per allocation; the relay side is UDP in every case (default: ${DEFAULT-VALUE}).")
+    String transport = "udp";
+    @Option(names = "--tls-protocols", split = ",", description = "TLS versions offered with --transport tls, "
+            + "comma-separated (default: TLSv1.3).")
+    List<String> tlsProtocols = new ArrayList<>(List.of("TLSv1.3"));
     @Option(names = {"--user", "-u"}, description = "User name (default: ${DEFAULT-VALUE}).")
     String user = "user-1";
     @Option(names = {"--pass", "-w"}, description = "Password (default: ${DEFAULT-VALUE}).")
@@ -137,6 +164,10 @@ public final class LoadGenerator implements Callable<Integer> {
             + "allocations first (not counted), so the generator's JIT is warm for the handshake measurement "
             + "(default: ${DEFAULT-VALUE}).")
     int handshakeWarmup = 0;
+    @Option(names = "--hold", converter = Durations.class, description = "After the bind phase, keep every "
+            + "allocation and connection open and idle this long, at most 240s, then read the server's RSS again "
+            + "(the idle-connection memory measurement) (default: 0s).")
+    Duration hold = Duration.ZERO;
     @Option(names = "--keep", description = "Do not delete the allocations at the end.")
     boolean keep;
     @Option(names = "--server-pid", description = "PID of the server: its CPU use and RSS are read from /proc.")
@@ -202,6 +233,18 @@ public final class LoadGenerator implements Callable<Integer> {
         if (maxPackets < 0) {
             p.add("--max-packets: found " + maxPackets + " (expected: 0 or more)");
         }
+        RunSettings.Transport t = transport();
+        if (t == null) {
+            p.add("--transport: found \"" + transport + "\" (expected: udp, tcp or tls)");
+        }
+        for (String v : tlsProtocols) {
+            if (!v.equals("TLSv1.3") && !v.equals("TLSv1.2")) {
+                p.add("--tls-protocols: found \"" + v + "\" (expected: TLSv1.3, TLSv1.2 or both)");
+            }
+        }
+        if (hold.isNegative() || hold.compareTo(MAX_HOLD) > 0) {
+            p.add("--hold: found " + Durations.format(hold) + " (expected: 0s..240s)");
+        }
         if (!mode.equals("channel") && !mode.equals("send")) {
             p.add("--mode: found \"" + mode + "\" (expected: channel or send)");
         }
@@ -244,6 +287,16 @@ public final class LoadGenerator implements Callable<Integer> {
             p.add(e.getMessage());
         }
         return p;
+    }
+
+    /** The {@code --transport} value, or null when it is none of udp, tcp, tls. */
+    RunSettings.Transport transport() {
+        for (RunSettings.Transport t : RunSettings.Transport.values()) {
+            if (t.id().equals(transport.toLowerCase(Locale.ROOT))) {
+                return t;
+            }
+        }
+        return null;
     }
 
     static InetSocketAddress hostPort(String value, String option) {
@@ -289,6 +342,13 @@ public final class LoadGenerator implements Callable<Integer> {
         private final List<ClientAllocation> all = new ArrayList<>();
         private final List<Channel> peerChannels = new ArrayList<>();
         private boolean epoll;
+        private RunSettings.Transport clientTransport;
+        /** TLS: the client context (trusts any certificate, see {@link #clientTls}); null otherwise. */
+        private SslContext tls;
+        /** Server VmRSS before the first client socket or connection was opened. */
+        private long rssBefore = -1;
+        private long connectNanos;
+        private int connectFailed;
 
         int execute() throws Exception {
             Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -296,6 +356,10 @@ public final class LoadGenerator implements Callable<Integer> {
             int total = window > 0 ? window : Math.max(256, Math.min(2048, 8 * allocations));
             int perAllocation = Math.max(1, (total + allocations - 1) / allocations);
             epoll = !nio && Epoll.isAvailable();
+            clientTransport = transport();
+            if (clientTransport == RunSettings.Transport.TLS) {
+                tls = clientTls(tlsProtocols);
+            }
             boolean gso = epoll && !noGso && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
             if (!gso) {
                 notes.add("no GSO (UDP_SEGMENT): " + (noGso ? "--no-gso" : "not supported here"));
@@ -303,7 +367,7 @@ public final class LoadGenerator implements Callable<Integer> {
             RunSettings settings = new RunSettings(serverAddress, user, pass,
                     mode.equals("send") ? RunSettings.Mode.SEND : RunSettings.Mode.CHANNEL, payload, rate,
                     perAllocation, threads, Math.max(10, tick.toNanos() / 1000), Math.max(1, lossTimeout.toMillis()),
-                    rto.toMillis(), maxTransmissions, lifetime, gso);
+                    rto.toMillis(), maxTransmissions, lifetime, gso, clientTransport);
             IoHandlerFactory factory = !epoll ? NioIoHandler.newFactory()
                     : busyPoll ? EpollIoHandler.newFactory(0, () -> (selectNow, hasTasks) ->
                             hasTasks ? selectNow.get() : io.netty.channel.SelectStrategy.BUSY_WAIT)
@@ -323,7 +387,22 @@ public final class LoadGenerator implements Callable<Integer> {
                     ClientAllocation a = new ClientAllocation(i, w, peerAddresses.get(i % peerAddresses.size()));
                     all.add(a);
                 }
-                openClientSockets(settings);
+                rssBefore = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
+                long c0 = System.nanoTime();
+                connectFailed = openClientSockets(settings);
+                connectNanos = clientTransport.isStream() ? System.nanoTime() - c0 : 0;
+                if (clientTransport.isStream()) {
+                    err.printf(Locale.ROOT, "loadgen: %d/%d %s connections open in %.0f ms%n",
+                            allocations - connectFailed, allocations, clientTransport.id(), connectNanos / 1e6);
+                    if (connectFailed == allocations) {
+                        err.println("loadgen: no " + clientTransport.id() + " connection to " + server
+                                + " could be opened (" + firstFailure() + ")");
+                        return 1;
+                    }
+                    if (tls != null) {
+                        notes.add("tls: " + negotiated());
+                    }
+                }
                 for (Worker w : workers) {
                     w.loop.submit(() -> w.allocations.addAll(all.stream().filter(a -> a.worker == w).toList()))
                             .sync();
@@ -360,11 +439,37 @@ public final class LoadGenerator implements Callable<Integer> {
             return addresses;
         }
 
-        private void openClientSockets(RunSettings settings) throws Exception {
-            openClientSockets(settings, all);
+        private String firstFailure() {
+            for (ClientAllocation a : all) {
+                if (!a.failureReason().isEmpty()) {
+                    return a.failureReason();
+                }
+            }
+            return "no reason given";
         }
 
-        private void openClientSockets(RunSettings settings, List<ClientAllocation> targets) throws Exception {
+        /** Protocol and cipher suite of the first TLS connection that completed its handshake. */
+        private String negotiated() {
+            for (ClientAllocation a : all) {
+                Channel ch = a.channel();
+                SslHandler h = ch == null ? null : ch.pipeline().get(SslHandler.class);
+                if (h != null && h.handshakeFuture().isSuccess()) {
+                    javax.net.ssl.SSLSession session = h.engine().getSession();
+                    return session.getProtocol() + " " + session.getCipherSuite();
+                }
+            }
+            return "no handshake completed";
+        }
+
+        /** Opens the client sockets (UDP) or connections (TCP, TLS); returns the connections that failed. */
+        private int openClientSockets(RunSettings settings) throws Exception {
+            return openClientSockets(settings, all);
+        }
+
+        private int openClientSockets(RunSettings settings, List<ClientAllocation> targets) throws Exception {
+            if (settings.transport().isStream()) {
+                return openConnections(settings, targets);
+            }
             InetAddress local = InetAddress.getByName(clientHost);
             int datagram = roundUp(Math.max(payload + 128, 576), 64);
             int batch = Integer.getInteger("loadgen.batch",
@@ -379,6 +484,89 @@ public final class LoadGenerator implements Callable<Integer> {
                 }
             }
             drainFutures(futures);
+            return 0;
+        }
+
+        /**
+         * One TCP connection per allocation, with TLS on top for {@code --transport tls}, {@link #CONNECT_BATCH} at
+         * a time; a connection counts as open when TCP (and TLS) are up. A connection that fails marks its
+         * allocation failed with the reason, and the run goes on with the others.
+         */
+        private int openConnections(RunSettings settings, List<ClientAllocation> targets) throws Exception {
+            InetAddress local = InetAddress.getByName(clientHost);
+            int failed = 0;
+            List<ClientAllocation> batch = new ArrayList<>(CONNECT_BATCH);
+            List<io.netty.util.concurrent.Future<?>> futures = new ArrayList<>(CONNECT_BATCH);
+            for (int i = 0; i < targets.size(); i++) {
+                ClientAllocation a = targets.get(i);
+                ChannelFuture connect = streamBootstrap(a, settings).connect(settings.server(),
+                        new InetSocketAddress(local, 0));
+                batch.add(a);
+                futures.add(tls == null ? connect : handshakeOf(connect));
+                if (batch.size() == CONNECT_BATCH || i == targets.size() - 1) {
+                    for (int k = 0; k < batch.size(); k++) {
+                        io.netty.util.concurrent.Future<?> f = futures.get(k);
+                        f.await(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                        if (!f.isSuccess()) {
+                            failed++;
+                            ClientAllocation failedOne = batch.get(k);
+                            Throwable cause = f.cause();
+                            String why = "connect over " + settings.transport().id() + ": " + (cause == null
+                                    ? "no answer in " + Durations.format(handshakeTimeout)
+                                    : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                            failedOne.worker.loop.submit(() -> failedOne.connectFailed(why)).sync();
+                            Channel ch = failedOne.channel();
+                            if (ch != null) {
+                                ch.close();
+                            }
+                        }
+                    }
+                    batch.clear();
+                    futures.clear();
+                }
+            }
+            return failed;
+        }
+
+        /** The TLS handshake of the connection {@code connect} opens (failed when the connect fails). */
+        private io.netty.util.concurrent.Future<?> handshakeOf(ChannelFuture connect) {
+            io.netty.util.concurrent.Promise<Object> done = connect.channel().eventLoop().newPromise();
+            connect.addListener(f -> {
+                if (!f.isSuccess()) {
+                    done.tryFailure(f.cause());
+                    return;
+                }
+                SslHandler h = connect.channel().pipeline().get(SslHandler.class);
+                h.handshakeFuture().addListener(hf -> {
+                    if (hf.isSuccess()) {
+                        done.trySuccess(null);
+                    } else {
+                        done.tryFailure(hf.cause());
+                    }
+                });
+            });
+            return done;
+        }
+
+        private Bootstrap streamBootstrap(ClientAllocation a, RunSettings settings) {
+            String host = settings.server().getHostString();
+            int port = settings.server().getPort();
+            return new Bootstrap().group(a.worker.loop)
+                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .option(ChannelOption.TCP_NODELAY, true) // a probe must not wait for the last one's ACK
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                            handshakeTimeout.toMillis()))
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                            }
+                            ch.pipeline().addLast(a);
+                        }
+                    });
         }
 
         private void drainFutures(List<ChannelFuture> futures) throws Exception {
@@ -410,7 +598,6 @@ public final class LoadGenerator implements Callable<Integer> {
         }
 
         private int measure(Instant startedAt, RunSettings settings) throws Exception {
-            long rssBefore = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
 
             // ---- handshake: Allocate every allocation, then bind every one ------------------------------------
             LogLinearHistogram allocateTimes = new LogLinearHistogram();
@@ -463,6 +650,29 @@ public final class LoadGenerator implements Callable<Integer> {
             long rssAllocated = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
             long serverThreads = serverPid > 0 ? ProcStats.threads(serverPid) : -1;
 
+            // ---- idle hold: every allocation live, nothing sent ------------------------------------------------
+            LoadResult.Idle idle = null;
+            if (!hold.isZero()) {
+                err.printf(Locale.ROOT, "loadgen: holding %d allocations idle for %s%n", ready, Durations.format(hold));
+                Thread.sleep(hold.toMillis());
+                long rssIdle = serverPid > 0 ? ProcStats.rssKb(serverPid) : -1;
+                long fds = serverPid > 0 ? ProcStats.openFiles(serverPid) : -1;
+                int open = 0;
+                for (ClientAllocation a : all) {
+                    if (a.channel() != null && a.channel().isActive()) {
+                        open++;
+                    }
+                }
+                double perAllocation = rssBefore >= 0 && rssIdle >= 0 && ready > 0
+                        ? round((double) (rssIdle - rssBefore) / ready) : -1;
+                idle = new LoadResult.Idle(round(hold.toNanos() / 1e9), rssBefore, rssIdle, ready, open, fds,
+                        perAllocation);
+                if (open < allocations - connectFailed) {
+                    notes.add("idle hold: " + (allocations - connectFailed - open) + " connections closed during "
+                            + "the hold");
+                }
+            }
+
             // ---- traffic --------------------------------------------------------------------------------------
             Worker.Snapshot atStop = null;
             Worker.Snapshot finalSnap = null;
@@ -506,9 +716,14 @@ public final class LoadGenerator implements Callable<Integer> {
                 deleted = phase("delete", (a, done) -> a.delete(done));
             }
 
+            long lost = snapshot(false).connectionsLost();
+            if (lost > 0) {
+                notes.add(lost + " " + clientTransport.id() + " connections closed under a live allocation");
+            }
             LoadResult result = result(startedAt, settings, allocated, ready, errors, allocateNanos, bindNanos,
                     allocPerSecond, allocateServerCpu, allocateTimes, bindTimes, deleted, atStop, finalSnap, seconds,
-                    serverCpuSeconds, generatorCpuSeconds, rssBefore, rssAllocated, rssAfter, serverThreads);
+                    serverCpuSeconds, generatorCpuSeconds, rssBefore, rssAllocated, rssAfter, serverThreads, idle,
+                    lost);
             printSummary(result);
             if (json != null) {
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -583,7 +798,7 @@ public final class LoadGenerator implements Callable<Integer> {
         }
 
         private Worker.Snapshot snapshot(boolean withHistogram) throws Exception {
-            long sent = 0, dropped = 0, delivered = 0, peerRx = 0, peerDropped = 0, stale = 0, invalid = 0;
+            long sent = 0, dropped = 0, delivered = 0, peerRx = 0, peerDropped = 0, stale = 0, invalid = 0, lost = 0;
             LogLinearHistogram h = new LogLinearHistogram();
             for (Worker w : workers) {
                 Worker.Snapshot s = w.loop.submit(() -> w.snapshot(withHistogram)).get(10, TimeUnit.SECONDS);
@@ -594,9 +809,10 @@ public final class LoadGenerator implements Callable<Integer> {
                 peerDropped += s.peerDropped();
                 stale += s.stale();
                 invalid += s.invalid();
+                lost += s.connectionsLost();
                 h.add(s.rtt());
             }
-            return new Worker.Snapshot(sent, dropped, delivered, peerRx, peerDropped, stale, invalid, h);
+            return new Worker.Snapshot(sent, dropped, delivered, peerRx, peerDropped, stale, invalid, lost, h);
         }
 
         private void sleepWithProgress(Duration d, boolean measuring) throws Exception {
@@ -640,19 +856,20 @@ public final class LoadGenerator implements Callable<Integer> {
                                   LogLinearHistogram bindTimes, int deleted, Worker.Snapshot atStop,
                                   Worker.Snapshot fin, double seconds, double serverCpuSeconds,
                                   double generatorCpuSeconds, long rssBefore, long rssAllocated, long rssAfter,
-                                  long serverThreads) {
+                                  long serverThreads, LoadResult.Idle idle, long connectionsLost) {
             LoadResult.Host host = new LoadResult.Host(hostname(), cpuCount(), cpuModel(),
                     readFirstLine("/proc/sys/kernel/osrelease"), System.getProperty("java.vm.name") + " "
                     + System.getProperty("java.version"));
             LoadResult.Config config = new LoadResult.Config(settings.server().getAddress().getHostAddress() + ":"
                     + settings.server().getPort(), mode, allocations, payload, rate, duration.toNanos() / 1e9,
                     warmup.toNanos() / 1e9, settings.windowPerAllocation(), threads,
-                    externalPeer == null ? peers : 0, maxPackets);
+                    externalPeer == null ? peers : 0, maxPackets, settings.transport().id());
             LoadResult.Handshake handshake = new LoadResult.Handshake(allocations, allocated, ready,
                     allocations - ready, errors, concurrency, round(allocateNanos / 1e6), round(bindNanos / 1e6),
                     round(allocPerSecond), ms(allocateTimes.valueAt(0.5)), ms(allocateTimes.valueAt(0.99)),
                     ms(allocateTimes.max()), ms(bindTimes.valueAt(0.5)), ms(bindTimes.valueAt(0.99)),
-                    ms(bindTimes.max()), allocateServerCpu, deleted);
+                    ms(bindTimes.max()), allocateServerCpu, deleted, round(connectNanos / 1e6), connectFailed,
+                    connectionsLost);
             LoadResult.Traffic traffic = null;
             double forwarded = 0;
             if (fin != null && seconds > 0) {
@@ -688,14 +905,19 @@ public final class LoadGenerator implements Callable<Integer> {
                         traffic.sentPps(), rate));
             }
             return new LoadResult(LoadResult.TOOL, LoadResult.SCHEMA, label, startedAt.toString(), host, config,
-                    handshake, traffic, serverUsage, gen, List.copyOf(notes));
+                    handshake, traffic, serverUsage, gen, List.copyOf(notes), idle);
         }
 
         private void printSummary(LoadResult r) {
             LoadResult.Handshake h = r.handshake();
-            out.printf(Locale.ROOT, "%s %s: %d allocations x %d B, %s%n", r.label(), r.config().server(),
-                    r.config().allocations(), r.config().payload(),
-                    r.config().ratePps() == 0 ? "as fast as possible" : r.config().ratePps() + " probes/s");
+            out.printf(Locale.ROOT, "%s %s over %s: %d allocations x %d B, %s%n", r.label(), r.config().server(),
+                    r.config().transport(), r.config().allocations(), r.config().payload(),
+                    r.traffic() == null ? "no traffic"
+                            : r.config().ratePps() == 0 ? "as fast as possible" : r.config().ratePps() + " probes/s");
+            if (h.connectPhaseMs() > 0 || h.connectFailed() > 0) {
+                out.printf(Locale.ROOT, "  connect: %d open, %d failed, %.0f ms%n", h.requested() - h.connectFailed(),
+                        h.connectFailed(), h.connectPhaseMs());
+            }
             out.printf(Locale.ROOT, "  handshake: %d ready, %d failed %s, allocate %.0f ms (%.0f/s, p50 %.2f ms,"
                             + " p99 %.2f ms%s), bind %.0f ms, deleted %d%n", h.ready(), h.failed(), h.errors(),
                     h.allocatePhaseMs(), h.allocationsPerSecond(), h.allocateP50Ms(), h.allocateP99Ms(),
@@ -721,6 +943,14 @@ public final class LoadGenerator implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  server pid %d: %srss %d -> %d -> %d KiB, %d threads%n", s.pid(), cpu,
                         s.rssKbBefore(), s.rssKbAllocated(), s.rssKbAfter(), s.threads());
             }
+            LoadResult.Idle idle = r.idle();
+            if (idle != null) {
+                out.printf(Locale.ROOT, "  idle %.0f s: %d allocations, %d still open; server rss %d -> %d KiB (%s KiB "
+                                + "per allocation), %d open files%n", idle.seconds(), idle.allocations(),
+                        idle.openAtEnd(), idle.rssKbBefore(), idle.rssKbIdle(),
+                        idle.kbPerAllocation() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", idle.kbPerAllocation()),
+                        idle.serverFds());
+            }
             if (t != null) {
                 out.printf(Locale.ROOT, "  generator cpu %.1f%%%n", r.generator().cpuPercent());
             }
@@ -728,6 +958,19 @@ public final class LoadGenerator implements Callable<Integer> {
                 out.println("  note: " + n);
             }
         }
+    }
+
+    /**
+     * The generator's TLS client context. <b>Benchmark only:</b> it trusts every certificate and checks no host
+     * name, because compare.sh's servers use a self-signed certificate made at run time on loopback. Never copy this
+     * into a real client.
+     */
+    static SslContext clientTls(List<String> protocols) throws javax.net.ssl.SSLException {
+        return SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .protocols(protocols)
+                .build();
     }
 
     static int roundUp(int n, int multiple) {

@@ -11,10 +11,17 @@ import java.util.Map;
  * @param schema    format version, {@value #SCHEMA}
  * @param label     what was measured, e.g. {@code turngate} or {@code coturn} ({@code --label})
  * @param startedAt ISO-8601 UTC start time
+ * @param idle      the idle hold ({@code --hold}), or null when there was none
  */
 public record LoadResult(String tool, int schema, String label, String startedAt, Host host, Config config,
                          Handshake handshake, Traffic traffic, Server server, Generator generator,
-                         List<String> notes) {
+                         List<String> notes, Idle idle) {
+
+    /** A result without an idle hold. */
+    public LoadResult(String tool, int schema, String label, String startedAt, Host host, Config config,
+                      Handshake handshake, Traffic traffic, Server server, Generator generator, List<String> notes) {
+        this(tool, schema, label, startedAt, host, config, handshake, traffic, server, generator, notes, null);
+    }
 
     public static final int SCHEMA = 1;
     public static final String TOOL = "turngate-loadgen";
@@ -23,23 +30,52 @@ public record LoadResult(String tool, int schema, String label, String startedAt
     public record Host(String hostname, int cpus, String cpuModel, String kernel, String java) {
     }
 
-    /** What the run was asked to do. */
+    /**
+     * What the run was asked to do.
+     *
+     * @param transport the clients' transport to the server: {@code udp}, {@code tcp} or {@code tls} (files
+     *                  written before it existed have none and mean udp)
+     */
     public record Config(String server, String mode, int allocations, int payload, long ratePps,
                          double durationSeconds, double warmupSeconds, int windowPerAllocation, int threads,
-                         int peers, long maxPackets) {
+                         int peers, long maxPackets, String transport) {
+
+        /** A UDP run. */
+        public Config(String server, String mode, int allocations, int payload, long ratePps, double durationSeconds,
+                      double warmupSeconds, int windowPerAllocation, int threads, int peers, long maxPackets) {
+            this(server, mode, allocations, payload, ratePps, durationSeconds, warmupSeconds, windowPerAllocation,
+                    threads, peers, maxPackets, "udp");
+        }
     }
 
     /**
      * The control plane: Allocate (incl. the 401 round) for every allocation, then ChannelBind/CreatePermission.
      *
      * @param allocationsPerSecond     allocations that succeeded divided by the Allocate phase's wall time
-     * @param errors                   failed allocations by error code ({@code "0"} = timeout)
+     * @param errors                   failed allocations by error code ({@code "0"} = timeout, {@code "-1"} = the
+     *                                 connection could not be opened or closed, or another local error)
      * @param allocateServerCpuPercent server CPU during the Allocate phase (percent of one core), or -1
+     * @param connectPhaseMs           TCP/TLS: wall time to open every connection (TLS handshake included), before
+     *                                 the Allocate phase; 0 over UDP
+     * @param connectFailed            TCP/TLS: connections that could not be opened
+     * @param connectionsLost          TCP/TLS: connections that closed under a live allocation before the delete
+     *                                 phase
      */
     public record Handshake(int requested, int allocated, int ready, int failed, Map<String, Integer> errors,
                             int concurrency, double allocatePhaseMs, double bindPhaseMs, double allocationsPerSecond,
                             double allocateP50Ms, double allocateP99Ms, double allocateMaxMs, double bindP50Ms,
-                            double bindP99Ms, double bindMaxMs, double allocateServerCpuPercent, int deleted) {
+                            double bindP99Ms, double bindMaxMs, double allocateServerCpuPercent, int deleted,
+                            double connectPhaseMs, int connectFailed, long connectionsLost) {
+
+        /** A UDP handshake (no connections). */
+        public Handshake(int requested, int allocated, int ready, int failed, Map<String, Integer> errors,
+                         int concurrency, double allocatePhaseMs, double bindPhaseMs, double allocationsPerSecond,
+                         double allocateP50Ms, double allocateP99Ms, double allocateMaxMs, double bindP50Ms,
+                         double bindP99Ms, double bindMaxMs, double allocateServerCpuPercent, int deleted) {
+            this(requested, allocated, ready, failed, errors, concurrency, allocatePhaseMs, bindPhaseMs,
+                    allocationsPerSecond, allocateP50Ms, allocateP99Ms, allocateMaxMs, bindP50Ms, bindP99Ms, bindMaxMs,
+                    allocateServerCpuPercent, deleted, 0, 0, 0);
+        }
     }
 
     /**
@@ -67,6 +103,22 @@ public record LoadResult(String tool, int schema, String label, String startedAt
      */
     public record Server(long pid, double cpuPercent, double cpuSeconds, double forwardedPerCpuSecond,
                          long rssKbBefore, long rssKbAllocated, long rssKbAfter, long threads) {
+    }
+
+    /**
+     * The idle hold ({@code --hold}): every allocation live, its connection (TCP/TLS) or socket (UDP) open, and no
+     * traffic, for {@code seconds}. The server's VmRSS is read before the first connection is opened and again at
+     * the end of the hold.
+     *
+     * @param rssKbBefore    server VmRSS before any connection (KiB), or -1
+     * @param rssKbIdle      server VmRSS at the end of the hold (KiB), or -1
+     * @param allocations    allocations live when the hold began
+     * @param openAtEnd      of those, connections (TCP/TLS) still open at the end of the hold; over UDP the sockets
+     * @param serverFds      open file descriptors of the server at the end of the hold, or -1
+     * @param kbPerAllocation {@code (rssKbIdle - rssKbBefore) / allocations}, or -1
+     */
+    public record Idle(double seconds, long rssKbBefore, long rssKbIdle, int allocations, int openAtEnd,
+                       long serverFds, double kbPerAllocation) {
     }
 
     /** The generator's own CPU use during the measured window (percent of one core). */

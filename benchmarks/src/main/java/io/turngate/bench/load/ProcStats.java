@@ -68,6 +68,15 @@ public final class ProcStats {
         }
     }
 
+    /** Open file descriptors of {@code pid} (entries of {@code /proc/PID/fd}), or -1. */
+    public static long openFiles(long pid) {
+        try (java.util.stream.Stream<Path> fds = Files.list(statPath(pid, "fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public static boolean alive(long pid) {
         return Files.exists(statPath(pid, "stat"));
     }

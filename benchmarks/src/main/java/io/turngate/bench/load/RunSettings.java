@@ -19,10 +19,11 @@ import java.net.InetSocketAddress;
  * @param maxTransmissions  transmissions of one control request before it fails
  * @param lifetimeSeconds   LIFETIME requested in Allocate, or 0 for the server's default
  * @param gso               send consecutive datagrams to one destination as one UDP_SEGMENT (GSO) write
+ * @param transport         how the clients reach the server (the relay side is always UDP)
  */
 record RunSettings(InetSocketAddress server, String user, String password, Mode mode, int payload, long ratePps,
                    int windowPerAllocation, int threads, long tickMicros, long lossTimeoutMillis, long rtoMillis,
-                   int maxTransmissions, long lifetimeSeconds, boolean gso) {
+                   int maxTransmissions, long lifetimeSeconds, boolean gso, Transport transport) {
 
     /** Linux UDP_MAX_SEGMENTS: datagrams one GSO write may carry. */
     static final int GSO_MAX_SEGMENTS = 64;
@@ -42,14 +43,41 @@ record RunSettings(InetSocketAddress server, String user, String password, Mode 
         SEND
     }
 
-    /** Bytes of one datagram from the client to the server. */
+    /** The client's transport to the server (RFC 8656 §3.1); allocations always relay over UDP. */
+    enum Transport {
+        /** One connected UDP socket per allocation. */
+        UDP,
+        /** One TCP connection per allocation (RFC 8656 §3.1, ChannelData padded, §12.5). */
+        TCP,
+        /** One TLS-over-TCP connection per allocation (RFC 8656 §3.1). */
+        TLS;
+
+        /** True for TCP and TLS: STUN and ChannelData are framed on a byte stream. */
+        boolean isStream() {
+            return this != UDP;
+        }
+
+        /** The option value and JSON name: udp, tcp or tls. */
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Bytes of one message from the client to the server. On a stream, ChannelData is padded to a multiple of 4
+     * (RFC 8656 §12.5); over UDP it is not. A Send indication is always padded (RFC 8489 §14).
+     */
     int clientFrameLength(boolean ipv6Peer) {
-        return mode == Mode.CHANNEL ? Wire.CHANNEL_DATA_HEADER + payload : Wire.sendIndicationLength(payload, ipv6Peer);
+        if (mode == Mode.SEND) {
+            return Wire.sendIndicationLength(payload, ipv6Peer);
+        }
+        return Wire.CHANNEL_DATA_HEADER + (transport.isStream() ? Wire.pad4(payload) : payload);
     }
 
     @Override
     public String toString() {
         return "RunSettings[server=" + server + ", user=" + user + ", mode=" + mode + ", payload=" + payload
-                + ", ratePps=" + ratePps + ", window=" + windowPerAllocation + ", threads=" + threads + "]";
+                + ", ratePps=" + ratePps + ", window=" + windowPerAllocation + ", threads=" + threads + ", transport="
+                + transport.id() + "]";
     }
 }

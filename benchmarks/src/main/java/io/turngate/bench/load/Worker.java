@@ -42,8 +42,13 @@ final class Worker {
     long peerDropped;
     /** Probes of an earlier epoch (warm-up traffic arriving late). */
     long stale;
-    /** Datagrams that were neither a probe nor a STUN response. */
+    /** Datagrams or stream frames that were neither a probe nor a STUN response, and stream errors. */
     long invalid;
+    /**
+     * TCP/TLS connections that closed under a live allocation before the delete phase (whole run, not reset by
+     * {@link #startEpoch}).
+     */
+    long connectionsLost;
     final LogLinearHistogram rtt = new LogLinearHistogram();
 
     private long sendBudget = Long.MAX_VALUE;
@@ -82,7 +87,7 @@ final class Worker {
 
     /** Immutable copy of the counters, taken on the loop. */
     record Snapshot(long sent, long sendDropped, long delivered, long peerReceived, long peerDropped, long stale,
-                    long invalid, LogLinearHistogram rtt) {
+                    long invalid, long connectionsLost, LogLinearHistogram rtt) {
     }
 
     // ---- called on the loop -------------------------------------------------------------------------------
@@ -172,7 +177,8 @@ final class Worker {
         if (withHistogram) {
             copy.add(rtt);
         }
-        return new Snapshot(sent, sendDropped, delivered, peerReceived, peerDropped, stale, invalid, copy);
+        return new Snapshot(sent, sendDropped, delivered, peerReceived, peerDropped, stale, invalid, connectionsLost,
+                copy);
     }
 
     /** True while this worker may send one more probe (sending and within the packet budget). */

@@ -207,6 +207,57 @@ class HtmlReportTest {
                 .contains("| 71 / 1823 / 3646 (median of 4) |"), md);
     }
 
+    /** A run of {@code result(...)} over another transport: only the config's transport differs. */
+    private static LoadResult over(String transport, LoadResult r) {
+        LoadResult.Config c = r.config();
+        return new LoadResult(r.tool(), r.schema(), r.label(), r.startedAt(), r.host(),
+                new LoadResult.Config(c.server(), c.mode(), c.allocations(), c.payload(), c.ratePps(),
+                        c.durationSeconds(), c.warmupSeconds(), c.windowPerAllocation(), c.threads(), c.peers(),
+                        c.maxPackets(), transport), r.handshake(), r.traffic(), r.server(), r.generator(), r.notes());
+    }
+
+    private static LoadResult idle(String label, int connections, long rssBefore, long rssIdle) {
+        LoadResult base = handshakeOnly(label, rssBefore, rssIdle, 500);
+        LoadResult.Config c = base.config();
+        return new LoadResult(base.tool(), base.schema(), label, base.startedAt(), base.host(),
+                new LoadResult.Config(c.server(), c.mode(), connections, c.payload(), 0, 0, 0, 1, 1, 1, 0, "tcp"),
+                base.handshake(), null, base.server(), base.generator(), List.of(),
+                new LoadResult.Idle(30, rssBefore, rssIdle, connections, connections, 2 * connections + 40,
+                        (double) (rssIdle - rssBefore) / connections));
+    }
+
+    @Test
+    void tcpAndTlsCasesAreRowsOfTheirOwnWithTheRatioAndUdpRowsKeepTheirNames() {
+        String md = comparison(result("coturn", 100, 0, 400_000, 100), result("turngate", 100, 0, 300_000, 100),
+                over("tcp", result("coturn", 100, 0, 200_000, 100)),
+                over("tcp", result("turngate", 100, 0, 250_000, 100)),
+                over("tls", result("coturn", 100, 20_000, 40_000, 400)),
+                over("tls", result("turngate", 100, 20_000, 40_000, 200))).markdown();
+        assertEquals("| 100 alloc × 100 B: forwarded packets/s | 300.0k | 400.0k | 0.75 |",
+                row(md, "100 alloc × 100 B: forwarded packets/s"));
+        assertEquals("| 100 alloc × 100 B over TCP: forwarded packets/s | 250.0k | 200.0k | 1.25 |",
+                row(md, "100 alloc × 100 B over TCP: forwarded packets/s"));
+        assertEquals("| 100 alloc × 100 B over TLS @ 20.0k/s: RTT p50 / p99 / p99.9 (µs) | 25 / 200 / 400 "
+                + "| 25 / 400 / 800 | 0.50 (p99) |", row(md, "100 alloc × 100 B over TLS @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)"));
+        assertTrue(md.indexOf("100 alloc × 100 B: forwarded") < md.indexOf("100 alloc × 100 B over TCP: forwarded"),
+                "UDP rows first, then TCP, then TLS: " + md);
+    }
+
+    @Test
+    void idleTcpConnectionsGetRssBeforeAfterAndPerConnectionWithTheRatio() {
+        // turngate: (60 - 20) MiB over 10,000 connections = 4.096 KiB each; coturn: 210,000 KiB over 10,000 = 21 KiB
+        String md = comparison(idle("turngate", 10_000, 20 * 1024, 60 * 1024),
+                idle("coturn", 10_000, 15 * 1024, 15 * 1024 + 210_000)).markdown();
+        String key = "10000 allocations over TCP, idle 30 s";
+        assertEquals("| " + key + ": server RSS before (MiB) | 20 | 15 | 1.33 |",
+                row(md, key + ": server RSS before (MiB)"));
+        assertEquals("| " + key + ": server RSS with all idle (MiB) | 60 | 220 | 0.27 |",
+                row(md, key + ": server RSS with all idle (MiB)"));
+        assertEquals("| " + key + ": RSS per idle allocation (KiB) | 4.10 | 21 | 0.20 |",
+                row(md, key + ": RSS per idle allocation (KiB)"));
+        assertFalse(md.contains("handshake only"), "an idle run is not a handshake-only case: " + md);
+    }
+
     @Test
     void handshakeOnlyRunsTakeTheMedianHandshakeRateAndItsRss() {
         // RSS per allocation = (live - before) / 1000 KiB; the median run (2000/s) has 30 KiB

@@ -54,4 +54,39 @@ class SmallPartsTest {
         new CommandLine(ok).parseArgs("--allocations", "100", "--payload", "1200", "--rate", "20000");
         assertEquals(List.of(), ok.validate());
     }
+
+    @Test
+    void transportTlsVersionsAndHoldAreChecked() {
+        LoadGenerator g = new LoadGenerator();
+        new CommandLine(g).parseArgs("--transport", "quic", "--tls-protocols", "TLSv1.3,SSLv3", "--hold", "5m");
+        List<String> problems = g.validate();
+        assertEquals(List.of("--transport: found \"quic\" (expected: udp, tcp or tls)",
+                "--tls-protocols: found \"SSLv3\" (expected: TLSv1.3, TLSv1.2 or both)",
+                "--hold: found 300.000s (expected: 0s..240s)"), problems);
+
+        for (String t : List.of("udp", "tcp", "tls", "TCP")) {
+            LoadGenerator ok = new LoadGenerator();
+            new CommandLine(ok).parseArgs("--transport", t, "--hold", "240s", "--duration", "0");
+            assertEquals(List.of(), ok.validate(), t);
+            assertEquals(t.equalsIgnoreCase("udp") ? RunSettings.Transport.UDP : t.equalsIgnoreCase("tcp")
+                    ? RunSettings.Transport.TCP : RunSettings.Transport.TLS, ok.transport());
+        }
+        LoadGenerator defaults = new LoadGenerator();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(RunSettings.Transport.UDP, defaults.transport(), "UDP unless asked");
+        assertEquals(List.of("TLSv1.3"), defaults.tlsProtocols, "TLS 1.3 unless asked");
+    }
+
+    @Test
+    void streamFramesLeaveChannelDataPaddedAndBatchesFitOneTlsRecord() {
+        RunSettings tcp = new RunSettings(new java.net.InetSocketAddress("127.0.0.1", 3478), "u", "p",
+                RunSettings.Mode.CHANNEL, 101, 0, 8, 1, 100, 200, 500, 6, 0, false, RunSettings.Transport.TCP);
+        RunSettings udp = new RunSettings(new java.net.InetSocketAddress("127.0.0.1", 3478), "u", "p",
+                RunSettings.Mode.CHANNEL, 101, 0, 8, 1, 100, 200, 500, 6, 0, false, RunSettings.Transport.UDP);
+        assertEquals(108, tcp.clientFrameLength(false));
+        assertEquals(105, udp.clientFrameLength(false));
+        int frame = tcp.clientFrameLength(false);
+        assertTrue(ClientAllocation.streamBatch(frame) * frame <= 16_384, "one TLS record of plaintext at most");
+        assertEquals(1, ClientAllocation.streamBatch(20_000));
+    }
 }
