@@ -2,8 +2,9 @@ package io.turngate.admin;
 
 /**
  * The daemon's readiness as stunnerd reports it (stunner-compat §1e, §1f): not ready until the first non-zero
- * config has been applied; {@code TERMINATING} once a shutdown signal arrived (then {@code /ready} answers 503,
- * unless {@code --force-ready-status} keeps it at 200 for kube-proxy's sake). Thread-safe.
+ * config has been applied (and turngate's self-warm-up, when on, has ended); {@code TERMINATING} once a shutdown
+ * signal arrived (then {@code /ready} answers 503, unless {@code --force-ready-status} keeps it at 200 for
+ * kube-proxy's sake). Thread-safe.
  */
 public final class Readiness {
     /** {@code /status}'s {@code status} field. */
@@ -24,6 +25,7 @@ public final class Readiness {
     private final boolean forceReadyStatus;
     private volatile boolean configApplied;
     private volatile boolean terminating;
+    private volatile boolean warmedUp = true;
 
     public Readiness(boolean forceReadyStatus) {
         this.forceReadyStatus = forceReadyStatus;
@@ -32,6 +34,16 @@ public final class Readiness {
     /** A non-zero config was applied: ready from now on (until terminating). */
     public void configApplied() {
         configApplied = true;
+    }
+
+    /** The self-warm-up started: not ready until {@link #warmedUp()}, whatever config was applied. */
+    public void warmingUp() {
+        warmedUp = false;
+    }
+
+    /** The self-warm-up ended. */
+    public void warmedUp() {
+        warmedUp = true;
     }
 
     /** A shutdown signal arrived: readiness fails from now on (unless forced). */
@@ -43,11 +55,11 @@ public final class Readiness {
         if (terminating) {
             return State.TERMINATING;
         }
-        return configApplied ? State.READY : State.NOT_READY;
+        return configApplied && warmedUp ? State.READY : State.NOT_READY;
     }
 
     /** What {@code /ready} answers: 200 when ready, or while terminating with {@code --force-ready-status}. */
     public boolean readyForProbes() {
-        return configApplied && (!terminating || forceReadyStatus);
+        return configApplied && warmedUp && (!terminating || forceReadyStatus);
     }
 }

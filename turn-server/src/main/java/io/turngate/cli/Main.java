@@ -18,6 +18,7 @@ import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
 import io.turngate.server.Transport;
+import io.turngate.server.WarmUp;
 import org.slf4j.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -138,6 +139,9 @@ public final class Main implements Callable<Integer> {
                     + " default/stunnerd-<hostname>); used with a config discovery service.")
     String id;
 
+    /** The warm-up also ends after this many relayed datagrams (about 3 C2 compile thresholds on each data path). */
+    static final long WARM_UP_DATAGRAMS = 200_000;
+
     @Option(names = {"-d", "--dry-run"},
             description = "Load and validate the config (and, with -w, every change) without opening sockets or HTTP"
                     + " servers.")
@@ -200,6 +204,16 @@ public final class Main implements Callable<Integer> {
             description = "Coalesce same-size bursts to one destination into UDP GSO sends (Linux 4.18+, epoll); "
                     + "--no-udp-gso sends one datagram per system call (default: ${DEFAULT-VALUE}).")
     boolean udpGso;
+
+    @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Before /ready turns 200, relay over loopback through a private listener for up to"
+                    + " --warm-up-time, so the first real traffic runs compiled code (default: ${DEFAULT-VALUE}).")
+    boolean warmUp;
+
+    @Option(names = "--warm-up-time", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "2s", description = "Upper bound of the warm-up (default: ${DEFAULT-VALUE}); it also ends"
+                    + " after " + WARM_UP_DATAGRAMS + " relayed datagrams.")
+    Duration warmUpTime;
 
     @Option(names = "--cds-server-address", paramLabel = "ADDR", description = "Config discovery service address for"
             + " -c k8s, instead of looking in Kubernetes (default: $CDS_SERVER_ADDR).")
@@ -387,6 +401,12 @@ public final class Main implements Callable<Integer> {
         }
         KubernetesStatusPublisher status = source instanceof KubernetesConfigSource && writeStatus
                 ? publishStatus((KubernetesConfigSource) source, log) : null;
+        if (warmUp && !warmUpTime.isZero()) {
+            readiness.warmingUp();
+            WarmUp.Result r = WarmUp.run(gatewayOptions(), warmUpTime, WARM_UP_DATAGRAMS);
+            readiness.warmedUp();
+            log.info("self-warm-up: {}", r);
+        }
         if (!isZero(cfg)) {
             readiness.configApplied();
         }

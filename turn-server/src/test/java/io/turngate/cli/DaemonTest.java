@@ -237,6 +237,45 @@ class DaemonTest {
     }
 
     @Test
+    void theWarmUpRunsBeforeReadyAndSaysWhatItDid() throws Exception {
+        int udp = TestGateways.freeUdpPort();
+        int health = freeTcpPort();
+        Path log = tmp.resolve("turngate-warm-up.log");
+        Process p = start(log, "-c", config(udp, health).toString(), "--warm-up-time", "3s");
+        // Whenever /live answers and the warm-up has not said it ended, /ready must not be 200.
+        boolean live = false;
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < end && !read(log).contains("self-warm-up: ")) {
+            int ready = status(health, "/ready");
+            boolean ended = read(log).contains("self-warm-up: "); // read after the probe: the probe saw no end yet
+            if (ready != -1 && !ended) {
+                live = true;
+                assertEquals(503, ready, "ready before the warm-up ended:\n" + read(log));
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(await(() -> status(health, "/ready") == 200, 20_000), "not ready in 20 s:\n" + read(log));
+        String text = read(log);
+        int warm = text.indexOf("self-warm-up: ");
+        int ready = text.indexOf("turngate ready");
+        assertTrue(warm > 0 && ready > warm, "the warm-up line comes before the ready line:\n" + text);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("self-warm-up: (\\d+) datagrams relayed").matcher(text);
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, text);
+        System.err.println("DaemonTest warm-up: " + text.substring(warm, text.indexOf('\n', warm))
+                + (live ? " (/ready probed 503 during it)" : " (ended before /live answered)"));
+        signal(p, "TERM");
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void noWarmUpMeansNoWarmUpLine() throws Exception {
+        Running r = startAndWaitReady("--no-warm-up");
+        assertTrue(!read(r.log()).contains("self-warm-up: "), read(r.log()));
+        signal(r.process(), "TERM");
+        assertTrue(r.process().waitFor(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void jsonLogLinesAreOneObjectEach() throws Exception {
         Running r = startAndWaitReady("--log-format", "json", "-l", "all:INFO");
         signal(r.process(), "TERM");

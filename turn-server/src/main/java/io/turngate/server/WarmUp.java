@@ -1,0 +1,354 @@
+package io.turngate.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.turngate.auth.LongTermCredentials;
+import io.turngate.config.v1.ConfigException;
+import io.turngate.config.load.ConfigLoader;
+import io.turngate.config.v1.StunnerConfig;
+import io.turngate.stun.ReceivedStun;
+import io.turngate.stun.StunClass;
+import io.turngate.stun.StunCodec;
+import io.turngate.stun.StunCodecException;
+import io.turngate.stun.StunMessage;
+import io.turngate.stun.StunMethod;
+import io.turngate.stun.TransactionId;
+import io.turngate.stun.attr.ChannelNumber;
+import io.turngate.stun.attr.Data;
+import io.turngate.stun.attr.ErrorCodeAttribute;
+import io.turngate.stun.attr.Nonce;
+import io.turngate.stun.attr.Realm;
+import io.turngate.stun.attr.RequestedTransport;
+import io.turngate.stun.attr.StunAttribute;
+import io.turngate.stun.attr.Username;
+import io.turngate.stun.attr.XorPeerAddress;
+import io.turngate.stun.attr.XorRelayedAddress;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Self-warm-up (issue 13): before {@code /ready} turns 200, turngate drives its own relay path over loopback for a
+ * bounded time, so that the first real game does not meet interpreted or C1-compiled code on the event loop.
+ * Measured on this project's load generator, the first seconds after start had the worst RTT tails, and runs with
+ * many JIT compilations during the measurement had the worst of all (benchmarks/README.md).
+ *
+ * <p>How: a private {@link Gateway} in this JVM with the daemon's own {@link Gateway.Options} (so the same
+ * transport, GSO and batching code is compiled), one TURN-UDP listener on an ephemeral port, random static
+ * credentials, and one route that names only the warm-up peer, a loopback socket of this class. Compiled code is
+ * per method, not per instance, so what the private gateway's event loop compiles is what the real listeners run.
+ * {@value #ALLOCATIONS} clients allocate (the Allocate, CreatePermission and ChannelBind handlers run too); half of
+ * them relay with ChannelData and half with Send indications, and the peer echoes every datagram, so all four data
+ * paths run: ChannelData and Send indication from the client, ChannelData and Data indication to it. The warm-up
+ * stops at the first of: {@code budget} elapsed, {@code packetTarget} datagrams relayed. The private gateway is
+ * closed before this returns; its traffic is not counted in the real gateway's metrics (it has none).
+ *
+ * <p>It never fails the start: an error ends the warm-up early, and the result says why.
+ */
+public final class WarmUp {
+    /** Clients, each with its own allocation; even ones use ChannelData, odd ones Send/Data indications. */
+    static final int ALLOCATIONS = 4;
+    /** Datagrams a client sends before it reads the echoes. */
+    private static final int BURST = 32;
+    private static final int PAYLOAD = 160;
+    private static final int CHANNEL = 0x4000;
+    /** Wait for the echoes of a burst. */
+    private static final int TIMEOUT_MILLIS = 1000;
+    /**
+     * Wait for an answer to a request, sent again every {@value #RETRANSMIT_MILLIS} ms: the very first Allocate of a
+     * cold JVM takes the whole STUN, auth and relay-bind path through the interpreter and class loading (over a
+     * second on a busy 2-core machine).
+     */
+    private static final int ANSWER_MILLIS = 5000;
+    private static final int RETRANSMIT_MILLIS = 500;
+    private static final int UDP = 17;
+
+    /** What a warm-up did: datagrams relayed (both directions, counted at the client), how long, and why it ended. */
+    /**
+     * What a warm-up did: datagrams relayed (both directions, counted at the clients: each echo crossed the relay
+     * twice), of which the echoes that came back as ChannelData and as Data indications, how long it took, and why
+     * it ended.
+     */
+    public record Result(long relayed, long channelDataEchoes, long dataIndicationEchoes, Duration took,
+                         String stoppedBecause) {
+        @Override
+        public String toString() {
+            return relayed + " datagrams relayed over loopback in " + took.toMillis() + " ms (" + stoppedBecause
+                    + "; echoes as ChannelData " + channelDataEchoes + ", as Data indications " + dataIndicationEchoes
+                    + ")";
+        }
+    }
+
+    private WarmUp() {
+    }
+
+    /**
+     * Runs the warm-up on the calling thread (not an event loop). {@code options} are the daemon's gateway options;
+     * the private gateway runs one socket whatever {@code udpThreads} says.
+     */
+    public static Result run(Gateway.Options options, Duration budget, long packetTarget) {
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        String password = HexFormat.of().formatHex(randomBytes(16));
+        long relayed = 0;
+        String why;
+        List<Client> clients = new ArrayList<>();
+        try (Peer peer = new Peer()) {
+            int port = freeUdpPort();
+            try (Gateway gw = Gateway.start(config(port, password, peer.address()),
+                    options.withUdpThreads(1).withMaxAllocations(0, 0).withUnauthenticatedLimit(0, 0))) {
+                peer.start();
+                InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                for (int i = 0; i < ALLOCATIONS; i++) {
+                    Client c = new Client(server, password);
+                    clients.add(c);
+                    c.allocate(peer.address(), i % 2 == 0);
+                }
+                why = "budget of " + budget.toMillis() + " ms used";
+                outer:
+                while (System.nanoTime() < deadline) {
+                    for (Client c : clients) {
+                        relayed += c.burst(peer.address());
+                        if (relayed >= packetTarget) {
+                            why = packetTarget + " datagrams reached";
+                            break outer;
+                        }
+                    }
+                }
+            }
+        } catch (ConfigException e) {
+            why = "could not start: " + String.join("; ", e.problems());
+        } catch (IOException | RuntimeException e) {
+            why = "stopped early: " + e;
+        } finally {
+            for (Client c : clients) {
+                c.close();
+            }
+        }
+        long channelData = 0;
+        long indications = 0;
+        for (Client c : clients) {
+            channelData += c.channelDataEchoes;
+            indications += c.dataIndicationEchoes;
+        }
+        return new Result(relayed, channelData, indications, Duration.ofNanos(System.nanoTime() - start), why);
+    }
+
+    private static StunnerConfig config(int port, String password, InetSocketAddress peer) throws ConfigException {
+        String json = "{\"version\":\"v1\","
+                + "\"admin\":{\"name\":\"turngate-warm-up\",\"healthcheck_endpoint\":\"\",\"metrics_endpoint\":\"\"},"
+                + "\"auth\":{\"type\":\"static\",\"realm\":\"warm-up.turngate\","
+                + "\"credentials\":{\"username\":\"warm-up\",\"password\":\"" + password + "\"}},"
+                + "\"listeners\":[{\"name\":\"turngate-warm-up\",\"protocol\":\"TURN-UDP\",\"port\":" + port + ","
+                + "\"address\":\"127.0.0.1\",\"routes\":[\"turngate-warm-up-peer\"]}],"
+                + "\"clusters\":[{\"name\":\"turngate-warm-up-peer\",\"type\":\"STATIC\","
+                + "\"endpoints\":[\"" + peer.getAddress().getHostAddress() + "\"]}]}";
+        return ConfigLoader.parse(json, Map.of());
+    }
+
+    private static int freeUdpPort() throws SocketException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** The route's one endpoint: echoes every datagram to its sender (a relay address of the private gateway). */
+    private static final class Peer implements AutoCloseable {
+        private final DatagramSocket socket;
+        private final Thread thread;
+
+        Peer() throws SocketException {
+            socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            thread = new Thread(this::echo, "turngate-warm-up-peer");
+            thread.setDaemon(true);
+        }
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void echo() {
+            byte[] buf = new byte[2048];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                while (!socket.isClosed()) {
+                    p.setLength(buf.length);
+                    socket.receive(p);
+                    socket.send(p); // back to where it came from, same length
+                }
+            } catch (IOException e) {
+                // closed: the warm-up is over
+            }
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    /** A minimal TURN client over a blocking loopback socket (RFC 8656 §7, §9, §11, §12; RFC 8489 §9.2). */
+    private static final class Client {
+        private final DatagramSocket socket;
+        private final InetSocketAddress server;
+        private final String password;
+        private final byte[] payload = new byte[PAYLOAD];
+        private final byte[] receive = new byte[2048];
+        private String realm;
+        private String nonce;
+        private boolean channel;
+        private byte[] sendIndication;
+        private byte[] channelData;
+        long channelDataEchoes;
+        long dataIndicationEchoes;
+
+        Client(InetSocketAddress server, String password) throws SocketException {
+            this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            this.socket.setSoTimeout(TIMEOUT_MILLIS);
+            this.server = server;
+            this.password = password;
+        }
+
+        void allocate(InetSocketAddress peer, boolean useChannel) throws IOException {
+            StunMessage r = request(StunMethod.ALLOCATE, List.of(new RequestedTransport(UDP)));
+            if (r.attribute(XorRelayedAddress.class) == null) {
+                throw new IOException("Allocate answered without a relayed address: " + r);
+            }
+            request(StunMethod.CREATE_PERMISSION, List.of(new XorPeerAddress(peer)));
+            channel = useChannel;
+            if (channel) {
+                request(StunMethod.CHANNEL_BIND, List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer)));
+                channelData = new byte[4 + PAYLOAD];
+                channelData[0] = (byte) (CHANNEL >>> 8);
+                channelData[1] = (byte) CHANNEL;
+                channelData[2] = (byte) (PAYLOAD >>> 8);
+                channelData[3] = (byte) PAYLOAD;
+            } else {
+                sendIndication = encode(StunMessage.of(StunMethod.SEND, StunClass.INDICATION, TransactionId.random(),
+                        new XorPeerAddress(peer), new Data(payload)), null);
+            }
+        }
+
+        /** Sends {@value #BURST} datagrams to the peer and reads their echoes; returns the datagrams relayed. */
+        long burst(InetSocketAddress peer) throws IOException {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            byte[] out = channel ? channelData : sendIndication;
+            DatagramPacket p = new DatagramPacket(out, out.length, server);
+            for (int i = 0; i < BURST; i++) {
+                socket.send(p);
+            }
+            DatagramPacket in = new DatagramPacket(receive, receive.length);
+            int echoes = 0;
+            try {
+                while (echoes < BURST) {
+                    in.setLength(receive.length);
+                    socket.receive(in);
+                    echoes++;
+                    if ((receive[0] & 0xC0) == 0x40) { // RFC 7983: ChannelData; else a STUN Data indication
+                        channelDataEchoes++;
+                    } else {
+                        dataIndicationEchoes++;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                if (echoes == 0) {
+                    throw new IOException("no echo through the relay within " + TIMEOUT_MILLIS + " ms");
+                }
+            }
+            return 2L * echoes; // each echo crossed the relay twice: client -> peer, then peer -> client
+        }
+
+        private StunMessage request(int method, List<StunAttribute> attrs) throws IOException {
+            StunMessage r = exchange(method, attrs);
+            ErrorCodeAttribute e = r.attribute(ErrorCodeAttribute.class);
+            if (e != null && (e.code() == 401 || e.code() == 438)) {
+                realm = r.attribute(Realm.class).value();
+                nonce = r.attribute(Nonce.class).value();
+                r = exchange(method, attrs);
+                e = r.attribute(ErrorCodeAttribute.class);
+            }
+            if (e != null) {
+                throw new IOException("method " + method + " refused with " + e.code());
+            }
+            return r;
+        }
+
+        private StunMessage exchange(int method, List<StunAttribute> attrs) throws IOException {
+            TransactionId tid = TransactionId.random();
+            byte[] key = null;
+            List<StunAttribute> all = new ArrayList<>(attrs);
+            if (nonce != null) {
+                all.add(new Username("warm-up"));
+                all.add(new Realm(realm));
+                all.add(new Nonce(nonce));
+                key = LongTermCredentials.key("warm-up", realm, password);
+            }
+            byte[] req = encode(new StunMessage(method, StunClass.REQUEST, tid, all), key);
+            DatagramPacket in = new DatagramPacket(receive, receive.length);
+            long until = System.nanoTime() + ANSWER_MILLIS * 1_000_000L;
+            socket.setSoTimeout(RETRANSMIT_MILLIS);
+            long resend = 0;
+            while (System.nanoTime() < until) {
+                if (System.nanoTime() >= resend) { // RFC 8489 §6.2.1: the same transaction, sent again
+                    socket.send(new DatagramPacket(req, req.length, server));
+                    resend = System.nanoTime() + RETRANSMIT_MILLIS * 1_000_000L;
+                }
+                in.setLength(receive.length);
+                try {
+                    socket.receive(in);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                ByteBuf b = Unpooled.wrappedBuffer(receive, 0, in.getLength());
+                try {
+                    ReceivedStun s = StunCodec.decode(b);
+                    if (s.message().transactionId().equals(tid)) {
+                        return s.message();
+                    }
+                } catch (StunCodecException ignored) {
+                    // not our answer
+                } finally {
+                    b.release();
+                }
+            }
+            throw new IOException("no answer to method " + method + " in " + ANSWER_MILLIS + " ms");
+        }
+
+        private static byte[] encode(StunMessage m, byte[] key) {
+            ByteBuf out = Unpooled.buffer(256);
+            try {
+                StunCodec.encode(m, out, key, false);
+                byte[] b = new byte[out.readableBytes()];
+                out.getBytes(out.readerIndex(), b);
+                return b;
+            } finally {
+                out.release();
+            }
+        }
+
+        void close() {
+            socket.close();
+        }
+    }
+}
