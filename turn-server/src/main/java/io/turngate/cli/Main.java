@@ -17,6 +17,7 @@ import io.turngate.config.v1.HttpEndpoint;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
+import io.turngate.server.StreamLimits;
 import io.turngate.server.Transport;
 import org.slf4j.Logger;
 import picocli.CommandLine;
@@ -178,6 +179,42 @@ public final class Main implements Callable<Integer> {
             description = "Per source IP: unauthenticated answers sent at once before the rate applies (default:"
                     + " ${DEFAULT-VALUE}).")
     double unauthenticatedBurst;
+
+    @Option(names = "--max-connections-per-listener", paramLabel = "N",
+            defaultValue = "" + StreamLimits.MAX_CONNECTIONS_DEFAULT,
+            description = "TURN-TCP/TURN-TLS: open connections per listener; more are closed at accept and counted;"
+                    + " 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerListener;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            defaultValue = "" + StreamLimits.MAX_CONNECTIONS_PER_SOURCE_DEFAULT,
+            description = "TURN-TCP/TURN-TLS: open connections per source IP and listener; more are closed at accept"
+                    + " and counted; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--first-request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10s",
+            description = "TURN-TCP/TURN-TLS: close a connection that sent no valid STUN message (TLS handshake"
+                    + " included) within this long (default: ${DEFAULT-VALUE}).")
+    Duration firstRequestTimeout;
+
+    @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s",
+            description = "TURN-TCP/TURN-TLS: close a connection without an allocation that received nothing for this"
+                    + " long (default: ${DEFAULT-VALUE}).")
+    Duration idleConnectionTimeout;
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "5s",
+            description = "TURN-TLS: close a connection whose TLS handshake did not finish within this long (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Duration tlsHandshakeTimeout;
+
+    @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "" + StreamLimits.MAX_FRAME_BYTES_DEFAULT,
+            description = "TURN-TCP/TURN-TLS: the longest STUN or ChannelData message accepted, header included; a"
+                    + " longer one closes the connection (" + StreamLimits.MAX_FRAME_BYTES_MIN + ".."
+                    + StreamLimits.MAX_FRAME_BYTES_MAX + ", default: ${DEFAULT-VALUE}).")
+    int maxFrameSize;
 
     @Option(names = "--nonce-lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "1h",
@@ -548,6 +585,23 @@ public final class Main implements Callable<Integer> {
         if (nonceLifetime.isZero() || nonceLifetime.isNegative()) {
             return "--nonce-lifetime: found " + nonceLifetime + " (expected: more than 0)";
         }
+        if (maxConnectionsPerListener < 0) {
+            return "--max-connections-per-listener: found " + maxConnectionsPerListener + " (expected: 0 or more)";
+        }
+        if (maxConnectionsPerIp < 0) {
+            return "--max-connections-per-ip: found " + maxConnectionsPerIp + " (expected: 0 or more)";
+        }
+        for (Object[] d : new Object[][] {{"--first-request-timeout", firstRequestTimeout},
+                {"--idle-connection-timeout", idleConnectionTimeout}, {"--tls-handshake-timeout", tlsHandshakeTimeout}}) {
+            Duration v = (Duration) d[1];
+            if (v.toMillis() <= 0) {
+                return d[0] + ": found " + v + " (expected: at least 1ms)";
+            }
+        }
+        if (maxFrameSize < StreamLimits.MAX_FRAME_BYTES_MIN || maxFrameSize > StreamLimits.MAX_FRAME_BYTES_MAX) {
+            return "--max-frame-size: found " + maxFrameSize + " (expected: " + StreamLimits.MAX_FRAME_BYTES_MIN + ".."
+                    + StreamLimits.MAX_FRAME_BYTES_MAX + ")";
+        }
         if (drainTimeout != null && drainTimeout.isNegative()) {
             return "--drain-timeout: found " + drainTimeout + " (expected: 0 or more)";
         }
@@ -564,7 +618,12 @@ public final class Main implements Callable<Integer> {
         return Gateway.Options.defaults().withUdpThreads(udpThreads).withUdpGso(udpGso)
                 .withMaxAllocations(maxAllocations, maxAllocationsPerListener)
                 .withUnauthenticatedLimit(unauthenticatedRate, unauthenticatedBurst)
-                .withNonceLifetimeMillis(nonceLifetime.toMillis());
+                .withNonceLifetimeMillis(nonceLifetime.toMillis())
+                .withStreamLimits(StreamLimits.defaults()
+                        .withConnections(maxConnectionsPerListener, maxConnectionsPerIp)
+                        .withTimeouts(firstRequestTimeout.toMillis(), idleConnectionTimeout.toMillis(),
+                                tlsHandshakeTimeout.toMillis())
+                        .withMaxFrameBytes(maxFrameSize));
     }
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */
