@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * {@code -c/--config}, {@code -w/--watch}, {@code -l/--log}, {@code -v/--verbose}, {@code --log-format},
  * {@code -i/--id}, {@code -d/--dry-run}, {@code -u/--udp-thread-num}, {@code --force-ready-status},
  * {@code --cds-server-*} and the positional quick mode {@code turn://user:pass@host:port}; turngate's own flags set
- * abuse limits, the drain timeout, UDP GSO and the auth service endpoint.
+ * abuse limits (TCP/TLS connection caps, timeouts and frame size among them), the drain timeout, UDP GSO and the
+ * auth service endpoint.
  *
  * <p>Life cycle: load the config, start the gateway and the admin servers, watch the config ({@code -w}); on the
  * first SIGTERM or SIGINT drain: {@code /ready} turns 503 (unless {@code --force-ready-status}), the watch stops,
