@@ -17,6 +17,8 @@ import io.turngate.config.v1.HttpEndpoint;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
+import io.turngate.server.SelfSignedCertificate;
+import io.turngate.server.StreamLimits;
 import io.turngate.server.Transport;
 import io.turngate.server.WarmUp;
 import org.slf4j.Logger;
@@ -40,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * {@code -c/--config}, {@code -w/--watch}, {@code -l/--log}, {@code -v/--verbose}, {@code --log-format},
  * {@code -i/--id}, {@code -d/--dry-run}, {@code -u/--udp-thread-num}, {@code --force-ready-status},
  * {@code --cds-server-*} and the positional quick mode {@code turn://user:pass@host:port}; turngate's own flags set
- * abuse limits, the drain timeout, UDP GSO and the auth service endpoint.
+ * abuse limits (TCP/TLS connection caps, timeouts and frame size among them), the drain timeout, UDP GSO and the
+ * auth service endpoint.
  *
  * <p>Life cycle: load the config, start the gateway and the admin servers, watch the config ({@code -w}); on the
  * first SIGTERM or SIGINT drain: {@code /ready} turns 503 (unless {@code --force-ready-status}), the watch stops,
@@ -183,6 +186,42 @@ public final class Main implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     double unauthenticatedBurst;
 
+    @Option(names = "--max-connections-per-listener", paramLabel = "N",
+            defaultValue = "" + StreamLimits.MAX_CONNECTIONS_DEFAULT,
+            description = "TURN-TCP/TURN-TLS: open connections per listener; more are closed at accept and counted;"
+                    + " 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerListener;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            defaultValue = "" + StreamLimits.MAX_CONNECTIONS_PER_SOURCE_DEFAULT,
+            description = "TURN-TCP/TURN-TLS: open connections per source IP and listener; more are closed at accept"
+                    + " and counted; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--first-request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10s",
+            description = "TURN-TCP/TURN-TLS: close a connection that sent no valid STUN message (TLS handshake"
+                    + " included) within this long (default: ${DEFAULT-VALUE}).")
+    Duration firstRequestTimeout;
+
+    @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s",
+            description = "TURN-TCP/TURN-TLS: close a connection without an allocation that received nothing for this"
+                    + " long (default: ${DEFAULT-VALUE}).")
+    Duration idleConnectionTimeout;
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "5s",
+            description = "TURN-TLS: close a connection whose TLS handshake did not finish within this long (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Duration tlsHandshakeTimeout;
+
+    @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "" + StreamLimits.MAX_FRAME_BYTES_DEFAULT,
+            description = "TURN-TCP/TURN-TLS: the longest STUN or ChannelData message accepted, header included; a"
+                    + " longer one closes the connection (" + StreamLimits.MAX_FRAME_BYTES_MIN + ".."
+                    + StreamLimits.MAX_FRAME_BYTES_MAX + ", default: ${DEFAULT-VALUE}).")
+    int maxFrameSize;
+
     @Option(names = "--nonce-lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "1h",
             description = "How long a NONCE stays valid before the client gets 438 (default: ${DEFAULT-VALUE}, as"
@@ -228,7 +267,8 @@ public final class Main implements Callable<Integer> {
     String cdsServerPort;
 
     @Parameters(arity = "0..1", paramLabel = "TURN-URI",
-            description = "Quick mode: turn://user:pass@host:port[?transport=udp] builds a one-listener config.")
+            description = "Quick mode: turn://user:pass@host:port[?transport=udp|tcp|tls] builds a one-listener config"
+                    + " (tls: with a self-signed certificate for host, made at start).")
     String turnUri;
 
     final PrintStream out;
@@ -319,7 +359,7 @@ public final class Main implements Callable<Integer> {
         ConfigSource source = null;
         try {
             if (turnUri != null) {
-                cfg = ConfigLoader.fromTurnUri(turnUri);
+                cfg = quickModeConfig(turnUri);
                 loadWarnings = ConfigLoader.warnings(cfg);
             } else if (kubernetes.kubernetes) {
                 KubernetesConfigSource k8s = KubernetesConfigSource.connect(kubernetes.options(gateway,
@@ -549,6 +589,18 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Quick mode: the URI's one-listener config; for {@code transport=tls} (and dtls) with a self-signed certificate
+     * for the URI's host made now, as stunnerd's quick mode does (a client must be told to accept it).
+     */
+    static StunnerConfig quickModeConfig(String uri) throws ConfigException {
+        if (!ConfigLoader.turnUriProtocol(uri).needsCertificate()) {
+            return ConfigLoader.fromTurnUri(uri);
+        }
+        SelfSignedCertificate cert = SelfSignedCertificate.generate(ConfigLoader.turnUriHost(uri));
+        return ConfigLoader.fromTurnUri(uri, cert.certificateBase64(), cert.privateKeyBase64());
+    }
+
     private String checkFlags() {
         if (udpThreads < 0) {
             return "--udp-thread-num: found " + udpThreads + " (expected: 0 or more)";
@@ -568,6 +620,23 @@ public final class Main implements Callable<Integer> {
         if (nonceLifetime.isZero() || nonceLifetime.isNegative()) {
             return "--nonce-lifetime: found " + nonceLifetime + " (expected: more than 0)";
         }
+        if (maxConnectionsPerListener < 0) {
+            return "--max-connections-per-listener: found " + maxConnectionsPerListener + " (expected: 0 or more)";
+        }
+        if (maxConnectionsPerIp < 0) {
+            return "--max-connections-per-ip: found " + maxConnectionsPerIp + " (expected: 0 or more)";
+        }
+        for (Object[] d : new Object[][] {{"--first-request-timeout", firstRequestTimeout},
+                {"--idle-connection-timeout", idleConnectionTimeout}, {"--tls-handshake-timeout", tlsHandshakeTimeout}}) {
+            Duration v = (Duration) d[1];
+            if (v.toMillis() <= 0) {
+                return d[0] + ": found " + v + " (expected: at least 1ms)";
+            }
+        }
+        if (maxFrameSize < StreamLimits.MAX_FRAME_BYTES_MIN || maxFrameSize > StreamLimits.MAX_FRAME_BYTES_MAX) {
+            return "--max-frame-size: found " + maxFrameSize + " (expected: " + StreamLimits.MAX_FRAME_BYTES_MIN + ".."
+                    + StreamLimits.MAX_FRAME_BYTES_MAX + ")";
+        }
         if (drainTimeout != null && drainTimeout.isNegative()) {
             return "--drain-timeout: found " + drainTimeout + " (expected: 0 or more)";
         }
@@ -584,7 +653,12 @@ public final class Main implements Callable<Integer> {
         return Gateway.Options.defaults().withUdpThreads(udpThreads).withUdpGso(udpGso)
                 .withMaxAllocations(maxAllocations, maxAllocationsPerListener)
                 .withUnauthenticatedLimit(unauthenticatedRate, unauthenticatedBurst)
-                .withNonceLifetimeMillis(nonceLifetime.toMillis());
+                .withNonceLifetimeMillis(nonceLifetime.toMillis())
+                .withStreamLimits(StreamLimits.defaults()
+                        .withConnections(maxConnectionsPerListener, maxConnectionsPerIp)
+                        .withTimeouts(firstRequestTimeout.toMillis(), idleConnectionTimeout.toMillis(),
+                                tlsHandshakeTimeout.toMillis())
+                        .withMaxFrameBytes(maxFrameSize));
     }
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */

@@ -25,6 +25,9 @@ public enum Counter {
     PEER_PORT_DENIED(Family.RELAY_DROPPED, "port_range",
             "Relayed datagrams dropped by the route's port range check (or a removed endpoint)"),
     SELF_PEER_DENIED(Family.RELAY_DROPPED, "own_port", "Relayed datagrams dropped because the peer is the gateway itself"),
+    CLIENT_NOT_WRITABLE(Family.RELAY_DROPPED, "client_not_writable",
+            "Datagrams from peers dropped because the client's TCP or TLS connection was full (the client reads too"
+                    + " slowly)"),
 
     ALLOCATIONS_CREATED(Family.ALLOCATION_EVENTS, "created", "Allocations created"),
     ALLOCATIONS_EXPIRED(Family.ALLOCATION_EVENTS, "expired", "Allocations removed at the end of their lifetime"),
@@ -33,7 +36,23 @@ public enum Counter {
     RELAY_BIND_FAILURES(Family.ALLOCATION_EVENTS, "relay_bind_failed", "Relay sockets that could not be bound"),
 
     RATE_LIMITED_ANSWERS(Family.RATE_LIMITED, "", "Unauthenticated error answers (401, 438, 400) not sent: the source address exceeded its rate"),
-    HANDLER_ERRORS(Family.HANDLER_ERRORS, "", "Unexpected exceptions caught on an event loop (logged, socket kept)");
+    HANDLER_ERRORS(Family.HANDLER_ERRORS, "", "Unexpected exceptions caught on an event loop (logged, socket kept)"),
+
+    STREAM_NOT_TURN(Family.STREAM_CLOSED, "not_turn",
+            "TCP/TLS connections closed because they sent something that is neither STUN nor ChannelData"),
+    STREAM_OVERSIZED_FRAME(Family.STREAM_CLOSED, "oversized_frame",
+            "TCP/TLS connections closed because a frame was longer than --max-frame-size"),
+    STREAM_FIRST_REQUEST_TIMEOUT(Family.STREAM_CLOSED, "first_request_timeout",
+            "TCP/TLS connections closed because no valid STUN message came within --first-request-timeout"),
+    STREAM_IDLE_TIMEOUT(Family.STREAM_CLOSED, "idle_timeout",
+            "TCP/TLS connections without an allocation closed after --idle-connection-timeout without traffic"),
+    STREAM_LISTENER_LIMIT(Family.STREAM_CLOSED, "listener_limit",
+            "TCP/TLS connections refused at accept: the listener had --max-connections-per-listener open"),
+    STREAM_SOURCE_LIMIT(Family.STREAM_CLOSED, "source_limit",
+            "TCP/TLS connections refused at accept: their source IP had --max-connections-per-ip open"),
+    TLS_HANDSHAKE_TIMEOUT(Family.STREAM_CLOSED, "tls_handshake_timeout",
+            "TLS connections closed because the handshake did not finish within --tls-handshake-timeout"),
+    TLS_HANDSHAKE_FAILED(Family.STREAM_CLOSED, "tls_handshake_failed", "TLS connections whose handshake failed");
 
     /** Prometheus families (name without {@code _total}) and the label that tells their counters apart. */
     public enum Family {
@@ -44,7 +63,9 @@ public enum Counter {
         ALLOCATION_EVENTS("turngate_allocation_events", "event", "Allocation life-cycle events"),
         RATE_LIMITED("turngate_rate_limited_answers", "",
                 "Unauthenticated error answers (401, 438, 400) not sent: their source address exceeded its rate"),
-        HANDLER_ERRORS("turngate_handler_errors", "", "Unexpected exceptions caught on an event loop");
+        HANDLER_ERRORS("turngate_handler_errors", "", "Unexpected exceptions caught on an event loop"),
+        STREAM_CLOSED("turngate_stream_connections_closed", "reason",
+                "TCP and TLS connections closed or refused by the server to protect a listener, by reason");
 
         private final String metric;
         private final String label;

@@ -81,10 +81,11 @@ public final class Gateway implements AutoCloseable {
      * @param maxAllocationsPerListener {@code --max-allocations-per-listener}, 0 = no limit
      * @param unauthenticatedRate       per-source token rate (per second) of unauthenticated answers, 0 = no limit
      * @param unauthenticatedBurst      per-source bucket size of unauthenticated answers
+     * @param stream                    the limits of TURN-TCP and TURN-TLS listeners
      */
     public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
                           boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
-                          double unauthenticatedRate, double unauthenticatedBurst) {
+                          double unauthenticatedRate, double unauthenticatedBurst, StreamLimits stream) {
         /**
          * Default per-source rate of unauthenticated answers (per second) and burst: a spoofed 10k/s flood is cut to
          * 2 % of it, while a NAT with many clients (every new allocation costs one 401) stays far below the limit.
@@ -94,40 +95,47 @@ public final class Gateway implements AutoCloseable {
 
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
-                    System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT);
+                    System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT,
+                    StreamLimits.defaults());
         }
 
         public Options withUdpThreads(int n) {
             return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
             return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
             return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
         }
 
         /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
         public Options withUdpGso(boolean on) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
         }
 
         /** Allocation caps over all listeners and per listener; 0 = no limit. */
         public Options withMaxAllocations(int total, int perListener) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, total, perListener,
-                    unauthenticatedRate, unauthenticatedBurst);
+                    unauthenticatedRate, unauthenticatedBurst, stream);
         }
 
         /** Per-source limit of unauthenticated answers: {@code rate} per second (0 = none), {@code burst} at once. */
         public Options withUnauthenticatedLimit(double rate, double burst) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, rate, burst);
+                    maxAllocationsPerListener, rate, burst, stream);
+        }
+
+        /** The limits of TURN-TCP and TURN-TLS listeners. */
+        public Options withStreamLimits(StreamLimits limits) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits);
         }
     }
 
@@ -210,11 +218,22 @@ public final class Gateway implements AutoCloseable {
 
     private void startListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
             throws ConfigException {
-        if (l.protocol() != ListenerProtocol.TURN_UDP) {
-            LOG.warn("listener " + l.name() + ": protocol " + l.protocol()
-                    + " is not implemented yet; only TURN-UDP listeners are served (listener skipped)");
-            return;
+        switch (l.protocol()) {
+            case TURN_UDP:
+                startUdpListener(cfg, l, resolved);
+                return;
+            case TURN_TCP:
+            case TURN_TLS:
+                startStreamListener(cfg, l, resolved);
+                return;
+            default:
+                LOG.warn("listener " + l.name() + ": protocol " + l.protocol() + " is not implemented yet; TURN-UDP,"
+                        + " TURN-TCP and TURN-TLS listeners are served (listener skipped)");
         }
+    }
+
+    private void startUdpListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
         InetAddress relay = relayAddress(l);
         ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
         int sockets = Math.max(1, options.udpThreads());
@@ -253,6 +272,39 @@ public final class Gateway implements AutoCloseable {
                 + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + (services.gso ? ", UDP GSO" : "")
                 + "), relay address "
                 + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+    }
+
+    /**
+     * A TURN-TCP or TURN-TLS listener ({@link StreamListener}): one TCP server socket whose connections are spread
+     * over this gateway's event loops, one TURN core per loop; the relay side stays UDP.
+     */
+    private void startStreamListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
+        InetAddress relay = relayAddress(l);
+        io.netty.handler.ssl.SslContext tls = l.protocol() == ListenerProtocol.TURN_TLS
+                ? TlsCertificates.serverContext(l) : null;
+        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
+        StreamListener stream;
+        try {
+            stream = StreamListener.start(rt, services, group, options.stream(), tls);
+        } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
+            throw new ConfigException("listeners[" + l.name() + "].port: cannot bind TCP port " + l.port() + ": "
+                    + e.getMessage());
+        }
+        rt.stream = stream;
+        rt.channels.add(stream.serverChannel());
+        rt.handlers.addAll(stream.cores());
+        services.self.addPort(l.port());
+        listeners.put(l.name(), rt);
+        StreamLimits lim = options.stream();
+        LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + stream.cores().size()
+                + " event loops, " + transport.name().toLowerCase() + (tls != null ? ", TLS 1.3/1.2 JDK engine" : "")
+                + ", at most " + limitText(lim.maxConnections()) + " connections, " + limitText(lim.maxConnectionsPerSource())
+                + " per source IP), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+    }
+
+    private static String limitText(int limit) {
+        return limit == 0 ? "unlimited" : Integer.toString(limit);
     }
 
     static String describeRoutes(StunnerConfig cfg, ListenerConfig l) {
@@ -331,8 +383,10 @@ public final class Gateway implements AutoCloseable {
     /**
      * One running listener as the admin endpoints show it.
      *
-     * @param sockets       sockets serving it now (STUNner's {@code stunner_listener_connections} for UDP)
-     * @param socketsOpened sockets it opened since it started ({@code stunner_listener_connections_total})
+     * @param sockets       STUNner's {@code stunner_listener_connections}: TURN-UDP, sockets serving it now; TURN-TCP
+     *                      and TURN-TLS, open connections
+     * @param socketsOpened {@code stunner_listener_connections_total}: sockets it opened (UDP) or connections it
+     *                      accepted (TCP/TLS) since it started
      * @param allocations   its live allocations
      */
     public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
@@ -341,7 +395,9 @@ public final class Gateway implements AutoCloseable {
 
     /** Sockets the listener {@code name} opened since the gateway started, over all its runs. */
     public synchronized int socketsOpened(String name) {
-        return socketsOpened.getOrDefault(name, 0);
+        ListenerRuntime rt = listeners.get(name);
+        StreamListener stream = rt == null ? null : rt.stream;
+        return socketsOpened.getOrDefault(name, 0) + (stream == null ? 0 : (int) stream.acceptedConnections());
     }
 
     /** Config changes applied by {@link #apply}, and rejected ones (by {@link #apply} or {@link #configRejected}). */
@@ -362,7 +418,9 @@ public final class Gateway implements AutoCloseable {
     public synchronized List<ListenerView> listenerViews() {
         List<ListenerView> out = new ArrayList<>();
         for (ListenerRuntime rt : listeners.values()) {
-            out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
+            StreamListener stream = rt.stream;
+            out.add(new ListenerView(rt.config, rt.relayAddress,
+                    stream != null ? stream.openConnections() : rt.channels.size(), rt.socketsOpened.get(),
                     rt.allocations.get()));
         }
         return out;
@@ -378,11 +436,10 @@ public final class Gateway implements AutoCloseable {
         synchronized (this) {
             for (ListenerRuntime rt : listeners.values()) {
                 List<CompletableFuture<Map<String, Integer>>> perSocket = new ArrayList<>();
-                for (int i = 0; i < rt.handlers.size() && i < rt.channels.size(); i++) {
-                    ListenerSocketHandler h = rt.handlers.get(i);
+                for (ListenerShard h : rt.handlers) {
                     CompletableFuture<Map<String, Integer>> f = new CompletableFuture<>();
                     try {
-                        rt.channels.get(i).eventLoop().execute(() -> f.complete(h.allocationsPerUser()));
+                        h.eventLoop().execute(() -> f.complete(h.allocationsPerUser()));
                     } catch (java.util.concurrent.RejectedExecutionException e) {
                         f.completeExceptionally(e);
                     }
@@ -431,10 +488,8 @@ public final class Gateway implements AutoCloseable {
             return 0;
         }
         int n = 0;
-        for (int i = 0; i < rt.handlers.size(); i++) {
-            ListenerSocketHandler h = rt.handlers.get(i);
-            Channel ch = rt.channels.get(i);
-            n += CompletableFuture.supplyAsync(h::allocationCount, ch.eventLoop()).join();
+        for (ListenerShard h : rt.handlers) {
+            n += CompletableFuture.supplyAsync(h::allocationCount, h.eventLoop()).join();
         }
         return n;
     }
@@ -507,7 +562,7 @@ public final class Gateway implements AutoCloseable {
             retiredClusters.forEach((k, v) -> acc.put(k, v.clone()));
         }
         for (ListenerRuntime rt : running) {
-            for (ListenerSocketHandler h : rt.handlers) {
+            for (ListenerShard h : rt.handlers) {
                 h.stats().addClustersTo(acc);
             }
         }
@@ -517,7 +572,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Reconciles to {@code next} (already validated), as stunnerd's reconciler does (stunner-compat §1f) from a
      * {@link ConfigDiff}: listeners that went away stop; a listener whose protocol, port, address, cert or key
-     * changed restarts (its own allocations go, nobody else's); routes, clusters, endpoints, credentials, realm and
+     * changed restarts (its own allocations go, nobody else's), except a TURN-TLS listener's new cert and key, which
+     * new connections get while established ones stay; routes, clusters, endpoints, credentials, realm and
      * quota change in place, so allocations on untouched listeners survive. If a listener cannot start, the change
      * is rolled back and the running config keeps serving.
      *
@@ -539,6 +595,24 @@ public final class Gateway implements AutoCloseable {
         StunnerConfig prev = this.config;
         Map<String, Set<InetAddress>> prevResolved = resolvedFor(prev);
         ConfigDiff diff = ConfigDiff.between(prev, next);
+        // 0. New certificates of TURN-TLS listeners updated in place, built first: a bad one rejects the change
+        //    before anything is touched.
+        Map<String, io.netty.handler.ssl.SslContext> newCerts = new LinkedHashMap<>();
+        List<String> certProblems = new ArrayList<>();
+        for (ListenerConfig l : diff.listenersToUpdate()) {
+            ListenerRuntime rt = listeners.get(l.name());
+            if (rt != null && rt.stream != null && rt.stream.isTls() && !l.certificateEquals(rt.config)) {
+                try {
+                    newCerts.put(l.name(), TlsCertificates.serverContext(l));
+                } catch (ConfigException e) {
+                    certProblems.addAll(e.problems());
+                }
+            }
+        }
+        if (!certProblems.isEmpty()) {
+            configsRejected.incrementAndGet();
+            throw new ConfigException(certProblems);
+        }
         // 1. Listeners that go away or restart (unsupported protocols never ran: nothing to stop).
         List<ListenerRuntime> stopped = new ArrayList<>();
         for (ListenerConfig l : concat(diff.listenersToStop(), diff.listenersToRestart())) {
@@ -557,6 +631,12 @@ public final class Gateway implements AutoCloseable {
             rt.config = w;
             rt.policy = RoutePolicy.compile(next, w, resolved);
         }
+        Map<String, io.netty.handler.ssl.SslContext> oldCerts = new LinkedHashMap<>();
+        newCerts.forEach((name, ctx) -> {
+            StreamListener stream = listeners.get(name).stream;
+            oldCerts.put(name, stream.certificate());
+            stream.certificate(ctx);
+        });
         // 3. New and restarted listeners.
         List<String> problems = new ArrayList<>();
         List<String> started = new ArrayList<>();
@@ -584,6 +664,12 @@ public final class Gateway implements AutoCloseable {
                 rt.config = old;
                 rt.policy = RoutePolicy.compile(prev, old, prevResolved);
             }
+            oldCerts.forEach((name, ctx) -> {
+                ListenerRuntime rt = listeners.get(name);
+                if (rt != null && rt.stream != null) {
+                    rt.stream.certificate(ctx);
+                }
+            });
             for (ListenerRuntime rt : stopped) {
                 try {
                     startListener(prev, rt.config, prevResolved);
@@ -595,6 +681,10 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException(problems);
         }
         configsApplied.incrementAndGet();
+        for (String name : newCerts.keySet()) {
+            LOG.info("listener " + name + ": new TLS certificate, served to new connections (established ones keep"
+                    + " theirs)");
+        }
         LOG.info("config applied: {} listener(s), {} cluster(s); {}", next.listeners().size(), next.clusters().size(),
                 diff);
     }
@@ -625,8 +715,14 @@ public final class Gateway implements AutoCloseable {
 
     private void stopListener(ListenerRuntime rt) {
         listeners.remove(rt.name);
-        for (Channel ch : rt.channels) {
-            ch.close().syncUninterruptibly(); // channelInactive drops this socket's allocations on its loop
+        StreamListener stream = rt.stream;
+        if (stream != null) {
+            stream.stop("listener closed"); // closes its connections and drops their allocations on their loops
+            socketsOpened.merge(rt.name, (int) stream.acceptedConnections(), Integer::sum);
+        } else {
+            for (Channel ch : rt.channels) {
+                ch.close().syncUninterruptibly(); // channelInactive drops this socket's allocations on its loop
+            }
         }
         // Keep the final counts, so the listener's counters (and its clusters') never go backwards.
         long[] done = rt.totals();
@@ -635,7 +731,7 @@ public final class Gateway implements AutoCloseable {
             sum[i] += done[i];
         }
         Map<String, long[]> clusters = new java.util.HashMap<>();
-        for (ListenerSocketHandler h : rt.handlers) {
+        for (ListenerShard h : rt.handlers) {
             h.stats().addClustersTo(clusters);
         }
         clusters.forEach((name, c) -> {

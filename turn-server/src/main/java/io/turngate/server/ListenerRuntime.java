@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One running listener: its config and route policy snapshots (volatile, swapped by reconciliation and read per
- * packet), the relay address it advertises, its sockets (one, or N with SO_REUSEPORT) with their handlers, its
- * allocation count and the limiters of its per-request log lines. It is the {@link TurnListener} of the TURN cores
- * of its sockets.
+ * packet), the relay address it advertises, its sockets (UDP: one, or N with SO_REUSEPORT; TCP/TLS: the server
+ * socket) with their TURN cores, its allocation count and the limiters of its per-request log lines. It is the
+ * {@link TurnListener} of its TURN cores.
  */
 final class ListenerRuntime implements TurnListener {
     /** Per-request log lines of one kind (permission denied, allocation created/deleted, errors) per second. */
@@ -25,7 +25,10 @@ final class ListenerRuntime implements TurnListener {
     final String name;
     final InetAddress relayAddress;
     final List<Channel> channels = new CopyOnWriteArrayList<>();
-    final List<ListenerSocketHandler> handlers = new CopyOnWriteArrayList<>();
+    /** The TURN cores: one per UDP socket, or one per event loop of a TCP/TLS listener. */
+    final List<ListenerShard> handlers = new CopyOnWriteArrayList<>();
+    /** The TCP/TLS side of a TURN-TCP or TURN-TLS listener, {@code null} for TURN-UDP. */
+    volatile StreamListener stream;
     final AtomicInteger allocations = new AtomicInteger();
     /** Sockets this listener opened (STUNner's {@code stunner_listener_connections_total} for UDP). */
     final AtomicInteger socketsOpened = new AtomicInteger();
@@ -48,7 +51,7 @@ final class ListenerRuntime implements TurnListener {
     /** This listener's totals so far, summed over its sockets (any thread). */
     long[] totals() {
         long[] acc = new long[SocketStats.SIZE];
-        for (ListenerSocketHandler h : handlers) {
+        for (ListenerShard h : handlers) {
             h.stats().addTo(acc);
         }
         return acc;

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -44,7 +45,7 @@ import org.slf4j.Logger;
  * to the event loop of this socket. Nothing here is shared with other loops except through {@link Services}
  * (thread-safe).
  */
-final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
+final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implements ListenerShard {
     /** Largest datagram accepted on a listener or relay socket (pion's inbound MTU); larger ones are dropped. */
     static final int MAX_DATAGRAM = UdpRelaySocket.MAX_DATAGRAM;
     /** Receive buffer: more than the limit, so an oversized (truncated) datagram is recognisable. */
@@ -95,17 +96,25 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** This socket's counters (read on any thread). */
-    SocketStats stats() {
+    @Override
+    public SocketStats stats() {
         return stats;
     }
 
-    int allocationCount() {
+    @Override
+    public int allocationCount() {
         return allocations.size();
     }
 
     /** This socket's allocations per username (a copy). On this socket's event loop only. */
-    Map<String, Integer> allocationsPerUser() {
+    @Override
+    public Map<String, Integer> allocationsPerUser() {
         return allocations.allocationsPerUser();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 
     /** The listener socket. */

@@ -12,9 +12,12 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -135,6 +138,11 @@ public enum Transport {
     public DatagramChannel newDatagramChannel(boolean ipv4) {
         SocketProtocolFamily family = ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         return this == EPOLL ? new EpollDatagramChannel(family) : new NioDatagramChannel(family);
+    }
+
+    /** A TCP server channel (TURN-TCP and TURN-TLS listeners; dual-stack on the wildcard address). */
+    public ServerSocketChannel newServerSocketChannel() {
+        return this == EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
     }
 
     /** A dual-stack datagram channel (listener sockets bind the wildcard address, as stunnerd does). */

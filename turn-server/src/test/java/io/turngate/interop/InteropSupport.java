@@ -328,8 +328,38 @@ final class InteropSupport {
         return startTurngate(endpoints);
     }
 
+    /**
+     * {@link #startServer(List)} with a TURN-TCP ({@code protocol} "TURN-TCP") or TURN-TLS listener ("TURN-TLS", with
+     * the base64 PEM {@code cert} and {@code key}) instead, on a free TCP port. Against coturn only TURN-TCP is
+     * offered (coturn serves TCP on its listening port).
+     */
+    static ServerUnderTest startStreamServer(String protocol, List<String> endpoints, String cert, String key)
+            throws Exception {
+        if (againstCoturn()) {
+            Assumptions.assumeTrue(protocol.equals("TURN-TCP"), "the coturn reference run covers TURN-TCP only");
+            return startCoturn(endpoints.contains(LOOPBACK));
+        }
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return startTurngate(port, stunnerConfigJson(port, endpoints, protocol, cert, key), () -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new InetSocketAddress(LOOPBACK, port), 1000);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     /** The stunnerd v1 dataplane config (stunner-compat §1a) the tests run turngate with. */
     static String stunnerConfigJson(int port, List<String> endpoints) {
+        return stunnerConfigJson(port, endpoints, "TURN-UDP", "", "");
+    }
+
+    /** {@link #stunnerConfigJson(int, List)} with another listener protocol and TLS material (base64 PEM or ""). */
+    static String stunnerConfigJson(int port, List<String> endpoints, String protocol, String cert, String key) {
         String eps = endpoints.stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(", "));
         return "{\n"
                 + "  \"version\": \"v1\",\n"
@@ -338,7 +368,8 @@ final class InteropSupport {
                 + "  \"auth\": {\"type\": \"static\", \"realm\": \"" + REALM + "\",\n"
                 + "           \"credentials\": {\"username\": \"" + USER + "\", \"password\": \"" + PASSWORD
                 + "\"}},\n"
-                + "  \"listeners\": [{\"name\": \"" + LISTENER_NAME + "\", \"protocol\": \"TURN-UDP\",\n"
+                + "  \"listeners\": [{\"name\": \"" + LISTENER_NAME + "\", \"protocol\": \"" + protocol + "\",\n"
+                + (cert.isEmpty() ? "" : "                 \"cert\": \"" + cert + "\", \"key\": \"" + key + "\",\n")
                 + "                 \"address\": \"" + LOOPBACK + "\", \"port\": " + port + ",\n"
                 + "                 \"routes\": [\"" + CLUSTER_NAME + "\"]}],\n"
                 + "  \"clusters\": [{\"name\": \"" + CLUSTER_NAME + "\", \"type\": \"STATIC\", \"protocol\": \"UDP\",\n"
@@ -348,15 +379,23 @@ final class InteropSupport {
 
     private static ServerUnderTest startTurngate(List<String> endpoints) throws Exception {
         int port = freeUdpPort();
-        StunnerConfig cfg = ConfigLoader.parse(stunnerConfigJson(port, endpoints), Map.of());
+        return startTurngate(port, stunnerConfigJson(port, endpoints), () -> stunBindingAnswers(port, START_TIMEOUT));
+    }
+
+    /** A check that the server under test answers (or fails with an I/O error). */
+    interface Probe {
+        boolean answers() throws IOException;
+    }
+
+    private static ServerUnderTest startTurngate(int port, String json, Probe ready) throws Exception {
+        StunnerConfig cfg = ConfigLoader.parse(json, Map.of());
         Gateway gw = Gateway.start(cfg);
         LogCapture logs = null;
         boolean ok = false;
         try {
             logs = LogCapture.attach();
-            if (!stunBindingAnswers(port, START_TIMEOUT)) {
-                throw new AssertionError("turngate on UDP port " + port + " did not answer a STUN Binding request within "
-                        + START_TIMEOUT);
+            if (!ready.answers()) {
+                throw new AssertionError("turngate on port " + port + " did not answer within " + START_TIMEOUT);
             }
             ok = true;
             LogCapture capture = logs;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turngate.interop.InteropSupport.Proc;
 import io.turngate.interop.InteropSupport.ServerUnderTest;
 import io.turngate.interop.InteropSupport.UclientReport;
+import io.turngate.server.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * credentials (RFC 8489 §9.2), channels (RFC 8656 §12) or Send/Data indications (RFC 8656 §11), EVEN-PORT with
  * RESERVATION-TOKEN for RTP/RTCP pairs (RFC 8656 §14.6, §14.9), DONT-FRAGMENT (RFC 8656 §14.8), relayed to a
  * {@code turnutils_peer} echo on loopback; and the STUNner route rule (stunner-compat §1c): a peer outside the
- * listener's clusters gets 403 and a {@value InteropSupport#PERMISSION_DENIED} log line.
+ * listener's clusters gets 403 and a {@value InteropSupport#PERMISSION_DENIED} log line. The same over TURN-TCP
+ * ({@code -t}) and TURN-TLS ({@code -t -S}, with a certificate made at run time), RFC 8656 §3.1.
  *
  * <p>uclient starts sending 1-6 s after its allocations (random offset), so each relay run takes about 7 s.
  */
@@ -79,9 +81,62 @@ class UclientInteropTest {
         refusedWith403("create permission error 403", "-s");
     }
 
+    // ------------------------------------------------------------- TURN-TCP (RFC 8656 §3.1): uclient -t
+
+    @Test
+    void overTcpChannelDataWithRtpRtcpPairRelaysEveryMessage() throws Exception {
+        relaysEveryMessage(UclientInteropTest::tcpServer, "-t");
+    }
+
+    @Test
+    void overTcpSendAndDataIndicationsRelayEveryMessage() throws Exception {
+        relaysEveryMessage(UclientInteropTest::tcpServer, "-t", "-s");
+    }
+
+    @Test
+    void overTcpChannelBindToPeerOutsideRoutesReturns403() throws Exception {
+        refusedWith403(UclientInteropTest::tcpServer, "channel bind: error 403", "-t");
+    }
+
+    // ------------------------------------------------------------- TURN-TLS (RFC 8656 §3.1): uclient -t -S
+
+    @Test
+    void overTlsChannelDataWithRtpRtcpPairRelaysEveryMessage() throws Exception {
+        relaysEveryMessage(UclientInteropTest::tlsServer, "-t", "-S");
+    }
+
+    @Test
+    void overTlsChannelBindToPeerOutsideRoutesReturns403() throws Exception {
+        refusedWith403(UclientInteropTest::tlsServer, "channel bind: error 403", "-t", "-S");
+    }
+
+    /** TURN-TLS with a certificate made now (uclient does not check it without {@code -E}). */
+    private static ServerUnderTest tlsServer(List<String> endpoints) throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.generate(LOOPBACK);
+        return InteropSupport.startStreamServer("TURN-TLS", endpoints, cert.certificateBase64(),
+                cert.privateKeyBase64());
+    }
+
+    /** Starts the server under test routed to {@code endpoints}. */
+    private interface Start {
+        ServerUnderTest start(List<String> endpoints) throws Exception;
+    }
+
+    private static ServerUnderTest tcpServer(List<String> endpoints) throws Exception {
+        return InteropSupport.startStreamServer("TURN-TCP", endpoints, "", "");
+    }
+
     private static void relaysEveryMessage(String... flags) throws Exception {
+        relaysEveryMessage(InteropSupport::startServer, flags);
+    }
+
+    private static void refusedWith403(String expectedError, String... flags) throws Exception {
+        refusedWith403(InteropSupport::startServer, expectedError, flags);
+    }
+
+    private static void relaysEveryMessage(Start start, String... flags) throws Exception {
         int peerPort = InteropSupport.freeUdpPortPair();
-        try (ServerUnderTest server = InteropSupport.startServer(List.of(LOOPBACK));
+        try (ServerUnderTest server = start.start(List.of(LOOPBACK));
              Proc peer = InteropSupport.startEchoPeer(peerPort)) {
             UclientReport r = InteropSupport.runUclient(server.port(), peerPort, MESSAGES, CLIENTS, UCLIENT_TIMEOUT,
                     flags);
@@ -100,9 +155,9 @@ class UclientInteropTest {
      * The only cluster holds 127.0.0.2 while uclient's peer is 127.0.0.1: its first CreatePermission/ChannelBind
      * must get 403, it must give up, and nothing may reach the peer.
      */
-    private static void refusedWith403(String expectedError, String... flags) throws Exception {
+    private static void refusedWith403(Start start, String expectedError, String... flags) throws Exception {
         int peerPort = InteropSupport.freeUdpPortPair();
-        try (ServerUnderTest server = InteropSupport.startServer(List.of("127.0.0.2"));
+        try (ServerUnderTest server = start.start(List.of("127.0.0.2"));
              DatagramSocket rtpPeer = new DatagramSocket(new InetSocketAddress(LOOPBACK, peerPort));
              DatagramSocket rtcpPeer = new DatagramSocket(new InetSocketAddress(LOOPBACK, peerPort + 1))) {
             UclientReport r = InteropSupport.runUclient(server.port(), peerPort, MESSAGES, CLIENTS, UCLIENT_TIMEOUT,

@@ -58,6 +58,29 @@ public final class TestGateways {
                 clusters);
     }
 
+    /**
+     * One listener of {@code protocol} on {@code port} advertising 127.0.0.1, static auth, routed to one cluster
+     * {@code cluster-a} with {@code endpoints}; {@code cert} and {@code key} are the base64 PEM fields (TLS only).
+     */
+    public static StunnerConfig config(ListenerProtocol protocol, int port, String cert, String key,
+                                       String... endpoints) {
+        return new StunnerConfig(Defaults.API_VERSION,
+                new AdminConfig(Defaults.ADMIN_NAME, Defaults.LOG_LEVEL, "", "", 0, Defaults.OFFLOAD_ENGINE, List.of()),
+                staticAuth(),
+                List.of(new ListenerConfig(LISTENER, protocol, "", 0, "127.0.0.1", port, cert, key,
+                        List.of("cluster-a"))),
+                List.of(cluster("cluster-a", endpoints)));
+    }
+
+    /** A TCP port that was free a moment ago (on the wildcard address). */
+    public static int freeTcpPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static StunnerConfig config(int port, String... endpoints) {
         return config(staticAuth(), port, "127.0.0.1", List.of(cluster("cluster-a", endpoints)));
     }

@@ -29,6 +29,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class TestTurnClient implements AutoCloseable {
     /** Default wait for a response. */
     public static final long TIMEOUT_MILLIS = 2000;
 
-    private final DatagramSocket socket;
+    private final Wire socket;
     private final InetSocketAddress server;
     private String username;
     private String password;
@@ -72,10 +73,68 @@ public final class TestTurnClient implements AutoCloseable {
         this.username = username;
         this.password = password;
         try {
-            this.socket = new DatagramSocket(local);
+            this.socket = new DatagramWire(new DatagramSocket(local), server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private TestTurnClient(Wire wire, InetSocketAddress server, String username, String password) {
+        this.socket = wire;
+        this.server = server;
+        this.username = username;
+        this.password = password;
+    }
+
+    /**
+     * A client over one TCP connection from 127.0.0.1 to {@code server} (TURN-TCP, RFC 8656 §3.1): requests and
+     * indications as they are, ChannelData padded to 4 bytes (§12.5); what the server sends is framed back into
+     * messages (ChannelData without its padding), so every method works as over UDP.
+     */
+    public static TestTurnClient tcp(InetSocketAddress server, String username, String password) {
+        requireLoopback(server);
+        try {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.connect(server, (int) TIMEOUT_MILLIS);
+            return new TestTurnClient(new StreamWire(s), server, username, password);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #tcp} on a connection that {@code factory} wraps in TLS (TURN-TLS); the handshake runs first. */
+    public static TestTurnClient tls(InetSocketAddress server, javax.net.ssl.SSLSocketFactory factory, String username,
+                                     String password) {
+        requireLoopback(server);
+        try {
+            Socket plain = new Socket();
+            plain.setTcpNoDelay(true);
+            plain.connect(server, (int) TIMEOUT_MILLIS);
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) factory.createSocket(plain,
+                    server.getAddress().getHostAddress(), server.getPort(), true);
+            s.setSoTimeout((int) TIMEOUT_MILLIS);
+            s.startHandshake();
+            return new TestTurnClient(new StreamWire(s), server, username, password);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireLoopback(InetSocketAddress server) {
+        if (!server.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("test clients talk to loopback only: " + server);
+        }
+    }
+
+    /** Whether this client talks over a stream (TCP or TLS). */
+    public boolean isStream() {
+        return socket instanceof StreamWire;
+    }
+
+    /** The underlying TCP or TLS socket of a stream client (tests that write partial frames or check closure). */
+    public Socket streamSocket() {
+        return ((StreamWire) socket).socket;
     }
 
     /** A client of the listener on {@code port} of 127.0.0.1. */
@@ -97,7 +156,7 @@ public final class TestTurnClient implements AutoCloseable {
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return socket.localAddress();
     }
 
     public InetSocketAddress server() {
@@ -337,9 +396,9 @@ public final class TestTurnClient implements AutoCloseable {
         return new UnknownAttribute(io.turngate.stun.attr.AttributeType.XOR_PEER_ADDRESS, v);
     }
 
-    /** ChannelData (RFC 8656 §12.4), unpadded or padded to a multiple of 4. */
+    /** ChannelData (RFC 8656 §12.4), unpadded or padded to a multiple of 4 (always padded on a stream, §12.5). */
     public void sendChannelData(int number, byte[] data, boolean padded) {
-        sendRaw(channelDataBytes(number, data, padded));
+        sendRaw(channelDataBytes(number, data, padded || isStream()));
     }
 
     public void sendChannelData(int number, byte[] data) {
@@ -359,16 +418,16 @@ public final class TestTurnClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ raw I/O
 
-    /** Sends arbitrary bytes to the server. */
+    /** Sends arbitrary bytes to the server (one datagram, or bytes on the stream). */
     public void sendRaw(byte[] bytes) {
         try {
-            socket.send(new DatagramPacket(bytes, bytes.length, server));
+            socket.send(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The next datagram from the server (queued first), or {@code null} after {@code timeoutMillis}. */
+    /** The next datagram (or stream frame) from the server (queued first), or {@code null} after {@code timeoutMillis}. */
     public byte[] receive(long timeoutMillis) {
         if (!queued.isEmpty()) {
             return queued.removeFirst();
@@ -387,19 +446,8 @@ public final class TestTurnClient implements AutoCloseable {
     }
 
     private byte[] receiveFromSocket(long timeoutMillis) {
-        byte[] buf = new byte[4096];
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
-            socket.setSoTimeout((int) Math.max(1, timeoutMillis));
-            while (true) {
-                socket.receive(p);
-                if (p.getSocketAddress().equals(server)) {
-                    return Arrays.copyOf(buf, p.getLength());
-                }
-                // ignore strays from anyone else
-            }
-        } catch (SocketTimeoutException e) {
-            return null;
+            return socket.receive(Math.max(1, timeoutMillis));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -438,5 +486,140 @@ public final class TestTurnClient implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------ transports
+
+    /** How the client reaches the server: datagrams, or a TCP/TLS stream framed into messages. */
+    private interface Wire {
+        void send(byte[] bytes) throws IOException;
+
+        /** The next message from the server, or {@code null} after {@code timeoutMillis}. */
+        byte[] receive(long timeoutMillis) throws IOException;
+
+        InetSocketAddress localAddress();
+
+        void close();
+    }
+
+    private static final class DatagramWire implements Wire {
+        private final DatagramSocket socket;
+        private final InetSocketAddress server;
+
+        DatagramWire(DatagramSocket socket, InetSocketAddress server) {
+            this.socket = socket;
+            this.server = server;
+        }
+
+        @Override
+        public void send(byte[] bytes) throws IOException {
+            socket.send(new DatagramPacket(bytes, bytes.length, server));
+        }
+
+        @Override
+        public byte[] receive(long timeoutMillis) throws IOException {
+            byte[] buf = new byte[4096];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                socket.setSoTimeout((int) timeoutMillis);
+                while (true) {
+                    socket.receive(p);
+                    if (p.getSocketAddress().equals(server)) {
+                        return Arrays.copyOf(buf, p.getLength());
+                    }
+                    // ignore strays from anyone else
+                }
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    /**
+     * A TCP or TLS connection: bytes read are kept until they make a whole frame (STUN: 20 + length; ChannelData:
+     * 4 + length, padded to 4), so a read that times out loses nothing.
+     */
+    private static final class StreamWire implements Wire {
+        private final Socket socket;
+        private byte[] pending = new byte[0];
+
+        StreamWire(Socket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void send(byte[] bytes) throws IOException {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        }
+
+        @Override
+        public byte[] receive(long timeoutMillis) throws IOException {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            byte[] buf = new byte[8192];
+            while (true) {
+                byte[] frame = nextFrame();
+                if (frame != null) {
+                    return frame;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return null;
+                }
+                socket.setSoTimeout((int) left);
+                int n;
+                try {
+                    n = socket.getInputStream().read(buf);
+                } catch (SocketTimeoutException e) {
+                    return null;
+                }
+                if (n < 0) {
+                    throw new java.io.EOFException("the server closed the connection");
+                }
+                byte[] more = Arrays.copyOf(pending, pending.length + n);
+                System.arraycopy(buf, 0, more, pending.length, n);
+                pending = more;
+            }
+        }
+
+        private byte[] nextFrame() {
+            if (pending.length < 4) {
+                return null;
+            }
+            int length = ((pending[2] & 0xFF) << 8) | (pending[3] & 0xFF);
+            boolean stun = (pending[0] & 0xC0) == 0;
+            int frame = stun ? 20 + length : 4 + length;
+            int consumed = stun ? frame : (frame + 3) & ~3;
+            if (pending.length < consumed) {
+                return null;
+            }
+            byte[] out = Arrays.copyOf(pending, frame);
+            pending = Arrays.copyOfRange(pending, consumed, pending.length);
+            return out;
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing
+            }
+        }
     }
 }

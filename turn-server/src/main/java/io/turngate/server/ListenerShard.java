@@ -1,0 +1,24 @@
+package io.turngate.server;
+
+import io.netty.channel.EventLoop;
+
+import java.util.Map;
+
+/**
+ * One TURN core of a running listener: the allocation table and counters one event loop owns for it. A TURN-UDP
+ * listener has one per socket ({@link ListenerSocketHandler}), a TURN-TCP or TURN-TLS listener one per event loop of
+ * the gateway ({@link StreamCore}). The gateway sums the counters and asks each loop for its allocations.
+ */
+interface ListenerShard {
+    /** The event loop that owns this shard's state. */
+    EventLoop eventLoop();
+
+    /** The shard's counters (read on any thread). */
+    SocketStats stats();
+
+    /** Live allocations. On {@link #eventLoop()} only. */
+    int allocationCount();
+
+    /** Allocations per username (a copy). On {@link #eventLoop()} only. */
+    Map<String, Integer> allocationsPerUser();
+}
