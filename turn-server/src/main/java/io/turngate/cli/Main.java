@@ -17,6 +17,7 @@ import io.turngate.config.v1.HttpEndpoint;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
+import io.turngate.turn.IntegrityPolicy;
 import io.turngate.server.Transport;
 import org.slf4j.Logger;
 import picocli.CommandLine;
@@ -184,6 +185,13 @@ public final class Main implements Callable<Integer> {
             description = "How long a NONCE stays valid before the client gets 438 (default: ${DEFAULT-VALUE}, as"
                     + " pion/turn).")
     Duration nonceLifetime;
+
+    @Option(names = "--integrity", paramLabel = "POLICY", defaultValue = "sha1-allowed",
+            description = "Long-term credential integrity (RFC 8489 §9.2), all listeners: sha1-allowed (default:"
+                    + " MESSAGE-INTEGRITY over the MD5 key, what browsers send, and RFC 8489's SHA-256) or"
+                    + " sha256-required (PASSWORD-ALGORITHM SHA-256 with MESSAGE-INTEGRITY-SHA256 only; browsers"
+                    + " cannot connect).")
+    String integrity;
 
     @Option(names = "--auth-service-endpoint", paramLabel = "URL",
             description = "Serve STUNner's auth service API (GET /ice, GET /?service=turn) at this http://[host][:port]"
@@ -545,6 +553,11 @@ public final class Main implements Callable<Integer> {
         if (unauthenticatedRate > 0 && !(unauthenticatedBurst >= 1)) {
             return "--unauthenticated-burst: found " + unauthenticatedBurst + " (expected: 1 or more)";
         }
+        try {
+            IntegrityPolicy.parse(integrity);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
         if (nonceLifetime.isZero() || nonceLifetime.isNegative()) {
             return "--nonce-lifetime: found " + nonceLifetime + " (expected: more than 0)";
         }
@@ -564,7 +577,8 @@ public final class Main implements Callable<Integer> {
         return Gateway.Options.defaults().withUdpThreads(udpThreads).withUdpGso(udpGso)
                 .withMaxAllocations(maxAllocations, maxAllocationsPerListener)
                 .withUnauthenticatedLimit(unauthenticatedRate, unauthenticatedBurst)
-                .withNonceLifetimeMillis(nonceLifetime.toMillis());
+                .withNonceLifetimeMillis(nonceLifetime.toMillis())
+                .withIntegrity(IntegrityPolicy.parse(integrity));
     }
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */
