@@ -51,7 +51,7 @@ final class Responses {
             attrs.add(extra);
         }
         if (refusal.challenges()) {
-            attrs.addAll(ctx.auth.challenge(to.remoteAddress(), 0));
+            attrs.addAll(ctx.auth.challenge(to.remoteAddress(), ctx.nonceEpoch(to)));
             who = null;
         }
         StunMessage m = r.message();

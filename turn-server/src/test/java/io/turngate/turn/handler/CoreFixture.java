@@ -168,7 +168,7 @@ final class CoreFixture {
         List<StunAttribute> all = new ArrayList<>(List.of(attrs));
         all.add(new Username(user));
         all.add(new Realm(REALM));
-        all.add(new Nonce(auth.issueNonce(c.address)));
+        all.add(new Nonce(auth.issueNonce(c.address, context.nonceEpoch(c))));
         return StunCodec.encode(new StunMessage(method, StunClass.REQUEST, id, all), ByteBufAllocator.DEFAULT,
                 key(user), false);
     }
