@@ -21,6 +21,7 @@ import io.turngate.server.SelfSignedCertificate;
 import io.turngate.server.StreamLimits;
 import io.turngate.server.Transport;
 import io.turngate.server.WarmUp;
+import io.turngate.turn.IntegrityPolicy;
 import org.slf4j.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -227,6 +228,13 @@ public final class Main implements Callable<Integer> {
             description = "How long a NONCE stays valid before the client gets 438 (default: ${DEFAULT-VALUE}, as"
                     + " pion/turn).")
     Duration nonceLifetime;
+
+    @Option(names = "--integrity", paramLabel = "POLICY", defaultValue = "sha1-allowed",
+            description = "Long-term credential integrity (RFC 8489 §9.2), all listeners: sha1-allowed (default:"
+                    + " MESSAGE-INTEGRITY over the MD5 key, what browsers send, and RFC 8489's SHA-256) or"
+                    + " sha256-required (PASSWORD-ALGORITHM SHA-256 with MESSAGE-INTEGRITY-SHA256 only; browsers"
+                    + " cannot connect).")
+    String integrity;
 
     @Option(names = "--auth-service-endpoint", paramLabel = "URL",
             description = "Serve STUNner's auth service API (GET /ice, GET /?service=turn) at this http://[host][:port]"
@@ -617,6 +625,11 @@ public final class Main implements Callable<Integer> {
         if (unauthenticatedRate > 0 && !(unauthenticatedBurst >= 1)) {
             return "--unauthenticated-burst: found " + unauthenticatedBurst + " (expected: 1 or more)";
         }
+        try {
+            IntegrityPolicy.parse(integrity);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
         if (nonceLifetime.isZero() || nonceLifetime.isNegative()) {
             return "--nonce-lifetime: found " + nonceLifetime + " (expected: more than 0)";
         }
@@ -658,7 +671,8 @@ public final class Main implements Callable<Integer> {
                         .withConnections(maxConnectionsPerListener, maxConnectionsPerIp)
                         .withTimeouts(firstRequestTimeout.toMillis(), idleConnectionTimeout.toMillis(),
                                 tlsHandshakeTimeout.toMillis())
-                        .withMaxFrameBytes(maxFrameSize));
+                        .withMaxFrameBytes(maxFrameSize))
+                .withIntegrity(IntegrityPolicy.parse(integrity));
     }
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */

@@ -17,6 +17,7 @@ import io.turngate.config.v1.ListenerProtocol;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import org.slf4j.Logger;
+import io.turngate.turn.IntegrityPolicy;
 import io.turngate.turn.RequestAuthenticator;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RoutePolicy;
@@ -82,10 +83,12 @@ public final class Gateway implements AutoCloseable {
      * @param unauthenticatedRate       per-source token rate (per second) of unauthenticated answers, 0 = no limit
      * @param unauthenticatedBurst      per-source bucket size of unauthenticated answers
      * @param stream                    the limits of TURN-TCP and TURN-TLS listeners
+     * @param integrity                 {@code --integrity}: which long-term credential integrity is accepted
      */
-    public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
+        public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
                           boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
-                          double unauthenticatedRate, double unauthenticatedBurst, StreamLimits stream) {
+                          double unauthenticatedRate, double unauthenticatedBurst, StreamLimits stream,
+                          IntegrityPolicy integrity) {
         /**
          * Default per-source rate of unauthenticated answers (per second) and burst: a spoofed 10k/s flood is cut to
          * 2 % of it, while a NAT with many clients (every new allocation costs one 401) stays far below the limit.
@@ -96,46 +99,52 @@ public final class Gateway implements AutoCloseable {
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
                     System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT,
-                    StreamLimits.defaults());
+                    StreamLimits.defaults(), IntegrityPolicy.SHA1_ALLOWED);
         }
 
         public Options withUdpThreads(int n) {
             return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
             return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
             return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
         }
 
         /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
         public Options withUdpGso(boolean on) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
         }
 
         /** Allocation caps over all listeners and per listener; 0 = no limit. */
         public Options withMaxAllocations(int total, int perListener) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, total, perListener,
-                    unauthenticatedRate, unauthenticatedBurst, stream);
+                    unauthenticatedRate, unauthenticatedBurst, stream, integrity);
         }
 
         /** Per-source limit of unauthenticated answers: {@code rate} per second (0 = none), {@code burst} at once. */
         public Options withUnauthenticatedLimit(double rate, double burst) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, rate, burst, stream);
+                    maxAllocationsPerListener, rate, burst, stream, integrity);
         }
 
         /** The limits of TURN-TCP and TURN-TLS listeners. */
         public Options withStreamLimits(StreamLimits limits) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits, integrity);
+        }
+
+        /** {@code --integrity}: SHA-1 allowed (default, browsers) or SHA-256 required (RFC 8489 clients only). */
+        public Options withIntegrity(IntegrityPolicy policy) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, policy);
         }
     }
 
@@ -150,7 +159,8 @@ public final class Gateway implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         StatelessNonce nonces = new StatelessNonce(secret, options.wallClockMillis(), options.nonceLifetimeMillis());
-        RequestAuthenticator auth = new RequestAuthenticator(config.auth(), nonces, options.wallClockMillis());
+        RequestAuthenticator auth = new RequestAuthenticator(config.auth(), nonces, options.wallClockMillis(),
+                options.integrity());
         this.services = new Services(auth, new SelfAddresses(), options.nanoClock(), transport,
                 options.udpGso() && transport.supportsGso(),
                 new SourceRateLimiter(options.unauthenticatedRate(), options.unauthenticatedBurst(), options.nanoClock()),

@@ -11,6 +11,8 @@ import io.turngate.stun.attr.EvenPort;
 import io.turngate.stun.attr.Lifetime;
 import io.turngate.stun.attr.MappedAddress;
 import io.turngate.stun.attr.Nonce;
+import io.turngate.stun.attr.PasswordAlgorithm;
+import io.turngate.stun.attr.PasswordAlgorithms;
 import io.turngate.stun.attr.Realm;
 import io.turngate.stun.attr.RequestedAddressFamily;
 import io.turngate.stun.attr.RequestedTransport;
@@ -19,6 +21,7 @@ import io.turngate.stun.attr.Software;
 import io.turngate.stun.attr.StunAttribute;
 import io.turngate.stun.attr.UnknownAttribute;
 import io.turngate.stun.attr.UnknownAttributes;
+import io.turngate.stun.attr.UserHash;
 import io.turngate.stun.attr.Username;
 import io.turngate.stun.attr.XorMappedAddress;
 import io.turngate.stun.attr.XorPeerAddress;
@@ -35,8 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Value codec of the individual attributes (everything but MESSAGE-INTEGRITY and FINGERPRINT, which
- * {@link StunCodec} handles as the trailer). Decoding reads from the raw message bytes; encoding appends the value
+ * Value codec of the individual attributes (everything but MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256
+ * and FINGERPRINT, which {@link StunCodec} handles as the trailer). Decoding reads from the raw message bytes; encoding appends the value
  * (without the 4-byte attribute header and without padding).
  */
 final class AttributeCodec {
@@ -112,6 +115,19 @@ final class AttributeCodec {
             case AttributeType.DONT_FRAGMENT:
                 expectLength(type, len, DontFragment.LENGTH, messageType, tid);
                 return new DontFragment();
+            case AttributeType.USERHASH:
+                expectLength(type, len, UserHash.LENGTH, messageType, tid);
+                return new UserHash(copy(raw, off, len));
+            case AttributeType.PASSWORD_ALGORITHM: {
+                List<PasswordAlgorithm> one = passwordAlgorithms(type, raw, off, len, messageType, tid);
+                if (one.size() != 1) {
+                    throw new StunCodecException(Reason.BAD_VALUE, "PASSWORD-ALGORITHM: found " + one.size()
+                            + " algorithms (expected: 1)", messageType, tid);
+                }
+                return one.get(0);
+            }
+            case AttributeType.PASSWORD_ALGORITHMS:
+                return new PasswordAlgorithms(passwordAlgorithms(type, raw, off, len, messageType, tid));
             default:
                 return new UnknownAttribute(type, copy(raw, off, len));
         }
@@ -149,6 +165,37 @@ final class AttributeCodec {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("cannot happen for a 4/16-byte address", e);
         }
+    }
+
+    /**
+     * RFC 8489 §14.11, §14.12: (algorithm: 16 bits, parameters length: 16 bits, parameters padded to 4 bytes)*,
+     * exactly filling {@code len}; padding bytes are ignored (§14.12). At least one entry.
+     */
+    private static List<PasswordAlgorithm> passwordAlgorithms(int type, byte[] raw, int off, int len,
+                                                              int messageType, TransactionId tid)
+            throws StunCodecException {
+        if (len < 4) {
+            throw badLength(type, len, "at least 4", messageType, tid);
+        }
+        List<PasswordAlgorithm> out = new ArrayList<>(2);
+        int pos = 0;
+        while (pos < len) {
+            if (len - pos < 4) {
+                throw new StunCodecException(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.name(type) + " entry at "
+                        + pos + ": found " + (len - pos) + " bytes (expected: at least 4)", messageType, tid);
+            }
+            int algorithm = u16(raw, off + pos);
+            int parametersLength = u16(raw, off + pos + 2);
+            int padded = (parametersLength + 3) & ~3;
+            if (padded > len - pos - 4) {
+                throw new StunCodecException(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.name(type)
+                        + " parameters length: found " + parametersLength + " (expected: at most "
+                        + (len - pos - 4) + ")", messageType, tid);
+            }
+            out.add(new PasswordAlgorithm(algorithm, copy(raw, off + pos + 4, parametersLength)));
+            pos += 4 + padded;
+        }
+        return out;
     }
 
     /** RFC 8489 §14.8: 21 reserved bits, Class (3 bits), Number (8 bits), reason phrase. */
@@ -272,12 +319,28 @@ final class AttributeCodec {
             out.writeLong(((ReservationToken) attribute).token());
         } else if (attribute instanceof DontFragment) {
             // no value
+        } else if (attribute instanceof UserHash) {
+            out.writeBytes(((UserHash) attribute).hash());
+        } else if (attribute instanceof PasswordAlgorithm) {
+            writePasswordAlgorithm((PasswordAlgorithm) attribute, out);
+        } else if (attribute instanceof PasswordAlgorithms) {
+            for (PasswordAlgorithm a : ((PasswordAlgorithms) attribute).algorithms()) {
+                writePasswordAlgorithm(a, out);
+            }
         } else if (attribute instanceof UnknownAttribute) {
             out.writeBytes(((UnknownAttribute) attribute).value());
         } else {
-            // MessageIntegrity and Fingerprint are the trailer, written by StunCodec.
+            // MessageIntegrity(Sha256) and Fingerprint are the trailer, written by StunCodec.
             throw new IllegalArgumentException("not encodable as a plain attribute: " + attribute);
         }
+    }
+
+    /** RFC 8489 §14.12: algorithm, parameters length, parameters padded with zeros to 4 bytes. */
+    private static void writePasswordAlgorithm(PasswordAlgorithm a, ByteBuf out) {
+        out.writeShort(a.algorithm());
+        out.writeShort(a.parameters().length);
+        out.writeBytes(a.parameters());
+        out.writeZero(((a.parameters().length + 3) & ~3) - a.parameters().length);
     }
 
     private static void writeAddress(InetSocketAddress socketAddress, ByteBuf out, byte[] xorKey) {

@@ -6,6 +6,7 @@ import io.turngate.stun.StunCodecException.Reason;
 import io.turngate.stun.attr.AttributeType;
 import io.turngate.stun.attr.Fingerprint;
 import io.turngate.stun.attr.MessageIntegrity;
+import io.turngate.stun.attr.MessageIntegritySha256;
 import io.turngate.stun.attr.StunAttribute;
 
 import javax.crypto.Mac;
@@ -21,13 +22,15 @@ import java.util.zip.CRC32;
  * {@link #decode} treats the readable bytes as exactly one message (one UDP datagram, or one frame already cut out of
  * a stream). Every length is checked before it is used; any violation is a {@link StunCodecException} whose message
  * reads "what: found X (expected: Y)". Padding bytes are skipped without looking at them (RFC 5769 §2.1 pads with
- * spaces). Attributes after MESSAGE-INTEGRITY are ignored except FINGERPRINT (RFC 8489 §14.5); FINGERPRINT must be
- * the last attribute and is verified here (RFC 8489 §14.7). MESSAGE-INTEGRITY is <em>not</em> verified here because
- * the key depends on USERNAME/REALM: see {@link ReceivedStun#verifyIntegrity}.
+ * spaces). Attributes after MESSAGE-INTEGRITY are ignored except MESSAGE-INTEGRITY-SHA256 and FINGERPRINT, and
+ * attributes after MESSAGE-INTEGRITY-SHA256 except FINGERPRINT (RFC 8489 §9); FINGERPRINT must be the last attribute
+ * and is verified here (RFC 8489 §14.7). Neither integrity attribute is verified here because the key depends on
+ * USERNAME/REALM: see {@link ReceivedStun#verifyIntegrity} and {@link ReceivedStun#verifyIntegritySha256}.
  *
  * <h2>Encoding</h2>
  * Attributes are written in list order (skipping {@link MessageIntegrity}/{@link Fingerprint} records), each value
- * padded with zeros to a multiple of 4 bytes; then MESSAGE-INTEGRITY if a key is given, then FINGERPRINT if
+ * padded with zeros to a multiple of 4 bytes; then MESSAGE-INTEGRITY or MESSAGE-INTEGRITY-SHA256 if a key is
+ * given (one of them: a server's response carries only the one its request used, RFC 8489 §9.2.4), then FINGERPRINT if
  * requested, with the header length field set as RFC 8489 §14.5 and §14.7 require at each step.
  */
 public final class StunCodec {
@@ -80,6 +83,7 @@ public final class StunCodec {
 
         List<StunAttribute> attributes = new ArrayList<>(8);
         int integrityOffset = -1;
+        int sha256Offset = -1;
         boolean fingerprint = false;
         int pos = StunConstants.HEADER_LENGTH;
         while (pos < total) {
@@ -100,8 +104,20 @@ public final class StunCodec {
             if (type == AttributeType.FINGERPRINT) {
                 attributes.add(checkFingerprint(raw, pos, valueLength, total, messageType, tid));
                 fingerprint = true;
+            } else if (sha256Offset >= 0) {
+                // RFC 8489 §9: everything after MESSAGE-INTEGRITY-SHA256 except FINGERPRINT is ignored.
+            } else if (type == AttributeType.MESSAGE_INTEGRITY_SHA256) {
+                // RFC 8489 §9: it may follow MESSAGE-INTEGRITY (a client offering both, §9.1.2) or stand alone.
+                if (!MessageIntegritySha256.isValidLength(valueLength)) {
+                    throw new StunCodecException(Reason.BAD_ATTRIBUTE_LENGTH,
+                            "MESSAGE-INTEGRITY-SHA256 value length: found " + valueLength
+                                    + " bytes (expected: 16..32, a multiple of 4)", messageType, tid);
+                }
+                sha256Offset = pos;
+                attributes.add(new MessageIntegritySha256(AttributeCodec.copy(raw, valueOffset, valueLength)));
             } else if (integrityOffset >= 0) {
-                // RFC 8489 §14.5: everything after MESSAGE-INTEGRITY except FINGERPRINT is ignored.
+                // RFC 8489 §9: everything after MESSAGE-INTEGRITY except MESSAGE-INTEGRITY-SHA256 and FINGERPRINT
+                // is ignored.
             } else if (type == AttributeType.MESSAGE_INTEGRITY) {
                 if (valueLength != StunConstants.MESSAGE_INTEGRITY_LENGTH) {
                     throw new StunCodecException(Reason.BAD_ATTRIBUTE_LENGTH, "MESSAGE-INTEGRITY value length: found "
@@ -116,7 +132,7 @@ public final class StunCodec {
         }
         StunMessage message = new StunMessage(StunMessageType.method(messageType),
                 StunMessageType.messageClass(messageType), tid, attributes);
-        return new ReceivedStun(message, raw, integrityOffset, fingerprint);
+        return new ReceivedStun(message, raw, integrityOffset, sha256Offset, fingerprint);
     }
 
     /** RFC 8489 §14.7: last attribute, 4 bytes, CRC-32 of everything before it XOR 0x5354554E. */
@@ -153,10 +169,19 @@ public final class StunCodec {
      */
     public static ByteBuf encode(StunMessage msg, ByteBufAllocator alloc, byte[] integrityKeyOrNull,
                                  boolean fingerprint) {
+        return encode(msg, alloc, integrityKeyOrNull, IntegrityAlgorithm.SHA1, fingerprint);
+    }
+
+    /**
+     * As {@link #encode(StunMessage, ByteBufAllocator, byte[], boolean)}, signed with {@code algorithm}:
+     * MESSAGE-INTEGRITY (HMAC-SHA1, §14.5) or MESSAGE-INTEGRITY-SHA256 (the full 32-byte HMAC-SHA256, §14.6).
+     */
+    public static ByteBuf encode(StunMessage msg, ByteBufAllocator alloc, byte[] integrityKeyOrNull,
+                                 IntegrityAlgorithm algorithm, boolean fingerprint) {
         ByteBuf buf = alloc.ioBuffer(256);
         boolean success = false;
         try {
-            encode(msg, buf, integrityKeyOrNull, fingerprint);
+            encode(msg, buf, integrityKeyOrNull, algorithm, fingerprint);
             success = true;
             return buf;
         } finally {
@@ -172,6 +197,16 @@ public final class StunCodec {
      * @see #encode(StunMessage, ByteBufAllocator, byte[], boolean)
      */
     public static void encode(StunMessage msg, ByteBuf out, byte[] integrityKeyOrNull, boolean fingerprint) {
+        encode(msg, out, integrityKeyOrNull, IntegrityAlgorithm.SHA1, fingerprint);
+    }
+
+    /**
+     * Appends the encoded message signed with {@code algorithm}. On failure the writer index is restored.
+     *
+     * @see #encode(StunMessage, ByteBufAllocator, byte[], IntegrityAlgorithm, boolean)
+     */
+    public static void encode(StunMessage msg, ByteBuf out, byte[] integrityKeyOrNull, IntegrityAlgorithm algorithm,
+                              boolean fingerprint) {
         if (integrityKeyOrNull != null && integrityKeyOrNull.length == 0) {
             throw new IllegalArgumentException("integrity key: found 0 bytes (expected: at least 1)");
         }
@@ -184,7 +219,8 @@ public final class StunCodec {
             msg.transactionId().write(out);
             byte[] xorKey = null;
             for (StunAttribute attribute : msg.attributes()) {
-                if (attribute instanceof MessageIntegrity || attribute instanceof Fingerprint) {
+                if (attribute instanceof MessageIntegrity || attribute instanceof MessageIntegritySha256
+                        || attribute instanceof Fingerprint) {
                     continue;
                 }
                 if (xorKey == null) {
@@ -193,11 +229,14 @@ public final class StunCodec {
                 writeAttribute(attribute, out, xorKey);
             }
             if (integrityKeyOrNull != null) {
-                setLength(out, start, StunConstants.ATTRIBUTE_HEADER_LENGTH + StunConstants.MESSAGE_INTEGRITY_LENGTH);
-                byte[] hmac = hmacSha1(integrityKeyOrNull, out, start);
-                out.writeShort(AttributeType.MESSAGE_INTEGRITY);
-                out.writeShort(StunConstants.MESSAGE_INTEGRITY_LENGTH);
-                out.writeBytes(hmac);
+                setLength(out, start, StunConstants.ATTRIBUTE_HEADER_LENGTH + algorithm.length());
+                Mac mac = algorithm == IntegrityAlgorithm.SHA256
+                        ? HmacSha256.withKey(integrityKeyOrNull) : HmacSha1.withKey(integrityKeyOrNull);
+                mac.update(out.nioBuffer(start, out.writerIndex() - start));
+                byte[] hmac = mac.doFinal();
+                out.writeShort(algorithm.attributeType());
+                out.writeShort(algorithm.length());
+                out.writeBytes(hmac, 0, algorithm.length());
             }
             if (fingerprint) {
                 setLength(out, start, StunConstants.ATTRIBUTE_HEADER_LENGTH + StunConstants.FINGERPRINT_LENGTH);
@@ -239,12 +278,6 @@ public final class StunCodec {
                     + StunConstants.MAX_MESSAGE_LENGTH + ")");
         }
         out.setShort(start + StunConstants.LENGTH_OFFSET, length);
-    }
-
-    private static byte[] hmacSha1(byte[] key, ByteBuf out, int start) {
-        Mac mac = HmacSha1.withKey(key);
-        mac.update(out.nioBuffer(start, out.writerIndex() - start));
-        return mac.doFinal();
     }
 
     /** Magic cookie || transaction ID: the XOR key of the address attributes, RFC 8489 §14.2. */

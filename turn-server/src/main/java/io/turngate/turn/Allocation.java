@@ -29,6 +29,7 @@ public final class Allocation {
 
     private final ClientTransport client;
     private final Object fiveTuple;
+    private int nonceEpoch;
     private final InetSocketAddress clientAddress;
     private final RelaySocket relay;
     private final InetSocketAddress relayedAddress;
@@ -44,6 +45,12 @@ public final class Allocation {
     private final LongObjectHashMap<Permission> permissionsV6 = new LongObjectHashMap<>();
     private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>();
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
+    /**
+     * Expired bindings for {@link ChannelBinding#REUSE_WAIT_SECONDS} after they expired (RFC 8656 §12): neither their
+     * number nor their peer may be bound otherwise meanwhile. Carries no data; swept away afterwards.
+     */
+    private final IntObjectHashMap<ChannelBinding> expiredByNumber = new IntObjectHashMap<>();
+    private final Map<InetSocketAddress, ChannelBinding> expiredByPeer = new HashMap<>();
 
     /**
      * An allocation of the client reached through {@code client}.
@@ -97,6 +104,16 @@ public final class Allocation {
     /** The client's 5-tuple as the key of this allocation in its {@link AllocationTable}. */
     public Object fiveTuple() {
         return fiveTuple;
+    }
+
+    /** The {@link NonceEpochs} epoch of the 5-tuple when this allocation was created: its requests' nonces have it. */
+    public int nonceEpoch() {
+        return nonceEpoch;
+    }
+
+    /** Set once, when the allocation enters its table. */
+    public void nonceEpoch(int epoch) {
+        this.nonceEpoch = epoch;
     }
 
     /** The client's transport address as the server sees it. */
@@ -270,14 +287,37 @@ public final class Allocation {
         return channelsByNumber.size();
     }
 
+    /** Expired channel bindings still waiting out RFC 8656 §12's 5 minutes before their number or peer is reused. */
+    public int expiredChannelCount() {
+        return expiredByNumber.size();
+    }
+
     /**
-     * Binds or refreshes channel {@code number} to {@code peer} (RFC 8656 §12.2), enforcing both uniqueness rules.
+     * Binds or refreshes channel {@code number} to {@code peer} (RFC 8656 §12.2), enforcing both uniqueness rules,
+     * also against bindings that expired less than 5 minutes ago (RFC 8656 §12: a binding's number and peer are not
+     * rebound otherwise until then, so late data of the old binding cannot reach the new peer). Binding an expired
+     * binding's own number to its own peer again is allowed at once.
      *
      * @throws TurnFailure {@link Refusal#CHANNEL_CONFLICT} when the number is bound to another peer or the peer to another number
      */
     public ChannelBinding bindChannel(int number, InetSocketAddress peer, boolean local, long nowNanos) throws TurnFailure {
         ChannelBinding byNumber = channelsByNumber.get(number);
         ChannelBinding byPeer = channelsByPeer.get(peer);
+        ChannelBinding expiredNumber = expiredByNumber.get(number);
+        if (expiredNumber != null && !expiredNumber.peer().equals(peer)) {
+            throw new TurnFailure(Refusal.CHANNEL_CONFLICT, "channel 0x" + Integer.toHexString(number)
+                    + " was bound to " + expiredNumber.peer() + " until " + TimeUnit.NANOSECONDS.toSeconds(
+                    nowNanos - expiredNumber.expiresAtNanos()) + "s ago (RFC 8656 §12: 5 minutes before reuse)");
+        }
+        ChannelBinding expiredPeer = expiredByPeer.get(peer);
+        if (expiredPeer != null && expiredPeer.number() != number) {
+            throw new TurnFailure(Refusal.CHANNEL_CONFLICT, "peer " + peer + " was bound to channel 0x"
+                    + Integer.toHexString(expiredPeer.number()) + " (RFC 8656 §12: 5 minutes before reuse)");
+        }
+        if (expiredNumber != null) { // the same binding again
+            expiredByNumber.remove(number);
+            expiredByPeer.remove(peer);
+        }
         if (byNumber != null && !byNumber.peer().equals(peer)) {
             throw new TurnFailure(Refusal.CHANNEL_CONFLICT, "channel 0x" + Integer.toHexString(number)
                     + " is bound to " + byNumber.peer() + ", not " + peer);
@@ -298,14 +338,30 @@ public final class Allocation {
         return b;
     }
 
-    /** Drops expired channel bindings and permissions (a channel keeps its permission alive). */
+    /**
+     * Drops expired channel bindings (they wait out RFC 8656 §12's 5 minutes in the expired set, then go too) and
+     * expired permissions (a channel keeps its permission alive): nothing of them stays after that.
+     */
     public void sweep(long nowNanos) {
+        long reuseWait = TimeUnit.SECONDS.toNanos(ChannelBinding.REUSE_WAIT_SECONDS);
+        Iterator<ChannelBinding> expired = expiredByNumber.values().iterator();
+        while (expired.hasNext()) {
+            ChannelBinding b = expired.next();
+            if (b.expiresAtNanos() + reuseWait - nowNanos <= 0) {
+                expired.remove();
+                expiredByPeer.remove(b.peer());
+            }
+        }
         Iterator<ChannelBinding> it = channelsByNumber.values().iterator();
         while (it.hasNext()) {
             ChannelBinding b = it.next();
             if (b.expiresAtNanos() - nowNanos <= 0) {
                 it.remove();
                 channelsByPeer.remove(b.peer());
+                if (b.expiresAtNanos() + reuseWait - nowNanos > 0) {
+                    expiredByNumber.put(b.number(), b);
+                    expiredByPeer.put(b.peer(), b);
+                }
             } else {
                 b.permission().refresh(Math.min(b.expiresAtNanos(),
                         nowNanos + TimeUnit.SECONDS.toNanos(Permission.LIFETIME_SECONDS)));

@@ -11,6 +11,11 @@ import java.net.InetSocketAddress;
 public final class ChannelBinding {
     /** RFC 8656 §12: channel binding lifetime. */
     public static final long LIFETIME_SECONDS = 600;
+    /**
+     * RFC 8656 §12: after a binding expires, its number is not bound to another peer nor its peer to another number for
+     * 5 minutes (the RFC makes the client wait; turngate refuses such a ChannelBind with 400 until then).
+     */
+    public static final long REUSE_WAIT_SECONDS = 300;
     /** First valid channel number (RFC 8656 §12). */
     public static final int MIN_NUMBER = 0x4000;
     /** Last valid channel number: 0x7FFF as in RFC 5766 and pion/turn (RFC 8656 narrows it to 0x4FFF). */

@@ -24,6 +24,27 @@ public enum Refusal {
     AUTH_BAD_INTEGRITY(ErrorCode.BAD_REQUEST, Kind.AUTH),
     /** Listener with auth type {@code none} is STUN-only: TURN requests get 400 so clients do not retry (pion). */
     AUTH_TURN_DISABLED(ErrorCode.BAD_REQUEST, Kind.AUTH),
+    /**
+     * {@code --integrity sha256-required}: the request was not signed with PASSWORD-ALGORITHM SHA-256 and
+     * MESSAGE-INTEGRITY-SHA256. RFC 8489 §9.2.4 has no check for a policy; 401 (with REALM, NONCE and the SHA-256-only
+     * PASSWORD-ALGORITHMS) is its answer to "not the correct credentials", and a client that speaks RFC 8489 retries
+     * with SHA-256 (§9.2.5), where a 400 would end the transaction.
+     */
+    AUTH_SHA256_REQUIRED(ErrorCode.UNAUTHORIZED, Kind.AUTH),
+    /**
+     * RFC 8489 §9.2.4 bid-down protection: the nonce has the "Password algorithms" bit and the request has only one of
+     * PASSWORD-ALGORITHM and PASSWORD-ALGORITHMS, a PASSWORD-ALGORITHMS other than the one offered, or an algorithm
+     * not in it; or it chose an algorithm but signed with MESSAGE-INTEGRITY only (§9.2.5: MESSAGE-INTEGRITY-SHA256
+     * only, once PASSWORD-ALGORITHMS was received). 400.
+     */
+    AUTH_ALGORITHM_MISMATCH(ErrorCode.BAD_REQUEST, Kind.AUTH),
+    /**
+     * USERHASH where the nonce did not offer username anonymity (ephemeral credentials: the server needs the username
+     * to compute the password), or next to USERNAME. 400: RFC 8489 §9.2.5 tells the client to send USERNAME here.
+     */
+    AUTH_USERHASH_REFUSED(ErrorCode.BAD_REQUEST, Kind.AUTH),
+    /** MESSAGE-INTEGRITY-SHA256 shorter than 32 bytes: RFC 8489 §14.6 allows it only where the usage does; TURN does not. */
+    AUTH_TRUNCATED_INTEGRITY(ErrorCode.BAD_REQUEST, Kind.AUTH),
     /** RFC 8656 §5: a request on an allocation must use the username that created it. */
     WRONG_CREDENTIALS(ErrorCode.WRONG_CREDENTIALS, Kind.AUTH),
 
@@ -103,6 +124,14 @@ public enum Refusal {
      */
     public boolean unauthenticated() {
         return kind == Kind.CHALLENGE || (kind == Kind.AUTH && this != WRONG_CREDENTIALS);
+    }
+
+    /**
+     * Whether the answer is a challenge of the long-term credential mechanism, carrying REALM, a fresh NONCE and
+     * PASSWORD-ALGORITHMS and no integrity (RFC 8489 §9.2.4: 401 and 438).
+     */
+    public boolean challenges() {
+        return this == AUTH_MISSING_INTEGRITY || this == AUTH_STALE_NONCE || this == AUTH_SHA256_REQUIRED;
     }
 
     /** The STUN error code sent for this refusal. */

@@ -38,4 +38,30 @@ class LongTermCredentialsTest {
         assertNotEquals(hex(LongTermCredentials.key("user:realm", "", "pass")),
                 hex(LongTermCredentials.key("user", "realm", "pass")));
     }
+
+    /** RFC 8489 Appendix B.1 (erratum 6268): the SHA-256 key verifies the vector's MESSAGE-INTEGRITY-SHA256. */
+    @Test
+    void appendixB1Sha256KeyAndUserHash() throws Exception {
+        String user = "\u30DE\u30C8\u30EA\u30C3\u30AF\u30B9";
+        io.turngate.stun.ReceivedStun b1 = io.turngate.stun.StunFixtures.decode(
+                io.turngate.stun.Rfc8489IntegrityTestVectors.B1);
+        byte[] key = LongTermCredentials.keySha256(user, "example.org", "TheMatrIX");
+        assertEquals(32, key.length);
+        assertTrue(b1.verifyIntegritySha256(key));
+        assertTrue(b1.verifyIntegritySha256(LongTermCredentials.key(0x0002, user, "example.org", "TheMatrIX")));
+        assertFalse(b1.verifyIntegritySha256(LongTermCredentials.key(user, "example.org", "TheMatrIX")), "MD5 key");
+        assertEquals(hex(b1.message().attribute(io.turngate.stun.attr.UserHash.class).hash()),
+                hex(LongTermCredentials.userHash(user, "example.org")));
+        assertEquals(hex(LongTermCredentials.key(user, "example.org", "TheMatrIX")),
+                hex(LongTermCredentials.key(0x0001, user, "example.org", "TheMatrIX")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LongTermCredentials.key(0x0003, user, "example.org", "TheMatrIX"));
+    }
+
+    @Test
+    void sha256KeyPreparesRealmAndPasswordButNotTheUsername() throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        byte[] expected = sha.digest("us\u00A0er:re alm:pa ss".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(hex(expected), hex(LongTermCredentials.keySha256("us\u00A0er", "re\u00A0alm", "pa\u2003ss")));
+    }
 }

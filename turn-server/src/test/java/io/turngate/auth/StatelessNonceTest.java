@@ -79,6 +79,44 @@ class StatelessNonceTest {
     }
 
     @Test
+    void nonceStartsWithTheCookieAndItsFeatureBits() throws Exception {
+        InetSocketAddress c = client("192.0.2.1", 50000);
+        // RFC 8489 §9.2: "obMatJos2" + base64 of the 24 feature bits, bit 0 the most significant.
+        assertTrue(nonces.issue(c).startsWith("obMatJos2AAAA"));
+        String pa = nonces.issue(c, StatelessNonce.PASSWORD_ALGORITHMS, 0);
+        assertTrue(pa.startsWith("obMatJos2gAAA"), pa);
+        String both = nonces.issue(c, StatelessNonce.PASSWORD_ALGORITHMS | StatelessNonce.USERNAME_ANONYMITY, 0);
+        assertTrue(both.startsWith("obMatJos2wAAA"), both);
+        assertEquals(StatelessNonce.PASSWORD_ALGORITHMS | StatelessNonce.USERNAME_ANONYMITY,
+                StatelessNonce.features(both));
+        assertEquals(Validity.VALID, nonces.check(both, c));
+        assertEquals(-1, StatelessNonce.features("f//499k954d6OL34oL9FSTvy64sA"));
+        assertEquals(0x000002, StatelessNonce.features("obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA"));
+    }
+
+    @Test
+    void clearingTheFeatureBitsInvalidatesTheNonce() throws Exception {
+        InetSocketAddress c = client("192.0.2.1", 50000);
+        String n = nonces.issue(c, StatelessNonce.PASSWORD_ALGORITHMS | StatelessNonce.USERNAME_ANONYMITY, 7);
+        // a bid-down on the path: the same nonce with the bits cleared, or only one of them kept
+        assertEquals(Validity.INVALID, nonces.check("obMatJos2AAAA" + n.substring(13), c, 7));
+        assertEquals(Validity.INVALID, nonces.check("obMatJos2gAAA" + n.substring(13), c, 7));
+        assertEquals(Validity.INVALID, nonces.check(n.substring(13), c, 7), "cookie stripped");
+        assertEquals(Validity.VALID, nonces.check(n, c, 7));
+    }
+
+    @Test
+    void nonceOfAnotherEpochIsStale() throws Exception {
+        InetSocketAddress c = client("192.0.2.1", 50000);
+        String n = nonces.issue(c, StatelessNonce.PASSWORD_ALGORITHMS, 41);
+        assertEquals(Validity.VALID, nonces.check(n, c, 41));
+        assertEquals(Validity.STALE, nonces.check(n, c, 42));
+        assertEquals(Validity.STALE, nonces.check(n, c));
+        assertEquals(Validity.INVALID, nonces.check(n, client("192.0.2.1", 50001), 41));
+        assertThrows(IllegalArgumentException.class, () -> nonces.issue(c, 0x100_0000, 0));
+    }
+
+    @Test
     void constructorValidatesArguments() {
         assertThrows(IllegalArgumentException.class, () -> new StatelessNonce(new byte[15], clock::get, LIFETIME));
         assertThrows(IllegalArgumentException.class, () -> new StatelessNonce(secret, clock::get, 0));

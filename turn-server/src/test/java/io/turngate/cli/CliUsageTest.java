@@ -80,9 +80,22 @@ class CliUsageTest {
     void badFlagValuesAreUsageErrors() {
         for (String[] args : new String[][] {{"--log-format", "xml"}, {"--max-allocations", "-1"},
             {"--unauthenticated-rate", "-2"}, {"--nonce-lifetime", "0"}, {"--drain-timeout", "soon"},
-            {"--id", "no-slash"}, {"-l", "all:LOUD"}, {"--auth-service-endpoint", "ftp://x"}}) {
+            {"--id", "no-slash"}, {"-l", "all:LOUD"}, {"--auth-service-endpoint", "ftp://x"},
+            {"--integrity", "md5-only"}}) {
             Run r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
         }
+    }
+
+    @Test
+    void integrityFlagReachesTheGatewayOptions() {
+        Main strict = new Main(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        new picocli.CommandLine(strict).parseArgs("--integrity", "sha256-required");
+        assertEquals(io.turngate.turn.IntegrityPolicy.SHA256_REQUIRED, strict.gatewayOptions().integrity());
+        Main byDefault = new Main(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        new picocli.CommandLine(byDefault).parseArgs();
+        assertEquals(io.turngate.turn.IntegrityPolicy.SHA1_ALLOWED, byDefault.gatewayOptions().integrity());
     }
 }

@@ -2,7 +2,10 @@ package io.turngate.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.turngate.auth.LongTermCredentials;
+import io.turngate.auth.StatelessNonce;
+import io.turngate.stun.IntegrityAlgorithm;
 import io.turngate.stun.ReceivedStun;
 import io.turngate.stun.StunClass;
 import io.turngate.stun.StunCodec;
@@ -15,10 +18,13 @@ import io.turngate.stun.attr.Data;
 import io.turngate.stun.attr.ErrorCodeAttribute;
 import io.turngate.stun.attr.Lifetime;
 import io.turngate.stun.attr.Nonce;
+import io.turngate.stun.attr.PasswordAlgorithm;
+import io.turngate.stun.attr.PasswordAlgorithms;
 import io.turngate.stun.attr.Realm;
 import io.turngate.stun.attr.RequestedTransport;
 import io.turngate.stun.attr.StunAttribute;
 import io.turngate.stun.attr.UnknownAttribute;
+import io.turngate.stun.attr.UserHash;
 import io.turngate.stun.attr.Username;
 import io.turngate.stun.attr.XorPeerAddress;
 import io.turngate.stun.attr.XorRelayedAddress;
@@ -58,6 +64,12 @@ public final class TestTurnClient implements AutoCloseable {
     private boolean fingerprint;
     private InetSocketAddress relayed;
     private final Deque<byte[]> queued = new ArrayDeque<>();
+    /** RFC 8489 client: picks a password algorithm from PASSWORD-ALGORITHMS and signs with SHA-256 (§9.2.5). */
+    private boolean rfc8489;
+    /** Sends USERHASH instead of USERNAME where the nonce cookie offers username anonymity (§9.2.5). */
+    private boolean userHash;
+    private PasswordAlgorithms offered;
+    private PasswordAlgorithm chosen;
 
     /** A client on an ephemeral port of 127.0.0.1 talking to {@code server} as {@code username}/{@code password}. */
     public TestTurnClient(InetSocketAddress server, String username, String password) {
@@ -148,6 +160,28 @@ public final class TestTurnClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Behaves as an RFC 8489 client from now on (RFC 8489 §9.2.5): when a 401/438 carries PASSWORD-ALGORITHMS, the
+     * request repeats it, adds PASSWORD-ALGORITHM with the first entry it supports (MD5 or SHA-256), and is signed
+     * with MESSAGE-INTEGRITY-SHA256 only; with {@code userHash}, USERHASH replaces USERNAME where the nonce cookie
+     * has the "Username anonymity" bit. Without an offer it stays an RFC 5389 client.
+     */
+    public TestTurnClient withRfc8489(boolean userHash) {
+        this.rfc8489 = true;
+        this.userHash = userHash;
+        return this;
+    }
+
+    /** The password algorithm in use (RFC 8489 client after an offer), or {@code null}. */
+    public PasswordAlgorithm passwordAlgorithm() {
+        return chosen;
+    }
+
+    /** The integrity attribute this client signs with. */
+    public IntegrityAlgorithm integrity() {
+        return chosen != null ? IntegrityAlgorithm.SHA256 : IntegrityAlgorithm.SHA1;
+    }
+
     /** Switches credentials; the learned REALM and NONCE are kept. */
     public TestTurnClient withCredentials(String user, String pass) {
         this.username = user;
@@ -182,9 +216,10 @@ public final class TestTurnClient implements AutoCloseable {
         this.nonce = nonce;
     }
 
-    /** The long-term key for the current credentials and learned realm. */
+    /** The long-term key for the current credentials, learned realm and password algorithm (MD5 without one). */
     public byte[] key() {
-        return LongTermCredentials.key(username, realm, password);
+        return chosen == null ? LongTermCredentials.key(username, realm, password)
+                : LongTermCredentials.key(chosen.algorithm(), username, realm, password);
     }
 
     // ------------------------------------------------------------------------------------------------ responses
@@ -289,10 +324,23 @@ public final class TestTurnClient implements AutoCloseable {
             throw new IllegalStateException("no REALM/NONCE learned yet");
         }
         List<StunAttribute> all = new ArrayList<>(attrs);
-        all.add(new Username(username));
+        boolean anonymous = chosen != null && userHash
+                && (StatelessNonce.features(nonce) & StatelessNonce.USERNAME_ANONYMITY) != 0;
+        all.add(anonymous ? new UserHash(LongTermCredentials.userHash(username, realm)) : new Username(username));
         all.add(new Realm(realm));
         all.add(new Nonce(nonce));
-        return encode(new StunMessage(method, StunClass.REQUEST, tid, all), key(), fingerprint);
+        if (chosen != null) {
+            all.add(chosen);
+            all.add(offered);
+        }
+        ByteBuf out = Unpooled.buffer(256);
+        try {
+            StunCodec.encode(new StunMessage(method, StunClass.REQUEST, tid, all), out, key(), integrity(),
+                    fingerprint);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
     }
 
     public Response awaitResponseTo(TransactionId tid) {
@@ -310,6 +358,20 @@ public final class TestTurnClient implements AutoCloseable {
             }
             realm = re.value();
             nonce = no.value();
+            PasswordAlgorithms offer = r.attribute(PasswordAlgorithms.class);
+            if (rfc8489 && offer != null) {
+                offered = offer;
+                chosen = null;
+                for (PasswordAlgorithm a : offer.algorithms()) {
+                    if (a.algorithm() == PasswordAlgorithm.MD5 || a.algorithm() == PasswordAlgorithm.SHA256) {
+                        chosen = a;
+                        break;
+                    }
+                }
+                if (chosen == null) {
+                    return false; // §9.2.5: nothing supported, no retry
+                }
+            }
             return true;
         }
         return false;

@@ -138,6 +138,16 @@ public final class StunFixtures {
         }
     }
 
+    /** As {@link #encode}, signed with {@code algorithm}. */
+    public static byte[] encodeWith(StunMessage msg, byte[] key, IntegrityAlgorithm algorithm, boolean fingerprint) {
+        ByteBuf buf = StunCodec.encode(msg, ALLOC, key, algorithm, fingerprint);
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
     /** A message with the given type and raw attribute TLVs, length field set. */
     public static byte[] message(int type, byte[]... attributes) {
         int len = 0;

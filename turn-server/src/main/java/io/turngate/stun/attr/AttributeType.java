@@ -128,6 +128,10 @@ public final class AttributeType {
             case MAPPED_ADDRESS:
             case USERNAME:
             case MESSAGE_INTEGRITY:
+            case MESSAGE_INTEGRITY_SHA256:
+            case PASSWORD_ALGORITHM:
+            case USERHASH:
+            case PASSWORD_ALGORITHMS:
             case ERROR_CODE:
             case UNKNOWN_ATTRIBUTES:
             case CHANNEL_NUMBER:

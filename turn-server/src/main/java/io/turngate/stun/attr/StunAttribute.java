@@ -10,7 +10,8 @@ public sealed interface StunAttribute
                 Username, Realm, Nonce, Software,
                 ErrorCodeAttribute, UnknownAttributes, Lifetime, Data,
                 RequestedTransport, RequestedAddressFamily, ChannelNumber, EvenPort, ReservationToken, DontFragment,
-                MessageIntegrity, Fingerprint, UnknownAttribute {
+                MessageIntegrity, MessageIntegritySha256, PasswordAlgorithm, PasswordAlgorithms, UserHash,
+                Fingerprint, UnknownAttribute {
 
     /** The 16-bit attribute type, see {@link AttributeType}. */
     int type();

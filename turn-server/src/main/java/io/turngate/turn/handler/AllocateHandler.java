@@ -196,7 +196,8 @@ final class AllocateHandler {
         attrs.add(new XorMappedAddress(client.remoteAddress()));
         StunMessage resp = new StunMessage(StunMethod.ALLOCATE, StunClass.SUCCESS_RESPONSE, request.transactionId(),
                 attrs);
-        ByteBuf encoded = StunCodec.encode(resp, client.alloc(), p.who.key(), p.request.fingerprintPresent());
+        ByteBuf encoded = StunCodec.encode(resp, client.alloc(), p.who.key(), p.who.integrity(),
+                p.request.fingerprintPresent());
         byte[] bytes = new byte[encoded.readableBytes()];
         encoded.getBytes(encoded.readerIndex(), bytes);
         long now = ctx.nanoClock.getAsLong();

@@ -25,6 +25,7 @@ final class AllocationLifecycle {
 
     /** Enters {@code a} (its relay socket bound, its success response encoded) and starts relaying. */
     void created(Allocation a, long lifetimeSeconds) {
+        a.nonceEpoch(ctx.nonceEpochs.current(a.fiveTuple()));
         ctx.allocations.add(a);
         ctx.self.addPort(a.relay().port());
         a.relay().start(a);
@@ -37,11 +38,16 @@ final class AllocationLifecycle {
         }
     }
 
-    /** Deletes {@code a} (nothing if it is gone already): its relay socket closes, its quota goes back. */
+    /**
+     * Deletes {@code a} (nothing if it is gone already): its relay socket closes, its quota goes back, and the nonces
+     * of its 5-tuple become stale ({@link io.turngate.turn.NonceEpochs}).
+     */
     void delete(Allocation a, String why) {
         if (!ctx.allocations.remove(a)) {
             return;
         }
+        ctx.nonceEpochs.advance(a.fiveTuple()); // its nonces die with it: a replay gets 438
+
         int port = a.relay().port();
         a.relay().close();
         a.client().allocationClosed();

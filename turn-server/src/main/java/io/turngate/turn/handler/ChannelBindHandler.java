@@ -63,6 +63,6 @@ final class ChannelBindHandler {
         // §12.2: the number bound to another peer, or the peer to another number: 400 (Allocation.bindChannel).
         a.bindChannel(number.number(), admitted, local, ctx.nanoClock.getAsLong());
         responses.send(StunMessage.of(StunMethod.CHANNEL_BIND, StunClass.SUCCESS_RESPONSE,
-                r.message().transactionId()), who.key(), r.fingerprintPresent(), client);
+                r.message().transactionId()), who, r.fingerprintPresent(), client);
     }
 }

@@ -48,6 +48,6 @@ final class CreatePermissionHandler {
             a.permit(p.getAddress(), ctx.self.isLocal(p.getAddress()), now);
         }
         responses.send(StunMessage.of(StunMethod.CREATE_PERMISSION, StunClass.SUCCESS_RESPONSE,
-                r.message().transactionId()), who.key(), r.fingerprintPresent(), client);
+                r.message().transactionId()), who, r.fingerprintPresent(), client);
     }
 }

@@ -50,6 +50,6 @@ final class RefreshHandler {
         }
         StunMessage resp = StunMessage.of(StunMethod.REFRESH, StunClass.SUCCESS_RESPONSE, r.message().transactionId(),
                 new Lifetime(granted));
-        responses.send(resp, who.key(), r.fingerprintPresent(), client);
+        responses.send(resp, who, r.fingerprintPresent(), client);
     }
 }

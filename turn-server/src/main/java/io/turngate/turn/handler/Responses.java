@@ -6,8 +6,6 @@ import io.turngate.stun.StunClass;
 import io.turngate.stun.StunCodec;
 import io.turngate.stun.StunMessage;
 import io.turngate.stun.attr.ErrorCodeAttribute;
-import io.turngate.stun.attr.Nonce;
-import io.turngate.stun.attr.Realm;
 import io.turngate.stun.attr.StunAttribute;
 import io.turngate.turn.ClientTransport;
 import io.turngate.turn.Refusal;
@@ -31,8 +29,9 @@ final class Responses {
     /**
      * Answers a refused request with {@code refusal}'s error code (counted). Answers to clients that have not
      * authenticated obey the per-source rate limit ({@link TurnContext#unauthenticatedAnswers}): over it they are
-     * dropped and counted instead. A 401 or 438 carries REALM and a fresh NONCE (RFC 8489 §9.2.4) and no
-     * MESSAGE-INTEGRITY.
+     * dropped and counted instead. A challenge (401, 438: {@link Refusal#challenges}) carries REALM, a fresh NONCE
+     * and PASSWORD-ALGORITHMS (RFC 8489 §9.2.4) and no integrity; any other error after authentication is signed
+     * like the success would have been.
      *
      * @param who   the authenticated user, {@code null} before authentication succeeded
      * @param extra one more attribute (UNKNOWN-ATTRIBUTES of a 420), or {@code null}
@@ -51,19 +50,21 @@ final class Responses {
         if (extra != null) {
             attrs.add(extra);
         }
-        byte[] key = who == null ? null : who.key();
-        if (refusal == Refusal.AUTH_MISSING_INTEGRITY || refusal == Refusal.AUTH_STALE_NONCE) {
-            attrs.add(new Realm(ctx.auth.realm()));
-            attrs.add(new Nonce(ctx.auth.issueNonce(to.remoteAddress())));
-            key = null;
+        if (refusal.challenges()) {
+            attrs.addAll(ctx.auth.challenge(to.remoteAddress(), ctx.nonceEpoch(to)));
+            who = null;
         }
         StunMessage m = r.message();
-        send(new StunMessage(m.method(), StunClass.ERROR_RESPONSE, m.transactionId(), attrs), key,
+        send(new StunMessage(m.method(), StunClass.ERROR_RESPONSE, m.transactionId(), attrs), who,
                 r.fingerprintPresent(), to);
     }
 
-    /** Encodes {@code m} (MESSAGE-INTEGRITY with {@code key} unless null, FINGERPRINT if asked) and queues it. */
-    void send(StunMessage m, byte[] key, boolean fingerprint, ClientTransport to) {
-        to.sendResponse(StunCodec.encode(m, to.alloc(), key, fingerprint));
+    /**
+     * Encodes {@code m} signed for {@code who} (with the integrity attribute its request was verified with, RFC 8489
+     * §9.2.4; unsigned if null), FINGERPRINT if asked, and queues it.
+     */
+    void send(StunMessage m, RequestAuthenticator.Authenticated who, boolean fingerprint, ClientTransport to) {
+        to.sendResponse(who == null ? StunCodec.encode(m, to.alloc(), null, fingerprint)
+                : StunCodec.encode(m, to.alloc(), who.key(), who.integrity(), fingerprint));
     }
 }

@@ -2,7 +2,10 @@ package io.turngate.turn.handler;
 
 import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
+import io.turngate.turn.Allocation;
 import io.turngate.turn.AllocationTable;
+import io.turngate.turn.ClientTransport;
+import io.turngate.turn.NonceEpochs;
 import io.turngate.turn.RequestAuthenticator;
 import io.turngate.turn.SelfAddresses;
 import io.turngate.turn.SourceRateLimiter;
@@ -32,6 +35,7 @@ public final class TurnContext {
     final LongSupplier nanoClock;
     final TurnCounters counters;
     final AllocationTable allocations = new AllocationTable();
+    final NonceEpochs nonceEpochs = new NonceEpochs();
 
     /**
      * @param unauthenticatedAnswers the per-source limit of answers to clients that have not authenticated (401,
@@ -47,6 +51,15 @@ public final class TurnContext {
         this.self = self;
         this.nanoClock = nanoClock;
         this.counters = counters;
+    }
+
+    /**
+     * The epoch the nonces of {@code client} are bound to: its allocation's, or its 5-tuple's current one if it has
+     * none ({@link NonceEpochs}).
+     */
+    int nonceEpoch(ClientTransport client) {
+        Allocation a = allocations.get(client.fiveTuple());
+        return a != null ? a.nonceEpoch() : nonceEpochs.current(client.fiveTuple());
     }
 
     /** The allocations of this listener on this event loop. */

@@ -143,10 +143,13 @@ public final class TurnRequestDispatcher {
         }
     }
 
-    /** RFC 8489 §9.2.4 with STUNner's codes ({@link RequestAuthenticator}). */
+    /**
+     * RFC 8489 §9.2.4 with STUNner's codes ({@link RequestAuthenticator}); the nonce must be of the 5-tuple's current
+     * allocation epoch ({@link io.turngate.turn.NonceEpochs}).
+     */
     private RequestAuthenticator.Authenticated authenticate(ReceivedStun r, ClientTransport client)
             throws TurnFailure {
-        return ctx.auth.authenticate(r, client.remoteAddress());
+        return ctx.auth.authenticate(r, client.remoteAddress(), ctx.nonceEpoch(client));
     }
 
     /**

@@ -29,6 +29,7 @@ import io.turngate.stun.attr.StunAttribute;
 import io.turngate.stun.attr.Username;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.ClientTransport;
+import io.turngate.turn.IntegrityPolicy;
 import io.turngate.turn.Permission;
 import io.turngate.turn.Refusal;
 import io.turngate.turn.RelayPortAllocator;
@@ -97,9 +98,18 @@ final class CoreFixture {
     }
 
     CoreFixture(SourceRateLimiter unauthenticatedAnswers) {
+        this(unauthenticatedAnswers, new AuthConfig(AuthType.EPHEMERAL, REALM, Map.of("secret", SECRET)),
+                IntegrityPolicy.SHA1_ALLOWED);
+    }
+
+    /** A core with the given auth config and {@code --integrity} policy. */
+    CoreFixture(AuthConfig authConfig, IntegrityPolicy policy) {
+        this(SourceRateLimiter.unlimited(), authConfig, policy);
+    }
+
+    private CoreFixture(SourceRateLimiter unauthenticatedAnswers, AuthConfig authConfig, IntegrityPolicy policy) {
         StatelessNonce nonces = new StatelessNonce(new byte[32], wallMillis::get, TimeUnit.HOURS.toMillis(1));
-        auth = new RequestAuthenticator(new AuthConfig(AuthType.EPHEMERAL, REALM,
-                Map.of("secret", SECRET)), nonces, wallMillis::get);
+        auth = new RequestAuthenticator(authConfig, nonces, wallMillis::get, policy);
         context = new TurnContext(listener, auth, unauthenticatedAnswers, self, nanos::get, counters);
         dispatcher = new TurnRequestDispatcher(context, relayPorts);
         sendIndications = new SendIndicationHandler(context, new Indications());
@@ -158,7 +168,7 @@ final class CoreFixture {
         List<StunAttribute> all = new ArrayList<>(List.of(attrs));
         all.add(new Username(user));
         all.add(new Realm(REALM));
-        all.add(new Nonce(auth.issueNonce(c.address)));
+        all.add(new Nonce(auth.issueNonce(c.address, context.nonceEpoch(c))));
         return StunCodec.encode(new StunMessage(method, StunClass.REQUEST, id, all), ByteBufAllocator.DEFAULT,
                 key(user), false);
     }
