@@ -48,7 +48,60 @@ public final class TestTurnClient implements AutoCloseable {
     /** Default wait for a response. */
     public static final long TIMEOUT_MILLIS = 2000;
 
-    private final DatagramSocket socket;
+    /**
+     * How the client's datagrams travel: plain UDP ({@link #udp}), or a DTLS session ({@code TestDtlsClient}), so
+     * one TURN client serves both listener kinds.
+     */
+    public interface Datagrams extends AutoCloseable {
+        void send(byte[] datagram) throws IOException;
+
+        /** The next datagram from the server, or {@code null} after {@code timeoutMillis}. */
+        byte[] receive(long timeoutMillis) throws IOException;
+
+        InetSocketAddress localAddress();
+
+        @Override
+        void close();
+    }
+
+    /** Plain UDP datagrams between {@code socket} and {@code server}; strays from anyone else are ignored. */
+    public static Datagrams udp(DatagramSocket socket, InetSocketAddress server) {
+        return new Datagrams() {
+            @Override
+            public void send(byte[] d) throws IOException {
+                socket.send(new DatagramPacket(d, d.length, server));
+            }
+
+            @Override
+            public byte[] receive(long timeoutMillis) throws IOException {
+                byte[] buf = new byte[4096];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.setSoTimeout((int) Math.max(1, timeoutMillis));
+                    while (true) {
+                        socket.receive(p);
+                        if (p.getSocketAddress().equals(server)) {
+                            return Arrays.copyOf(buf, p.getLength());
+                        }
+                    }
+                } catch (SocketTimeoutException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return (InetSocketAddress) socket.getLocalSocketAddress();
+            }
+
+            @Override
+            public void close() {
+                socket.close();
+            }
+        };
+    }
+
+    private final Datagrams socket;
     private final InetSocketAddress server;
     private String username;
     private String password;
@@ -72,10 +125,18 @@ public final class TestTurnClient implements AutoCloseable {
         this.username = username;
         this.password = password;
         try {
-            this.socket = new DatagramSocket(local);
+            this.socket = udp(new DatagramSocket(local), server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A client whose datagrams to {@code server} travel over {@code datagrams} (e.g. a DTLS session). */
+    public TestTurnClient(Datagrams datagrams, InetSocketAddress server, String username, String password) {
+        this.socket = datagrams;
+        this.server = server;
+        this.username = username;
+        this.password = password;
     }
 
     /** A client of the listener on {@code port} of 127.0.0.1. */
@@ -97,7 +158,7 @@ public final class TestTurnClient implements AutoCloseable {
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return socket.localAddress();
     }
 
     public InetSocketAddress server() {
@@ -362,7 +423,7 @@ public final class TestTurnClient implements AutoCloseable {
     /** Sends arbitrary bytes to the server. */
     public void sendRaw(byte[] bytes) {
         try {
-            socket.send(new DatagramPacket(bytes, bytes.length, server));
+            socket.send(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -387,19 +448,8 @@ public final class TestTurnClient implements AutoCloseable {
     }
 
     private byte[] receiveFromSocket(long timeoutMillis) {
-        byte[] buf = new byte[4096];
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
-            socket.setSoTimeout((int) Math.max(1, timeoutMillis));
-            while (true) {
-                socket.receive(p);
-                if (p.getSocketAddress().equals(server)) {
-                    return Arrays.copyOf(buf, p.getLength());
-                }
-                // ignore strays from anyone else
-            }
-        } catch (SocketTimeoutException e) {
-            return null;
+            return socket.receive(timeoutMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
