@@ -18,6 +18,13 @@ public enum Counter {
     UNKNOWN_METHOD(Family.DROPPED_DATAGRAMS, "unknown_method", "Requests with a method the server does not implement (answered 400)"),
     UNKNOWN_ATTRIBUTE_REQUESTS(Family.DROPPED_DATAGRAMS, "unknown_attribute",
             "Requests with comprehension-required attributes the server does not know (answered 420)"),
+    DTLS_NO_SESSION(Family.DROPPED_DATAGRAMS, "dtls_no_session",
+            "Datagrams on a TURN-DTLS listener from a sender without a DTLS session that are not a ClientHello"),
+    DTLS_BAD_RECORDS(Family.DROPPED_DATAGRAMS, "dtls_bad_record",
+            "DTLS records of a session dropped by its record layer: failed authentication (bad MAC), replayed, or of"
+                    + " no known epoch (RFC 6347 §4.1.2.6, §4.1.2.7)"),
+    DTLS_HANDSHAKE_BACKLOG(Family.DROPPED_DATAGRAMS, "dtls_handshake_backlog",
+            "Datagrams dropped because a DTLS handshake in progress had too many unread datagrams"),
 
     NO_ALLOCATION(Family.RELAY_DROPPED, "no_allocation", "ChannelData or Send indications from a client without an allocation"),
     UNBOUND_CHANNEL(Family.RELAY_DROPPED, "unbound_channel", "ChannelData on a channel number that is not bound"),
@@ -32,6 +39,19 @@ public enum Counter {
             "Allocations deleted by the client (Refresh with LIFETIME 0) or by a listener restart"),
     RELAY_BIND_FAILURES(Family.ALLOCATION_EVENTS, "relay_bind_failed", "Relay sockets that could not be bound"),
 
+    DTLS_HELLO_VERIFY_REQUESTS(Family.DTLS_EVENTS, "hello_verify_request",
+            "HelloVerifyRequests sent to ClientHellos without a valid cookie (RFC 6347 §4.2.1; no state is kept)"),
+    DTLS_HANDSHAKES_STARTED(Family.DTLS_EVENTS, "handshake_started",
+            "DTLS handshakes started (a ClientHello came back with a valid cookie)"),
+    DTLS_HANDSHAKES_REFUSED(Family.DTLS_EVENTS, "handshake_refused",
+            "Cookie-verified ClientHellos not served: the listener had its maximum of handshakes in flight"),
+    DTLS_HANDSHAKE_TIMEOUTS(Family.DTLS_EVENTS, "handshake_timeout", "DTLS handshakes dropped at their timeout"),
+    DTLS_HANDSHAKES_FAILED(Family.DTLS_EVENTS, "handshake_failed",
+            "DTLS handshakes that failed (alert, no common cipher suite, bad message)"),
+    DTLS_SESSIONS_OPENED(Family.DTLS_EVENTS, "session_opened", "DTLS sessions established"),
+    DTLS_SESSIONS_CLOSED(Family.DTLS_EVENTS, "session_closed",
+            "Established DTLS sessions closed (allocation gone, idle, close_notify or fatal alert, listener stop)"),
+
     RATE_LIMITED_ANSWERS(Family.RATE_LIMITED, "", "Unauthenticated error answers (401, 438, 400) not sent: the source address exceeded its rate"),
     HANDLER_ERRORS(Family.HANDLER_ERRORS, "", "Unexpected exceptions caught on an event loop (logged, socket kept)");
 
@@ -42,6 +62,7 @@ public enum Counter {
         RELAY_DROPPED("turngate_relay_dropped", "reason",
                 "Datagrams to or from peers dropped on the relay path, by reason"),
         ALLOCATION_EVENTS("turngate_allocation_events", "event", "Allocation life-cycle events"),
+        DTLS_EVENTS("turngate_dtls_events", "event", "DTLS handshake and session events of TURN-DTLS listeners"),
         RATE_LIMITED("turngate_rate_limited_answers", "",
                 "Unauthenticated error answers (401, 438, 400) not sent: their source address exceeded its rate"),
         HANDLER_ERRORS("turngate_handler_errors", "", "Unexpected exceptions caught on an event loop");

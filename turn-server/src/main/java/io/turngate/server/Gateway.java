@@ -31,6 +31,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -81,10 +82,11 @@ public final class Gateway implements AutoCloseable {
      * @param maxAllocationsPerListener {@code --max-allocations-per-listener}, 0 = no limit
      * @param unauthenticatedRate       per-source token rate (per second) of unauthenticated answers, 0 = no limit
      * @param unauthenticatedBurst      per-source bucket size of unauthenticated answers
+     * @param dtls                      the bounds of TURN-DTLS listeners (handshakes in flight, timeouts)
      */
     public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
                           boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
-                          double unauthenticatedRate, double unauthenticatedBurst) {
+                          double unauthenticatedRate, double unauthenticatedBurst, DtlsLimits dtls) {
         /**
          * Default per-source rate of unauthenticated answers (per second) and burst: a spoofed 10k/s flood is cut to
          * 2 % of it, while a NAT with many clients (every new allocation costs one 401) stays far below the limit.
@@ -94,40 +96,47 @@ public final class Gateway implements AutoCloseable {
 
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
-                    System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT);
+                    System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT,
+                    DtlsLimits.defaults());
         }
 
         public Options withUdpThreads(int n) {
             return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, dtls);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
             return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, dtls);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
             return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, dtls);
         }
 
         /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
         public Options withUdpGso(boolean on) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, dtls);
         }
 
         /** Allocation caps over all listeners and per listener; 0 = no limit. */
         public Options withMaxAllocations(int total, int perListener) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, total, perListener,
-                    unauthenticatedRate, unauthenticatedBurst);
+                    unauthenticatedRate, unauthenticatedBurst, dtls);
         }
 
         /** Per-source limit of unauthenticated answers: {@code rate} per second (0 = none), {@code burst} at once. */
         public Options withUnauthenticatedLimit(double rate, double burst) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, rate, burst);
+                    maxAllocationsPerListener, rate, burst, dtls);
+        }
+
+        /** The bounds of TURN-DTLS listeners. */
+        public Options withDtls(DtlsLimits limits) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits);
         }
     }
 
@@ -210,11 +219,21 @@ public final class Gateway implements AutoCloseable {
 
     private void startListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
             throws ConfigException {
-        if (l.protocol() != ListenerProtocol.TURN_UDP) {
-            LOG.warn("listener " + l.name() + ": protocol " + l.protocol()
-                    + " is not implemented yet; only TURN-UDP listeners are served (listener skipped)");
-            return;
+        switch (l.protocol()) {
+            case TURN_UDP:
+                startUdpListener(cfg, l, resolved);
+                return;
+            case TURN_DTLS:
+                startDtlsListener(cfg, l, resolved);
+                return;
+            default:
+                LOG.warn("listener " + l.name() + ": protocol " + l.protocol()
+                        + " is not implemented yet; only TURN-UDP and TURN-DTLS listeners are served (listener skipped)");
         }
+    }
+
+    private void startUdpListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
         InetAddress relay = relayAddress(l);
         ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
         int sockets = Math.max(1, options.udpThreads());
@@ -224,21 +243,8 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             for (int i = 0; i < sockets; i++) {
-                EventLoop loop = group.next();
                 ListenerSocketHandler handler = new ListenerSocketHandler(rt, services);
-                Bootstrap b = transport.datagramOptions(new Bootstrap(), ListenerSocketHandler.RECEIVE_BUFFER)
-                        .group(loop)
-                        .channelFactory(transport::newDualStackDatagramChannel)
-                        .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                        .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                        .handler(handler);
-                if (sockets > 1) {
-                    b.option(EpollChannelOption.SO_REUSEPORT, true);
-                }
-                Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
-                rt.channels.add(ch);
-                rt.handlers.add(handler);
-                rt.socketsOpened.incrementAndGet();
+                bindDatagramSocket(rt, l, handler, ListenerSocketHandler.RECEIVE_BUFFER, sockets > 1);
                 socketsOpened.merge(l.name(), 1, Integer::sum);
             }
         } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
@@ -253,6 +259,52 @@ public final class Gateway implements AutoCloseable {
                 + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + (services.gso ? ", UDP GSO" : "")
                 + "), relay address "
                 + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+    }
+
+    /**
+     * A TURN-DTLS listener (RFC 7350): one UDP socket whose {@link DtlsListenerHandler} keeps one DTLS session per
+     * client, with the listener's {@code cert} and {@code key} (a bad one fails the listener with a
+     * {@link ConfigException}, nothing is bound). Its sessions are counted as its connections.
+     */
+    private void startDtlsListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
+        BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+        DtlsIdentity identity = DtlsIdentity.parse(l.name(), l.cert(), l.key(), crypto);
+        InetAddress relay = relayAddress(l);
+        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
+        try {
+            bindDatagramSocket(rt, l, new DtlsListenerHandler(rt, services, identity, options.dtls(), crypto),
+                    DtlsListenerHandler.RECEIVE_BUFFER, false);
+        } catch (Exception e) { // as for UDP
+            for (Channel ch : rt.channels) {
+                ch.close().syncUninterruptibly();
+            }
+            throw new ConfigException("listeners[" + l.name() + "].port: cannot bind UDP port " + l.port() + ": " + e.getMessage());
+        }
+        services.self.addPort(l.port());
+        listeners.put(l.name(), rt);
+        LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (DTLS 1.2, "
+                + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase()
+                + "), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+    }
+
+    /** Binds one listener socket on the wildcard address and {@code l}'s port, served by {@code handler}. */
+    private <H extends io.netty.channel.ChannelHandler & ListenerTransport> void bindDatagramSocket(
+            ListenerRuntime rt, ListenerConfig l, H handler, int receiveBuffer, boolean reusePort) {
+        EventLoop loop = group.next();
+        Bootstrap b = transport.datagramOptions(new Bootstrap(), receiveBuffer)
+                .group(loop)
+                .channelFactory(transport::newDualStackDatagramChannel)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .handler(handler);
+        if (reusePort) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
+        rt.channels.add(ch);
+        rt.handlers.add(handler);
+        rt.socketsOpened.incrementAndGet();
     }
 
     static String describeRoutes(StunnerConfig cfg, ListenerConfig l) {
@@ -331,17 +383,24 @@ public final class Gateway implements AutoCloseable {
     /**
      * One running listener as the admin endpoints show it.
      *
-     * @param sockets       sockets serving it now (STUNner's {@code stunner_listener_connections} for UDP)
-     * @param socketsOpened sockets it opened since it started ({@code stunner_listener_connections_total})
+     * @param sockets       sockets serving it now
+     * @param socketsOpened sockets it opened since it started
      * @param allocations   its live allocations
+     * @param connections   its open downstream connections ({@code stunner_listener_connections}): a UDP listener's
+     *                      sockets, a DTLS listener's established sessions
      */
     public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
-                               int allocations) {
+                               int allocations, int connections) {
     }
 
-    /** Sockets the listener {@code name} opened since the gateway started, over all its runs. */
+    /**
+     * Downstream connections the listener {@code name} opened since the gateway started, over all its runs
+     * ({@code stunner_listener_connections_total}): its UDP sockets and its DTLS sessions.
+     */
     public synchronized int socketsOpened(String name) {
-        return socketsOpened.getOrDefault(name, 0);
+        ListenerStats st = stats(name);
+        long sessions = st == null ? 0 : st.counter(Counter.DTLS_SESSIONS_OPENED);
+        return socketsOpened.getOrDefault(name, 0) + (int) sessions;
     }
 
     /** Config changes applied by {@link #apply}, and rejected ones (by {@link #apply} or {@link #configRejected}). */
@@ -362,8 +421,12 @@ public final class Gateway implements AutoCloseable {
     public synchronized List<ListenerView> listenerViews() {
         List<ListenerView> out = new ArrayList<>();
         for (ListenerRuntime rt : listeners.values()) {
+            int connections = 0;
+            for (ListenerTransport h : rt.handlers) {
+                connections += h.connections();
+            }
             out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
-                    rt.allocations.get()));
+                    rt.allocations.get(), connections));
         }
         return out;
     }
@@ -379,7 +442,7 @@ public final class Gateway implements AutoCloseable {
             for (ListenerRuntime rt : listeners.values()) {
                 List<CompletableFuture<Map<String, Integer>>> perSocket = new ArrayList<>();
                 for (int i = 0; i < rt.handlers.size() && i < rt.channels.size(); i++) {
-                    ListenerSocketHandler h = rt.handlers.get(i);
+                    ListenerTransport h = rt.handlers.get(i);
                     CompletableFuture<Map<String, Integer>> f = new CompletableFuture<>();
                     try {
                         rt.channels.get(i).eventLoop().execute(() -> f.complete(h.allocationsPerUser()));
@@ -432,7 +495,7 @@ public final class Gateway implements AutoCloseable {
         }
         int n = 0;
         for (int i = 0; i < rt.handlers.size(); i++) {
-            ListenerSocketHandler h = rt.handlers.get(i);
+            ListenerTransport h = rt.handlers.get(i);
             Channel ch = rt.channels.get(i);
             n += CompletableFuture.supplyAsync(h::allocationCount, ch.eventLoop()).join();
         }
@@ -507,7 +570,7 @@ public final class Gateway implements AutoCloseable {
             retiredClusters.forEach((k, v) -> acc.put(k, v.clone()));
         }
         for (ListenerRuntime rt : running) {
-            for (ListenerSocketHandler h : rt.handlers) {
+            for (ListenerTransport h : rt.handlers) {
                 h.stats().addClustersTo(acc);
             }
         }
@@ -635,7 +698,7 @@ public final class Gateway implements AutoCloseable {
             sum[i] += done[i];
         }
         Map<String, long[]> clusters = new java.util.HashMap<>();
-        for (ListenerSocketHandler h : rt.handlers) {
+        for (ListenerTransport h : rt.handlers) {
             h.stats().addClustersTo(clusters);
         }
         clusters.forEach((name, c) -> {

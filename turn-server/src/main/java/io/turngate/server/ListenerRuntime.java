@@ -25,7 +25,7 @@ final class ListenerRuntime implements TurnListener {
     final String name;
     final InetAddress relayAddress;
     final List<Channel> channels = new CopyOnWriteArrayList<>();
-    final List<ListenerSocketHandler> handlers = new CopyOnWriteArrayList<>();
+    final List<ListenerTransport> handlers = new CopyOnWriteArrayList<>();
     final AtomicInteger allocations = new AtomicInteger();
     /** Sockets this listener opened (STUNner's {@code stunner_listener_connections_total} for UDP). */
     final AtomicInteger socketsOpened = new AtomicInteger();
@@ -48,7 +48,7 @@ final class ListenerRuntime implements TurnListener {
     /** This listener's totals so far, summed over its sockets (any thread). */
     long[] totals() {
         long[] acc = new long[SocketStats.SIZE];
-        for (ListenerSocketHandler h : handlers) {
+        for (ListenerTransport h : handlers) {
             h.stats().addTo(acc);
         }
         return acc;

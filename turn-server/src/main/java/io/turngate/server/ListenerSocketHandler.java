@@ -44,7 +44,7 @@ import org.slf4j.Logger;
  * to the event loop of this socket. Nothing here is shared with other loops except through {@link Services}
  * (thread-safe).
  */
-final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
+final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implements ListenerTransport {
     /** Largest datagram accepted on a listener or relay socket (pion's inbound MTU); larger ones are dropped. */
     static final int MAX_DATAGRAM = UdpRelaySocket.MAX_DATAGRAM;
     /** Receive buffer: more than the limit, so an oversized (truncated) datagram is recognisable. */
@@ -94,18 +94,25 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter {
         this.channelData = new ChannelDataHandler(core);
     }
 
-    /** This socket's counters (read on any thread). */
-    SocketStats stats() {
+    @Override
+    public SocketStats stats() {
         return stats;
     }
 
-    int allocationCount() {
+    @Override
+    public int allocationCount() {
         return allocations.size();
     }
 
-    /** This socket's allocations per username (a copy). On this socket's event loop only. */
-    Map<String, Integer> allocationsPerUser() {
+    @Override
+    public Map<String, Integer> allocationsPerUser() {
         return allocations.allocationsPerUser();
+    }
+
+    /** STUNner counts a UDP listener socket as one connection. */
+    @Override
+    public int connections() {
+        return 1;
     }
 
     /** The listener socket. */
