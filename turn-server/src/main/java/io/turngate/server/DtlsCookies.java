@@ -29,6 +29,8 @@ final class DtlsCookies {
     private DTLSVerifier current;
     private DTLSVerifier previous;
     private long rotatedAtNanos;
+    /** After a {@link Verdict#VERIFIED} {@link #verify}: the verified ClientHello, for the handshake to go on from. */
+    DTLSRequest request;
 
     DtlsCookies(TlsCrypto crypto, long nowNanos) {
         this.crypto = crypto;
@@ -38,9 +40,6 @@ final class DtlsCookies {
 
     /** What a datagram from an unknown sender turned out to be. */
     enum Verdict { VERIFIED, HELLO_VERIFY_SENT, NOT_A_CLIENT_HELLO }
-
-    /** The result of {@link #verify}: the verdict and, when {@link Verdict#VERIFIED}, the request to accept. */
-    DTLSRequest request;
 
     /**
      * Checks a datagram from a sender without a session: a ClientHello with a valid cookie gives
