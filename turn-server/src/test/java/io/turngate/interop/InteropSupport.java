@@ -6,6 +6,8 @@ import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.LogCapture;
 import io.turngate.server.Gateway;
+import io.turngate.server.TestCertificates;
+import io.turngate.server.TestDtlsClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +51,7 @@ final class InteropSupport {
     static final String REALM = "stunner.l7mp.io";
     static final String LOOPBACK = "127.0.0.1";
     static final String LISTENER_NAME = "interop/udp-gateway/udp-listener";
+    static final String DTLS_LISTENER_NAME = "interop/dtls-gateway/dtls-listener";
     static final String CLUSTER_NAME = "interop/echo-peers";
     /** The STUNner log line users grep for when a peer is refused (stunner-compat §1c.5). */
     static final String PERMISSION_DENIED = "permission denied on listener";
@@ -330,6 +333,11 @@ final class InteropSupport {
 
     /** The stunnerd v1 dataplane config (stunner-compat §1a) the tests run turngate with. */
     static String stunnerConfigJson(int port, List<String> endpoints) {
+        return stunnerConfigJson(port, endpoints, "TURN-UDP", LISTENER_NAME, "");
+    }
+
+    /** The same with a listener of {@code protocol} named {@code name}; {@code tls} holds its cert/key fields. */
+    static String stunnerConfigJson(int port, List<String> endpoints, String protocol, String name, String tls) {
         String eps = endpoints.stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(", "));
         return "{\n"
                 + "  \"version\": \"v1\",\n"
@@ -338,8 +346,8 @@ final class InteropSupport {
                 + "  \"auth\": {\"type\": \"static\", \"realm\": \"" + REALM + "\",\n"
                 + "           \"credentials\": {\"username\": \"" + USER + "\", \"password\": \"" + PASSWORD
                 + "\"}},\n"
-                + "  \"listeners\": [{\"name\": \"" + LISTENER_NAME + "\", \"protocol\": \"TURN-UDP\",\n"
-                + "                 \"address\": \"" + LOOPBACK + "\", \"port\": " + port + ",\n"
+                + "  \"listeners\": [{\"name\": \"" + name + "\", \"protocol\": \"" + protocol + "\",\n"
+                + "                 \"address\": \"" + LOOPBACK + "\", \"port\": " + port + ",\n" + tls
                 + "                 \"routes\": [\"" + CLUSTER_NAME + "\"]}],\n"
                 + "  \"clusters\": [{\"name\": \"" + CLUSTER_NAME + "\", \"type\": \"STATIC\", \"protocol\": \"UDP\",\n"
                 + "                \"endpoints\": [" + eps + "]}]\n"
@@ -348,16 +356,39 @@ final class InteropSupport {
 
     private static ServerUnderTest startTurngate(List<String> endpoints) throws Exception {
         int port = freeUdpPort();
-        StunnerConfig cfg = ConfigLoader.parse(stunnerConfigJson(port, endpoints), Map.of());
+        return startTurngate(stunnerConfigJson(port, endpoints), port, () -> {
+            if (!stunBindingAnswers(port, START_TIMEOUT)) {
+                throw new AssertionError("turngate on UDP port " + port
+                        + " did not answer a STUN Binding request within " + START_TIMEOUT);
+            }
+        });
+    }
+
+    /**
+     * turngate with one TURN-DTLS listener (RFC 7350) on a free port with {@code certs}, otherwise as
+     * {@link #startServer}; ready once Bouncy Castle's DTLS client completes a handshake with it. turngate only.
+     */
+    static ServerUnderTest startTurngateDtls(List<String> endpoints, TestCertificates certs) throws Exception {
+        int port = freeUdpPort();
+        String tls = "                 \"cert\": \"" + certs.certField() + "\", \"key\": \"" + certs.keyField()
+                + "\",\n";
+        return startTurngate(stunnerConfigJson(port, endpoints, "TURN-DTLS", DTLS_LISTENER_NAME, tls), port, () -> {
+            TestDtlsClient.connect(port, certs.certDer, (int) START_TIMEOUT.toMillis()).close();
+        });
+    }
+
+    private interface Probe {
+        void check() throws Exception;
+    }
+
+    private static ServerUnderTest startTurngate(String json, int port, Probe ready) throws Exception {
+        StunnerConfig cfg = ConfigLoader.parse(json, Map.of());
         Gateway gw = Gateway.start(cfg);
         LogCapture logs = null;
         boolean ok = false;
         try {
             logs = LogCapture.attach();
-            if (!stunBindingAnswers(port, START_TIMEOUT)) {
-                throw new AssertionError("turngate on UDP port " + port + " did not answer a STUN Binding request within "
-                        + START_TIMEOUT);
-            }
+            ready.check();
             ok = true;
             LogCapture capture = logs;
             return new ServerUnderTest() {
