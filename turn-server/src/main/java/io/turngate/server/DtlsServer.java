@@ -17,7 +17,10 @@ import java.util.Vector;
  * The server side of one DTLS handshake of a TURN-DTLS listener (RFC 7350 §4.1: DTLS 1.2 as RFC 6347 and RFC 7525
  * profile it): DTLS 1.2 only, ECDHE key exchange with AEAD (AES-GCM, ChaCha20-Poly1305) suites first and CBC-SHA2
  * suites for older clients, authenticated by the listener's certificate and RSA or EC key. No client certificate is
- * asked for: TURN authenticates its users with long-term credentials inside the session (RFC 8656 §9).
+ * asked for: TURN authenticates its users with long-term credentials inside the session (RFC 8656 §9). DTLS 1.0,
+ * which RFC 7350 still allowed, is refused with a protocol_version alert (RFC 8996 §6: it MUST NOT be used);
+ * coturn's {@code turnutils_uclient -S} offers it in some of its connection attempts, which fail
+ * ({@code turngate_dtls_events_total{event="handshake_failed"}}), and then connects with DTLS 1.2.
  *
  * <p>One instance per handshake (Bouncy Castle keeps the negotiation state in it); used on the handshake thread.
  */
