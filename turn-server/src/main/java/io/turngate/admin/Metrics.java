@@ -41,7 +41,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>STUNner's series with its exact names and labels (stunner-compat §1e; label values are the dataplane object
  * names, {@code direction} {@code rx} = received by the gateway): {@code stunner_allocations_active},
- * {@code stunner_listener_connections{name}} (UDP: one per socket), {@code stunner_listener_connections_total{name}},
+ * {@code stunner_listener_connections{name}} (UDP: one per socket; TCP/TLS: open connections; DTLS: open sessions),
+ * {@code stunner_listener_connections_total{name}},
  * {@code stunner_listener_packets_total{name,direction}}, {@code stunner_listener_bytes_total{name,direction}},
  * {@code stunner_cluster_packets_total{name,direction}}, {@code stunner_cluster_bytes_total{name,direction}}.
  * {@code stunner_listener_connections_total} is exposed with {@code # TYPE ... untyped}: the Prometheus Java client
@@ -126,11 +127,13 @@ public final class Metrics implements AutoCloseable {
         List<GaugeSnapshot.GaugeDataPointSnapshot> sockets = new ArrayList<>();
         List<GaugeSnapshot.GaugeDataPointSnapshot> allocations = new ArrayList<>();
         for (Gateway.ListenerView l : running) {
-            sockets.add(point(Labels.of("name", l.config().name()), l.sockets()));
+            sockets.add(point(Labels.of("name", l.config().name()), l.connections()));
             allocations.add(point(Labels.of("listener", l.config().name()), l.allocations()));
         }
         out.add(gauge("stunner_listener_connections",
-                "Number of active downstream connections at a listener (TURN-UDP: one per socket)", sockets));
+                "Number of active downstream connections at a listener (TURN-UDP: one per socket; TURN-TCP/TLS:"
+                        + " connections; TURN-DTLS: sessions)",
+                sockets));
         List<UnknownSnapshot.UnknownDataPointSnapshot> opened = new ArrayList<>();
         for (String name : stats.keySet()) {
             opened.add(UnknownSnapshot.UnknownDataPointSnapshot.builder().labels(Labels.of("name", name))

@@ -75,6 +75,7 @@ final class StatusReport {
                 if (v != null) {
                     o.put("relay_address", v.relayAddress().getHostAddress());
                     o.put("sockets", v.sockets());
+                    o.put("connections", v.connections());
                     Map<String, Integer> perUser = snapshot.perListenerAndUser().get(name);
                     o.put("allocations", perUser == null ? v.allocations()
                             : perUser.values().stream().mapToInt(Integer::intValue).sum());

@@ -32,6 +32,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -84,11 +85,12 @@ public final class Gateway implements AutoCloseable {
      * @param unauthenticatedBurst      per-source bucket size of unauthenticated answers
      * @param stream                    the limits of TURN-TCP and TURN-TLS listeners
      * @param integrity                 {@code --integrity}: which long-term credential integrity is accepted
+     * @param dtls                      the bounds of TURN-DTLS listeners (handshakes in flight, timeouts)
      */
         public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
                           boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
                           double unauthenticatedRate, double unauthenticatedBurst, StreamLimits stream,
-                          IntegrityPolicy integrity) {
+                          IntegrityPolicy integrity, DtlsLimits dtls) {
         /**
          * Default per-source rate of unauthenticated answers (per second) and burst: a spoofed 10k/s flood is cut to
          * 2 % of it, while a NAT with many clients (every new allocation costs one 401) stays far below the limit.
@@ -99,52 +101,58 @@ public final class Gateway implements AutoCloseable {
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
                     System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT,
-                    StreamLimits.defaults(), IntegrityPolicy.SHA1_ALLOWED);
+                    StreamLimits.defaults(), IntegrityPolicy.SHA1_ALLOWED, DtlsLimits.defaults());
         }
 
         public Options withUdpThreads(int n) {
             return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
             return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
             return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
         }
 
         /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
         public Options withUdpGso(boolean on) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
         }
 
         /** Allocation caps over all listeners and per listener; 0 = no limit. */
         public Options withMaxAllocations(int total, int perListener) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, total, perListener,
-                    unauthenticatedRate, unauthenticatedBurst, stream, integrity);
+                    unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
         }
 
         /** Per-source limit of unauthenticated answers: {@code rate} per second (0 = none), {@code burst} at once. */
         public Options withUnauthenticatedLimit(double rate, double burst) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, rate, burst, stream, integrity);
+                    maxAllocationsPerListener, rate, burst, stream, integrity, dtls);
         }
 
         /** The limits of TURN-TCP and TURN-TLS listeners. */
         public Options withStreamLimits(StreamLimits limits) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits, integrity);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits, integrity, dtls);
         }
 
         /** {@code --integrity}: SHA-1 allowed (default, browsers) or SHA-256 required (RFC 8489 clients only). */
         public Options withIntegrity(IntegrityPolicy policy) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, policy);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, policy, dtls);
+        }
+
+        /** The bounds of TURN-DTLS listeners. */
+        public Options withDtls(DtlsLimits limits) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, limits);
         }
     }
 
@@ -236,9 +244,11 @@ public final class Gateway implements AutoCloseable {
             case TURN_TLS:
                 startStreamListener(cfg, l, resolved);
                 return;
+            case TURN_DTLS:
+                startDtlsListener(cfg, l, resolved);
+                return;
             default:
-                LOG.warn("listener " + l.name() + ": protocol " + l.protocol() + " is not implemented yet; TURN-UDP,"
-                        + " TURN-TCP and TURN-TLS listeners are served (listener skipped)");
+                LOG.warn("listener " + l.name() + ": protocol " + l.protocol() + " is not implemented (listener skipped)");
         }
     }
 
@@ -253,21 +263,8 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             for (int i = 0; i < sockets; i++) {
-                EventLoop loop = group.next();
                 ListenerSocketHandler handler = new ListenerSocketHandler(rt, services);
-                Bootstrap b = transport.datagramOptions(new Bootstrap(), ListenerSocketHandler.RECEIVE_BUFFER)
-                        .group(loop)
-                        .channelFactory(transport::newDualStackDatagramChannel)
-                        .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                        .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                        .handler(handler);
-                if (sockets > 1) {
-                    b.option(EpollChannelOption.SO_REUSEPORT, true);
-                }
-                Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
-                rt.channels.add(ch);
-                rt.handlers.add(handler);
-                rt.socketsOpened.incrementAndGet();
+                bindDatagramSocket(rt, l, handler, ListenerSocketHandler.RECEIVE_BUFFER, sockets > 1);
                 socketsOpened.merge(l.name(), 1, Integer::sum);
             }
         } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
@@ -315,6 +312,52 @@ public final class Gateway implements AutoCloseable {
 
     private static String limitText(int limit) {
         return limit == 0 ? "unlimited" : Integer.toString(limit);
+    }
+
+    /**
+     * A TURN-DTLS listener (RFC 7350): one UDP socket whose {@link DtlsListenerHandler} keeps one DTLS session per
+     * client, with the listener's {@code cert} and {@code key} (a bad one fails the listener with a
+     * {@link ConfigException}, nothing is bound). Its sessions are counted as its connections.
+     */
+    private void startDtlsListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
+            throws ConfigException {
+        BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+        DtlsIdentity identity = DtlsIdentity.parse(l.name(), l.cert(), l.key(), crypto);
+        InetAddress relay = relayAddress(l);
+        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
+        try {
+            bindDatagramSocket(rt, l, new DtlsListenerHandler(rt, services, identity, options.dtls(), crypto),
+                    DtlsListenerHandler.RECEIVE_BUFFER, false);
+        } catch (Exception e) { // as for UDP
+            for (Channel ch : rt.channels) {
+                ch.close().syncUninterruptibly();
+            }
+            throw new ConfigException("listeners[" + l.name() + "].port: cannot bind UDP port " + l.port() + ": " + e.getMessage());
+        }
+        services.self.addPort(l.port());
+        listeners.put(l.name(), rt);
+        LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (DTLS 1.2, "
+                + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase()
+                + "), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+    }
+
+    /** Binds one listener socket on the wildcard address and {@code l}'s port, served by {@code handler}. */
+    private <H extends io.netty.channel.ChannelHandler & ListenerShard> void bindDatagramSocket(
+            ListenerRuntime rt, ListenerConfig l, H handler, int receiveBuffer, boolean reusePort) {
+        EventLoop loop = group.next();
+        Bootstrap b = transport.datagramOptions(new Bootstrap(), receiveBuffer)
+                .group(loop)
+                .channelFactory(transport::newDualStackDatagramChannel)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .handler(handler);
+        if (reusePort) {
+            b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        Channel ch = b.bind(new InetSocketAddress(l.port())).syncUninterruptibly().channel();
+        rt.channels.add(ch);
+        rt.handlers.add(handler);
+        rt.socketsOpened.incrementAndGet();
     }
 
     static String describeRoutes(StunnerConfig cfg, ListenerConfig l) {
@@ -393,21 +436,29 @@ public final class Gateway implements AutoCloseable {
     /**
      * One running listener as the admin endpoints show it.
      *
-     * @param sockets       STUNner's {@code stunner_listener_connections}: TURN-UDP, sockets serving it now; TURN-TCP
-     *                      and TURN-TLS, open connections
-     * @param socketsOpened {@code stunner_listener_connections_total}: sockets it opened (UDP) or connections it
-     *                      accepted (TCP/TLS) since it started
+     * @param sockets       sockets serving it now (UDP and DTLS sockets, the TCP server socket)
+     * @param socketsOpened {@code stunner_listener_connections_total}: sockets it opened (UDP), connections it
+     *                      accepted (TCP/TLS) or DTLS sessions it established since it started
      * @param allocations   its live allocations
+     * @param connections   its open downstream connections ({@code stunner_listener_connections}): a UDP listener's
+     *                      sockets, a TCP/TLS listener's open connections, a DTLS listener's established sessions
+     *                      (the sum of {@link ListenerShard#connections()} over its shards)
      */
     public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
-                               int allocations) {
+                               int allocations, int connections) {
     }
 
-    /** Sockets the listener {@code name} opened since the gateway started, over all its runs. */
+    /**
+     * Downstream connections the listener {@code name} opened since the gateway started, over all its runs
+     * ({@code stunner_listener_connections_total}): its UDP sockets and its DTLS sessions.
+     */
     public synchronized int socketsOpened(String name) {
         ListenerRuntime rt = listeners.get(name);
         StreamListener stream = rt == null ? null : rt.stream;
-        return socketsOpened.getOrDefault(name, 0) + (stream == null ? 0 : (int) stream.acceptedConnections());
+        ListenerStats st = stats(name);
+        long sessions = st == null ? 0 : st.counter(Counter.DTLS_SESSIONS_OPENED);
+        return socketsOpened.getOrDefault(name, 0) + (stream == null ? 0 : (int) stream.acceptedConnections())
+                + (int) sessions;
     }
 
     /** Config changes applied by {@link #apply}, and rejected ones (by {@link #apply} or {@link #configRejected}). */
@@ -428,10 +479,12 @@ public final class Gateway implements AutoCloseable {
     public synchronized List<ListenerView> listenerViews() {
         List<ListenerView> out = new ArrayList<>();
         for (ListenerRuntime rt : listeners.values()) {
-            StreamListener stream = rt.stream;
-            out.add(new ListenerView(rt.config, rt.relayAddress,
-                    stream != null ? stream.openConnections() : rt.channels.size(), rt.socketsOpened.get(),
-                    rt.allocations.get()));
+            int connections = 0;
+            for (ListenerShard h : rt.handlers) {
+                connections += h.connections();
+            }
+            out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
+                    rt.allocations.get(), connections));
         }
         return out;
     }

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * One TURN core of a running listener: the allocation table and counters one event loop owns for it. A TURN-UDP
- * listener has one per socket ({@link ListenerSocketHandler}), a TURN-TCP or TURN-TLS listener one per event loop of
- * the gateway ({@link StreamCore}). The gateway sums the counters and asks each loop for its allocations.
+ * listener has one per socket ({@link ListenerSocketHandler}), a TURN-DTLS listener one for its socket
+ * ({@link DtlsListenerHandler}), a TURN-TCP or TURN-TLS listener one per event loop of the gateway
+ * ({@link StreamCore}). The gateway sums the counters and asks each loop for its allocations.
  */
 interface ListenerShard {
     /** The event loop that owns this shard's state. */
@@ -21,4 +22,12 @@ interface ListenerShard {
 
     /** Allocations per username (a copy). On {@link #eventLoop()} only. */
     Map<String, Integer> allocationsPerUser();
+
+    /**
+     * Open downstream connections on this shard ({@code stunner_listener_connections}, stunner-compat §1e, summed
+     * over the listener's shards): 1 for a UDP listener socket (STUNner counts each socket once), the TCP/TLS
+     * connections a stream core serves (counted from accept, TLS handshakes included), the established sessions of
+     * a DTLS socket. Any thread.
+     */
+    int connections();
 }

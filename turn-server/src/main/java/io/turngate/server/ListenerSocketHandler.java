@@ -117,6 +117,12 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
         return channel.eventLoop();
     }
 
+    /** STUNner counts a UDP listener socket as one connection. */
+    @Override
+    public int connections() {
+        return 1;
+    }
+
     /** The listener socket. */
     Channel channel() {
         return channel;

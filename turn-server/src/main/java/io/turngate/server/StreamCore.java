@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -54,6 +55,11 @@ final class StreamCore implements ListenerShard {
     private final List<UdpRelaySocket> relaysToFlush = new ArrayList<>();
     /** The open connections of this listener on this loop. */
     private final Set<StreamClientHandler> connections = new LinkedHashSet<>();
+    /**
+     * Connections the listener admitted onto this loop and not closed yet, from accept (so a TLS handshake in
+     * progress counts) to the close: {@link #connections()}, read by the metrics on any thread.
+     */
+    final AtomicInteger openConnections = new AtomicInteger();
     private ScheduledFuture<?> sweeper;
     final LongSupplier clock;
 
@@ -148,6 +154,12 @@ final class StreamCore implements ListenerShard {
 
     int connectionCount() {
         return connections.size();
+    }
+
+    /** Connections accepted onto this loop and not closed yet (TLS handshakes included). Any thread. */
+    @Override
+    public int connections() {
+        return openConnections.get();
     }
 
     /**

@@ -158,8 +158,10 @@ final class StreamListener {
             return;
         }
         accepted.incrementAndGet();
+        core.openConnections.incrementAndGet();
         ch.closeFuture().addListener(f -> {
             open.decrementAndGet();
+            core.openConnections.decrementAndGet();
             releaseSource(source);
         });
         ChannelPipeline p = ch.pipeline();

@@ -6,6 +6,8 @@ import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.LogCapture;
 import io.turngate.server.Gateway;
+import io.turngate.server.TestCertificates;
+import io.turngate.server.TestDtlsClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +51,7 @@ final class InteropSupport {
     static final String REALM = "stunner.l7mp.io";
     static final String LOOPBACK = "127.0.0.1";
     static final String LISTENER_NAME = "interop/udp-gateway/udp-listener";
+    static final String DTLS_LISTENER_NAME = "interop/dtls-gateway/dtls-listener";
     static final String CLUSTER_NAME = "interop/echo-peers";
     /** The STUNner log line users grep for when a peer is refused (stunner-compat §1c.5). */
     static final String PERMISSION_DENIED = "permission denied on listener";
@@ -343,7 +346,7 @@ final class InteropSupport {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return startTurngate(port, stunnerConfigJson(port, endpoints, protocol, cert, key), () -> {
+        return startTurngate(port, stunnerConfigJson(port, endpoints, protocol, LISTENER_NAME, cert, key), () -> {
             try (java.net.Socket s = new java.net.Socket()) {
                 s.connect(new InetSocketAddress(LOOPBACK, port), 1000);
                 return true;
@@ -355,11 +358,15 @@ final class InteropSupport {
 
     /** The stunnerd v1 dataplane config (stunner-compat §1a) the tests run turngate with. */
     static String stunnerConfigJson(int port, List<String> endpoints) {
-        return stunnerConfigJson(port, endpoints, "TURN-UDP", "", "");
+        return stunnerConfigJson(port, endpoints, "TURN-UDP", LISTENER_NAME, "", "");
     }
 
-    /** {@link #stunnerConfigJson(int, List)} with another listener protocol and TLS material (base64 PEM or ""). */
-    static String stunnerConfigJson(int port, List<String> endpoints, String protocol, String cert, String key) {
+    /**
+     * {@link #stunnerConfigJson(int, List)} with a listener of {@code protocol} named {@code name} and its TLS/DTLS
+     * material ({@code cert}, {@code key}: STUNner's base64 PEM fields, or "" for none).
+     */
+    static String stunnerConfigJson(int port, List<String> endpoints, String protocol, String name, String cert,
+                                    String key) {
         String eps = endpoints.stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(", "));
         return "{\n"
                 + "  \"version\": \"v1\",\n"
@@ -368,7 +375,7 @@ final class InteropSupport {
                 + "  \"auth\": {\"type\": \"static\", \"realm\": \"" + REALM + "\",\n"
                 + "           \"credentials\": {\"username\": \"" + USER + "\", \"password\": \"" + PASSWORD
                 + "\"}},\n"
-                + "  \"listeners\": [{\"name\": \"" + LISTENER_NAME + "\", \"protocol\": \"" + protocol + "\",\n"
+                + "  \"listeners\": [{\"name\": \"" + name + "\", \"protocol\": \"" + protocol + "\",\n"
                 + (cert.isEmpty() ? "" : "                 \"cert\": \"" + cert + "\", \"key\": \"" + key + "\",\n")
                 + "                 \"address\": \"" + LOOPBACK + "\", \"port\": " + port + ",\n"
                 + "                 \"routes\": [\"" + CLUSTER_NAME + "\"]}],\n"
@@ -382,9 +389,22 @@ final class InteropSupport {
         return startTurngate(port, stunnerConfigJson(port, endpoints), () -> stunBindingAnswers(port, START_TIMEOUT));
     }
 
-    /** A check that the server under test answers (or fails with an I/O error). */
+    /**
+     * turngate with one TURN-DTLS listener (RFC 7350) on a free port with {@code certs}, otherwise as
+     * {@link #startServer}; ready once Bouncy Castle's DTLS client completes a handshake with it. turngate only.
+     */
+    static ServerUnderTest startTurngateDtls(List<String> endpoints, TestCertificates certs) throws Exception {
+        int port = freeUdpPort();
+        return startTurngate(port, stunnerConfigJson(port, endpoints, "TURN-DTLS", DTLS_LISTENER_NAME,
+                certs.certField(), certs.keyField()), () -> {
+                    TestDtlsClient.connect(port, certs.certDer, (int) START_TIMEOUT.toMillis()).close();
+                    return true;
+                });
+    }
+
+    /** A check that the server under test answers (false, or an exception, when it does not). */
     interface Probe {
-        boolean answers() throws IOException;
+        boolean answers() throws Exception;
     }
 
     private static ServerUnderTest startTurngate(int port, String json, Probe ready) throws Exception {

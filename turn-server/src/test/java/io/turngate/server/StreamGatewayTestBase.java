@@ -183,10 +183,10 @@ abstract class StreamGatewayTestBase {
         TestTurnClient c = client();
         assertTrue(a.challenge().errorCode() == 401 && b.challenge().errorCode() == 401
                 && c.challenge().errorCode() == 401);
-        assertEquals(3, view().sockets(), "stunner_listener_connections = open connections");
+        assertEquals(3, view().connections(), "stunner_listener_connections = open connections");
         assertEquals(3, gw.socketsOpened(TestGateways.LISTENER));
         b.close();
-        assertTrue(await(() -> view().sockets() == 2, 2000), () -> "after one closed: " + view().sockets());
+        assertTrue(await(() -> view().connections() == 2, 2000), () -> "after one closed: " + view().connections());
         assertEquals(3, gw.socketsOpened(TestGateways.LISTENER), "connections accepted never go down");
     }
 

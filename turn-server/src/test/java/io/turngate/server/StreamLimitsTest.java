@@ -72,7 +72,7 @@ class StreamLimitsTest {
     }
 
     private int open() {
-        return gw.listenerViews().get(0).sockets();
+        return gw.listenerViews().get(0).connections();
     }
 
     private static byte[] binding() {

@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
 /** Config builders and small utilities shared by the in-process gateway tests. */
 public final class TestGateways {
     public static final String LISTENER = "testns/gateway/udp-listener";
+    public static final String DTLS_LISTENER = "testns/gateway/dtls-listener";
     public static final String REALM = "turngate.test";
     public static final String USER = "user-1";
     public static final String PASS = "pass-1";
@@ -79,6 +80,16 @@ public final class TestGateways {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** One TURN-DTLS listener {@link #DTLS_LISTENER} on {@code port} with {@code certs}, routed to {@code endpoints}. */
+    public static StunnerConfig dtlsConfig(int port, TestCertificates certs, String... endpoints) {
+        return new StunnerConfig(Defaults.API_VERSION,
+                new AdminConfig(Defaults.ADMIN_NAME, Defaults.LOG_LEVEL, "", "", 0, Defaults.OFFLOAD_ENGINE, List.of()),
+                staticAuth(),
+                List.of(new ListenerConfig(DTLS_LISTENER, ListenerProtocol.TURN_DTLS, "", 0, "127.0.0.1", port,
+                        certs.certField(), certs.keyField(), List.of("cluster-a"))),
+                List.of(cluster("cluster-a", endpoints)));
     }
 
     public static StunnerConfig config(int port, String... endpoints) {

@@ -55,7 +55,61 @@ public final class TestTurnClient implements AutoCloseable {
     /** Default wait for a response. */
     public static final long TIMEOUT_MILLIS = 2000;
 
-    private final Wire socket;
+    /**
+     * How the client's messages travel, one STUN message or ChannelData per {@code send}/{@code receive}: plain UDP
+     * ({@link #udp}), a DTLS session ({@code TestDtlsClient}), or a TCP/TLS connection ({@link #tcp}, {@link #tls})
+     * that frames them, so one TURN client serves every listener kind.
+     */
+    public interface Datagrams extends AutoCloseable {
+        void send(byte[] datagram) throws IOException;
+
+        /** The next datagram from the server, or {@code null} after {@code timeoutMillis}. */
+        byte[] receive(long timeoutMillis) throws IOException;
+
+        InetSocketAddress localAddress();
+
+        @Override
+        void close();
+    }
+
+    /** Plain UDP datagrams between {@code socket} and {@code server}; strays from anyone else are ignored. */
+    public static Datagrams udp(DatagramSocket socket, InetSocketAddress server) {
+        return new Datagrams() {
+            @Override
+            public void send(byte[] d) throws IOException {
+                socket.send(new DatagramPacket(d, d.length, server));
+            }
+
+            @Override
+            public byte[] receive(long timeoutMillis) throws IOException {
+                byte[] buf = new byte[4096];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.setSoTimeout((int) Math.max(1, timeoutMillis));
+                    while (true) {
+                        socket.receive(p);
+                        if (p.getSocketAddress().equals(server)) {
+                            return Arrays.copyOf(buf, p.getLength());
+                        }
+                    }
+                } catch (SocketTimeoutException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return (InetSocketAddress) socket.getLocalSocketAddress();
+            }
+
+            @Override
+            public void close() {
+                socket.close();
+            }
+        };
+    }
+
+    private final Datagrams socket;
     private final InetSocketAddress server;
     private String username;
     private String password;
@@ -85,14 +139,15 @@ public final class TestTurnClient implements AutoCloseable {
         this.username = username;
         this.password = password;
         try {
-            this.socket = new DatagramWire(new DatagramSocket(local), server);
+            this.socket = udp(new DatagramSocket(local), server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private TestTurnClient(Wire wire, InetSocketAddress server, String username, String password) {
-        this.socket = wire;
+    /** A client whose datagrams to {@code server} travel over {@code datagrams} (e.g. a DTLS session). */
+    public TestTurnClient(Datagrams datagrams, InetSocketAddress server, String username, String password) {
+        this.socket = datagrams;
         this.server = server;
         this.username = username;
         this.password = password;
@@ -552,66 +607,11 @@ public final class TestTurnClient implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ transports
 
-    /** How the client reaches the server: datagrams, or a TCP/TLS stream framed into messages. */
-    private interface Wire {
-        void send(byte[] bytes) throws IOException;
-
-        /** The next message from the server, or {@code null} after {@code timeoutMillis}. */
-        byte[] receive(long timeoutMillis) throws IOException;
-
-        InetSocketAddress localAddress();
-
-        void close();
-    }
-
-    private static final class DatagramWire implements Wire {
-        private final DatagramSocket socket;
-        private final InetSocketAddress server;
-
-        DatagramWire(DatagramSocket socket, InetSocketAddress server) {
-            this.socket = socket;
-            this.server = server;
-        }
-
-        @Override
-        public void send(byte[] bytes) throws IOException {
-            socket.send(new DatagramPacket(bytes, bytes.length, server));
-        }
-
-        @Override
-        public byte[] receive(long timeoutMillis) throws IOException {
-            byte[] buf = new byte[4096];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                socket.setSoTimeout((int) timeoutMillis);
-                while (true) {
-                    socket.receive(p);
-                    if (p.getSocketAddress().equals(server)) {
-                        return Arrays.copyOf(buf, p.getLength());
-                    }
-                    // ignore strays from anyone else
-                }
-            } catch (SocketTimeoutException e) {
-                return null;
-            }
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return (InetSocketAddress) socket.getLocalSocketAddress();
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
-    }
-
     /**
-     * A TCP or TLS connection: bytes read are kept until they make a whole frame (STUN: 20 + length; ChannelData:
+     * The {@link Datagrams} of a TCP or TLS connection: bytes read are kept until they make a whole frame (STUN: 20 + length; ChannelData:
      * 4 + length, padded to 4), so a read that times out loses nothing.
      */
-    private static final class StreamWire implements Wire {
+    private static final class StreamWire implements Datagrams {
         private final Socket socket;
         private byte[] pending = new byte[0];
 
