@@ -305,7 +305,7 @@ public final class Gateway implements AutoCloseable {
         listeners.put(l.name(), rt);
         StreamLimits lim = options.stream();
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + stream.cores().size()
-                + " event loops, " + transport.name().toLowerCase() + (tls != null ? ", TLS 1.3/1.2 JDK engine" : "")
+                + (stream.cores().size() == 1 ? " event loop, " : " event loops, ") + transport.name().toLowerCase() + (tls != null ? ", TLS 1.3/1.2 JDK engine" : "")
                 + ", at most " + limitText(lim.maxConnections()) + " connections, " + limitText(lim.maxConnectionsPerSource())
                 + " per source IP), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
     }

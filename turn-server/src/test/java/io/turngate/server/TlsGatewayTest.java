@@ -126,6 +126,26 @@ class TlsGatewayTest extends StreamGatewayTestBase {
     }
 
     @Test
+    void certificateOfAChangeThatIsRolledBackIsNotServed() throws Exception {
+        SelfSignedCertificate next = TestCertificates.loopback();
+        StunnerConfig change = withCertificate(next);
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            // The same change adds a TURN-TCP listener on a port that is taken: it cannot start, all is rolled back.
+            ListenerConfig tls = change.listeners().get(0);
+            ListenerConfig tcp = new ListenerConfig("testns/gateway/tcp-listener", ListenerProtocol.TURN_TCP, "", 0,
+                    "127.0.0.1", busy.getLocalPort(), "", "", tls.routes());
+            StunnerConfig failing = new StunnerConfig(change.version(), change.admin(), change.auth(),
+                    List.of(tls, tcp), change.clusters());
+            assertThrows(ConfigException.class, () -> gw.apply(failing));
+        }
+        try (TestTurnClient c = open(port, TestCertificates.client("TLSv1.3", cert, next))) {
+            assertEquals(TestCertificates.x509(cert),
+                    ((SSLSocket) c.streamSocket()).getSession().getPeerCertificates()[0],
+                    "the running certificate after the rollback");
+        }
+    }
+
+    @Test
     void handshakeThatNeverFinishesIsClosedAndCounted() throws Exception {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
