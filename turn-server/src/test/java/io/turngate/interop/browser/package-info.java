@@ -10,7 +10,7 @@
  *
  * <p>Protocols exercised: ICE (<a href="https://www.rfc-editor.org/rfc/rfc8445">RFC 8445</a>) with
  * {@code iceTransportPolicy: "relay"} (<a href="https://www.w3.org/TR/webrtc/#rtcicetransportpolicy-enum">W3C
- * WebRTC</a>), TURN over UDP (<a href="https://www.rfc-editor.org/rfc/rfc8656">RFC 8656</a>), data channels
+ * WebRTC</a>), TURN over UDP and TCP (<a href="https://www.rfc-editor.org/rfc/rfc8656">RFC 8656</a> §3.1), data channels
  * (<a href="https://www.rfc-editor.org/rfc/rfc8831">RFC 8831</a>) and RTP video.
  *
  * <p>Threads: each {@code SceneRun} owns two reader threads (stdout, stderr of the Node process); everything
