@@ -28,7 +28,9 @@ import io.turngate.config.load.ConfigLoader;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.LogCapture;
 import io.turngate.interop.browser.Prerequisites;
+import io.turngate.interop.browser.ProfileTrust;
 import io.turngate.interop.browser.SceneRun;
+import io.turngate.interop.browser.TestCa;
 import io.turngate.interop.browser.TestNetns;
 import io.turngate.server.Gateway;
 import io.turngate.server.TestGateways;
@@ -45,13 +47,19 @@ import io.turngate.server.TestGateways;
  * {@code @roamhq/wrtc}).
  *
  * <p>Each scene runs once per client transport ({@link Transport}): TURN over UDP
- * ({@code turn:127.0.0.1:PORT?transport=udp}) and TCP ({@code turn:127.0.0.1:PORT?transport=tcp}, RFC 8656
- * §3.1). The relay side is UDP in both. The allowed scene checks
+ * ({@code turn:127.0.0.1:PORT?transport=udp}), TCP ({@code turn:127.0.0.1:PORT?transport=tcp}, RFC 8656 §3.1) and
+ * TLS ({@code turns:localhost:PORT?transport=tcp}). The relay side is UDP in all three. The allowed scene checks
  * the {@code relayProtocol} of the local candidate of the selected pair, as Chromium's {@code getStats()} reports it
- * ({@code udp}, {@code tcp}), so a scene cannot pass over another transport than its own.
+ * ({@code udp}, {@code tcp}, {@code tls}), so a scene cannot pass over another transport than its own.
  *
- * <p>Needs root, iproute2, Chromium, Node and {@code npm ci} in {@code turn-server/src/test/browser}; without them
- * a scene is skipped with a banner, except on CI ({@code CI=true}) where it fails.
+ * <p>TLS: the gateway's certificate ({@code CN=localhost}) is signed by a CA generated for the test with
+ * {@code openssl} ({@link TestCa}); the CA is trusted by the browser's profile only, through an NSS database in the
+ * {@code HOME} the scene gives Chromium ({@link ProfileTrust}, {@code certutil}). The machine's trust store is not
+ * touched and Chromium verifies the certificate for real: no {@code --ignore-certificate-errors}.
+ *
+ * <p>Needs root, iproute2, Chromium, Node and {@code npm ci} in {@code turn-server/src/test/browser}, and for TLS
+ * {@code openssl} and {@code certutil} ({@code libnss3-tools}); without them a scene is skipped with a banner, except
+ * on CI ({@code CI=true}) where it fails.
  */
 @Tag("interop")
 class BrowserSceneTest {
@@ -69,7 +77,8 @@ class BrowserSceneTest {
     /** The client's transport to the gateway: the listener's protocol and the browser's ICE server URL. */
     enum Transport {
         UDP("TURN-UDP", "turn:127.0.0.1:%d?transport=udp", "udp"),
-        TCP("TURN-TCP", "turn:127.0.0.1:%d?transport=tcp", "tcp");
+        TCP("TURN-TCP", "turn:127.0.0.1:%d?transport=tcp", "tcp"),
+        TLS("TURN-TLS", "turns:" + TestCa.SERVER_NAME + ":%d?transport=tcp", "tls");
 
         final String protocol;
         final String urlFormat;
@@ -97,9 +106,19 @@ class BrowserSceneTest {
 
     /** The gateway's listener of one scene, and what the browser is given to reach it. */
     private record Listener(Transport transport, int port, String cert, String key) {
-        /** A free port. */
+        /**
+         * A free port, and for TLS a test CA whose server certificate the listener serves and whose CA the
+         * profile in {@code home} (the scene's HOME) trusts.
+         */
         static Listener prepare(Transport t, Path home) throws IOException {
-            return new Listener(t, t.freePort(), "", "");
+            if (t != Transport.TLS) {
+                return new Listener(t, t.freePort(), "", "");
+            }
+            Prerequisites.requireTlsTools();
+            TestCa ca = TestCa.create(home);
+            String db = ProfileTrust.trustOnlyInProfile(home, ca.caPem());
+            System.err.println("browser scene (tls): the profile's NSS database trusts the test CA:\n" + db);
+            return new Listener(t, t.freePort(), ca.certBase64(), ca.keyBase64());
         }
 
         String url() {
@@ -220,8 +239,8 @@ class BrowserSceneTest {
 
                 int left = awaitAllocations(gw, Duration.ofSeconds(5));
                 List<String> denied = log.matching("permission denied");
-                // One line per allocation: Chromium allocates once per ICE server address it can reach (one for an
-                // IP literal).
+                // One line per allocation. Chromium gathers on an IPv4 and an IPv6 port: an IPv4 literal suits only
+                // the first (one allocation), localhost both, so turns:localhost gives two (both reach ::1 here).
                 int relays = r.path("browserCandidates").size();
                 assertEquals(atAnswer.get(), relays, "the browser's relay candidates (expected: one per allocation)" + why);
                 assertEquals(relays, denied.size(), "permission-denied lines " + denied
