@@ -17,6 +17,7 @@ import io.turngate.config.v1.HttpEndpoint;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
+import io.turngate.server.SelfSignedCertificate;
 import io.turngate.server.StreamLimits;
 import io.turngate.server.Transport;
 import org.slf4j.Logger;
@@ -40,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * {@code -c/--config}, {@code -w/--watch}, {@code -l/--log}, {@code -v/--verbose}, {@code --log-format},
  * {@code -i/--id}, {@code -d/--dry-run}, {@code -u/--udp-thread-num}, {@code --force-ready-status},
  * {@code --cds-server-*} and the positional quick mode {@code turn://user:pass@host:port}; turngate's own flags set
- * abuse limits, the drain timeout, UDP GSO and the auth service endpoint.
+ * abuse limits (TCP/TLS connection caps, timeouts and frame size among them), the drain timeout, UDP GSO and the
+ * auth service endpoint.
  *
  * <p>Life cycle: load the config, start the gateway and the admin servers, watch the config ({@code -w}); on the
  * first SIGTERM or SIGINT drain: {@code /ready} turns 503 (unless {@code --force-ready-status}), the watch stops,
@@ -251,7 +253,8 @@ public final class Main implements Callable<Integer> {
     String cdsServerPort;
 
     @Parameters(arity = "0..1", paramLabel = "TURN-URI",
-            description = "Quick mode: turn://user:pass@host:port[?transport=udp] builds a one-listener config.")
+            description = "Quick mode: turn://user:pass@host:port[?transport=udp|tcp|tls] builds a one-listener config"
+                    + " (tls: with a self-signed certificate for host, made at start).")
     String turnUri;
 
     final PrintStream out;
@@ -342,7 +345,7 @@ public final class Main implements Callable<Integer> {
         ConfigSource source = null;
         try {
             if (turnUri != null) {
-                cfg = ConfigLoader.fromTurnUri(turnUri);
+                cfg = quickModeConfig(turnUri);
                 loadWarnings = ConfigLoader.warnings(cfg);
             } else if (kubernetes.kubernetes) {
                 KubernetesConfigSource k8s = KubernetesConfigSource.connect(kubernetes.options(gateway,
@@ -564,6 +567,18 @@ public final class Main implements Callable<Integer> {
         drainRequested.await();
         source.close();
         return 0;
+    }
+
+    /**
+     * Quick mode: the URI's one-listener config; for {@code transport=tls} (and dtls) with a self-signed certificate
+     * for the URI's host made now, as stunnerd's quick mode does (a client must be told to accept it).
+     */
+    static StunnerConfig quickModeConfig(String uri) throws ConfigException {
+        if (!ConfigLoader.turnUriProtocol(uri).needsCertificate()) {
+            return ConfigLoader.fromTurnUri(uri);
+        }
+        SelfSignedCertificate cert = SelfSignedCertificate.generate(ConfigLoader.turnUriHost(uri));
+        return ConfigLoader.fromTurnUri(uri, cert.certificateBase64(), cert.privateKeyBase64());
     }
 
     private String checkFlags() {

@@ -572,7 +572,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Reconciles to {@code next} (already validated), as stunnerd's reconciler does (stunner-compat §1f) from a
      * {@link ConfigDiff}: listeners that went away stop; a listener whose protocol, port, address, cert or key
-     * changed restarts (its own allocations go, nobody else's); routes, clusters, endpoints, credentials, realm and
+     * changed restarts (its own allocations go, nobody else's), except a TURN-TLS listener's new cert and key, which
+     * new connections get while established ones stay; routes, clusters, endpoints, credentials, realm and
      * quota change in place, so allocations on untouched listeners survive. If a listener cannot start, the change
      * is rolled back and the running config keeps serving.
      *
@@ -594,6 +595,24 @@ public final class Gateway implements AutoCloseable {
         StunnerConfig prev = this.config;
         Map<String, Set<InetAddress>> prevResolved = resolvedFor(prev);
         ConfigDiff diff = ConfigDiff.between(prev, next);
+        // 0. New certificates of TURN-TLS listeners updated in place, built first: a bad one rejects the change
+        //    before anything is touched.
+        Map<String, io.netty.handler.ssl.SslContext> newCerts = new LinkedHashMap<>();
+        List<String> certProblems = new ArrayList<>();
+        for (ListenerConfig l : diff.listenersToUpdate()) {
+            ListenerRuntime rt = listeners.get(l.name());
+            if (rt != null && rt.stream != null && rt.stream.isTls() && !l.certificateEquals(rt.config)) {
+                try {
+                    newCerts.put(l.name(), TlsCertificates.serverContext(l));
+                } catch (ConfigException e) {
+                    certProblems.addAll(e.problems());
+                }
+            }
+        }
+        if (!certProblems.isEmpty()) {
+            configsRejected.incrementAndGet();
+            throw new ConfigException(certProblems);
+        }
         // 1. Listeners that go away or restart (unsupported protocols never ran: nothing to stop).
         List<ListenerRuntime> stopped = new ArrayList<>();
         for (ListenerConfig l : concat(diff.listenersToStop(), diff.listenersToRestart())) {
@@ -612,6 +631,12 @@ public final class Gateway implements AutoCloseable {
             rt.config = w;
             rt.policy = RoutePolicy.compile(next, w, resolved);
         }
+        Map<String, io.netty.handler.ssl.SslContext> oldCerts = new LinkedHashMap<>();
+        newCerts.forEach((name, ctx) -> {
+            StreamListener stream = listeners.get(name).stream;
+            oldCerts.put(name, stream.certificate());
+            stream.certificate(ctx);
+        });
         // 3. New and restarted listeners.
         List<String> problems = new ArrayList<>();
         List<String> started = new ArrayList<>();
@@ -639,6 +664,12 @@ public final class Gateway implements AutoCloseable {
                 rt.config = old;
                 rt.policy = RoutePolicy.compile(prev, old, prevResolved);
             }
+            oldCerts.forEach((name, ctx) -> {
+                ListenerRuntime rt = listeners.get(name);
+                if (rt != null && rt.stream != null) {
+                    rt.stream.certificate(ctx);
+                }
+            });
             for (ListenerRuntime rt : stopped) {
                 try {
                     startListener(prev, rt.config, prevResolved);
@@ -650,6 +681,10 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException(problems);
         }
         configsApplied.incrementAndGet();
+        for (String name : newCerts.keySet()) {
+            LOG.info("listener " + name + ": new TLS certificate, served to new connections (established ones keep"
+                    + " theirs)");
+        }
         LOG.info("config applied: {} listener(s), {} cluster(s); {}", next.listeners().size(), next.clusters().size(),
                 diff);
     }

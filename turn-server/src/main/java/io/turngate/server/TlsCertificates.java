@@ -6,14 +6,31 @@ import io.netty.handler.ssl.SslProvider;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.ListenerConfig;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The TLS server context of a TURN-TLS listener from its {@code cert} and {@code key} fields (STUNner's: base64 of
- * the PEM certificate chain and of the PEM private key; PKCS#8, and PKCS#1 RSA or SEC1 EC keys through Bouncy
- * Castle's PEM reader), with the JDK's engine (netty-tcnative is not on the class path) and TLS 1.3 and 1.2 only.
- * Errors name the field and the problem, never the certificate or key.
+ * the PEM certificate chain and of the PEM private key: PKCS#8, PKCS#1 RSA or SEC1 EC, read with Bouncy Castle's
+ * PEM parser), checked to belong together, with the JDK's engine (netty-tcnative is not on the class path) and
+ * TLS 1.3 and 1.2 only. Errors name the field and the problem, never the certificate or key.
  */
 final class TlsCertificates {
     /** TLS versions served: RFC 8656 §3.1 requires TLS for TURN-TLS; older versions are deprecated (RFC 8996). */
@@ -24,16 +41,89 @@ final class TlsCertificates {
 
     static SslContext serverContext(ListenerConfig l) throws ConfigException {
         String where = "listeners[" + l.name() + "]";
-        byte[] cert = decode(l.cert(), where + ".cert");
-        byte[] key = decode(l.key(), where + ".key");
+        byte[] certPem = decode(l.cert(), where + ".cert");
+        byte[] keyPem = decode(l.key(), where + ".key");
+        X509Certificate[] chain = certificates(certPem, where + ".cert");
+        PrivateKey key = privateKey(keyPem, where + ".key");
+        if (!matches(key, chain[0])) {
+            throw new ConfigException(where + ".key: not the private key of the first certificate in "
+                    + where + ".cert (expected: the key the certificate was issued for)");
+        }
         try {
-            return SslContextBuilder.forServer(new ByteArrayInputStream(cert), new ByteArrayInputStream(key))
+            return SslContextBuilder.forServer(key, chain)
                     .sslProvider(SslProvider.JDK)
                     .protocols(PROTOCOLS)
                     .build();
-        } catch (Exception e) { // SSLException, IllegalArgumentException: bad PEM, key not matching the certificate
-            throw new ConfigException(where + ".cert/.key: cannot serve TLS with them ("
-                    + safeReason(e) + "; expected: base64 of a PEM certificate chain and of its PEM private key)");
+        } catch (Exception e) { // SSLException: e.g. a key type the JDK's engine cannot serve
+            throw new ConfigException(where + ".cert/.key: cannot serve TLS with them (" + safeReason(e) + ")");
+        }
+    }
+
+    /** The PEM certificate chain, leaf first. */
+    private static X509Certificate[] certificates(byte[] pem, String field) throws ConfigException {
+        try {
+            CertificateFactory f = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> out = new ArrayList<>();
+            for (java.security.cert.Certificate c : f.generateCertificates(new ByteArrayInputStream(pem))) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new CertificateException("no certificate");
+            }
+            return out.toArray(new X509Certificate[0]);
+        } catch (CertificateException e) {
+            throw new ConfigException(field + ": no PEM certificate in it (" + safeReason(e)
+                    + "; expected: base64 of a PEM certificate chain, leaf first)");
+        }
+    }
+
+    /** A PEM private key: PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC ...}). */
+    private static PrivateKey privateKey(byte[] pem, String field) throws ConfigException {
+        String expected = "; expected: base64 of an unencrypted PEM private key: PKCS#8, PKCS#1 RSA or SEC1 EC";
+        try (PEMParser parser = new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem),
+                StandardCharsets.US_ASCII))) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PrivateKeyInfo) {
+                    return converter.getPrivateKey((PrivateKeyInfo) o);
+                }
+                if (o instanceof PEMKeyPair) {
+                    return converter.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo()) /* SEC1 may lack the public key */;
+                }
+                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
+                    throw new ConfigException(field + ": an encrypted private key (expected: unencrypted, as"
+                            + " STUNner and cert-manager write them)");
+                }
+                // EC PARAMETERS and the like come before the key: skip
+            }
+            throw new ConfigException(field + ": no private key in it (found none" + expected + ")");
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(field + ": not a PEM private key (" + safeReason(e) + expected + ")");
+        }
+    }
+
+    /** Whether {@code key} signs what {@code cert}'s public key verifies. */
+    private static boolean matches(PrivateKey key, X509Certificate cert) {
+        String algorithm;
+        switch (key.getAlgorithm()) {
+            case "RSA": algorithm = "SHA256withRSA"; break;
+            case "EC": algorithm = "SHA256withECDSA"; break;
+            case "Ed25519": case "EdDSA": algorithm = "Ed25519"; break;
+            default: return true; // left to the TLS engine
+        }
+        try {
+            byte[] challenge = new byte[32];
+            new java.security.SecureRandom().nextBytes(challenge);
+            Signature sign = Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(challenge);
+            byte[] sig = sign.sign();
+            Signature verify = Signature.getInstance(algorithm);
+            verify.initVerify(cert.getPublicKey());
+            verify.update(challenge);
+            return verify.verify(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            return false; // e.g. an RSA key with an EC certificate
         }
     }
 
@@ -42,7 +132,7 @@ final class TlsCertificates {
             throw new ConfigException(field + ": missing (expected: base64 PEM, required for TURN-TLS)");
         }
         try {
-            return Base64.getMimeDecoder().decode(base64);
+            return Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(field + ": not base64 (expected: base64 PEM)");
         }

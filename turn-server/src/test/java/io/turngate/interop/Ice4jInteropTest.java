@@ -48,6 +48,12 @@ import org.junit.jupiter.api.Timeout;
  * runs; ice4j installs a permission (RFC 8656 §9) and then a channel (RFC 8656 §12) on the first non-STUN datagram,
  * and closing the candidate's socket deletes the allocation (Refresh with LIFETIME 0, RFC 8656 §7.3).
  *
+ * <p>Over TURN-TCP ice4j cannot be used: for a TCP host candidate its harvester connects to the server but frames
+ * every STUN message with RFC 4571's 2-byte length prefix (ICE-TCP framing, RFC 6544), where RFC 8656 §3.1 sends
+ * STUN and ChannelData unframed on the stream; turngate sees a STUN header whose length field is the message type
+ * and closes the connection ({@code turngate_stream_connections_closed{reason="not_turn"}}). Tried with ice4j
+ * 3.2-15-g6da2b08; TURN-TCP interop is covered by {@code turnutils_uclient -t} instead.
+ *
  * <p>ice4j normally harvests host candidates on non-loopback interfaces only; the test builds its one host
  * candidate on 127.0.0.1 by hand so that no traffic leaves loopback, and turns ice4j's AWS metadata probe off.
  */

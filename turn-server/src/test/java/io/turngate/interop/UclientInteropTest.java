@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turngate.interop.InteropSupport.Proc;
 import io.turngate.interop.InteropSupport.ServerUnderTest;
 import io.turngate.interop.InteropSupport.UclientReport;
+import io.turngate.server.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * RESERVATION-TOKEN for RTP/RTCP pairs (RFC 8656 §14.6, §14.9), DONT-FRAGMENT (RFC 8656 §14.8), relayed to a
  * {@code turnutils_peer} echo on loopback; and the STUNner route rule (stunner-compat §1c): a peer outside the
  * listener's clusters gets 403 and a {@value InteropSupport#PERMISSION_DENIED} log line. The same over TURN-TCP
- * ({@code -t}, RFC 8656 §3.1).
+ * ({@code -t}) and TURN-TLS ({@code -t -S}, with a certificate made at run time), RFC 8656 §3.1.
  *
  * <p>uclient starts sending 1-6 s after its allocations (random offset), so each relay run takes about 7 s.
  */
@@ -95,6 +96,25 @@ class UclientInteropTest {
     @Test
     void overTcpChannelBindToPeerOutsideRoutesReturns403() throws Exception {
         refusedWith403(UclientInteropTest::tcpServer, "channel bind: error 403", "-t");
+    }
+
+    // ------------------------------------------------------------- TURN-TLS (RFC 8656 §3.1): uclient -t -S
+
+    @Test
+    void overTlsChannelDataWithRtpRtcpPairRelaysEveryMessage() throws Exception {
+        relaysEveryMessage(UclientInteropTest::tlsServer, "-t", "-S");
+    }
+
+    @Test
+    void overTlsChannelBindToPeerOutsideRoutesReturns403() throws Exception {
+        refusedWith403(UclientInteropTest::tlsServer, "channel bind: error 403", "-t", "-S");
+    }
+
+    /** TURN-TLS with a certificate made now (uclient does not check it without {@code -E}). */
+    private static ServerUnderTest tlsServer(List<String> endpoints) throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.generate(LOOPBACK);
+        return InteropSupport.startStreamServer("TURN-TLS", endpoints, cert.certificateBase64(),
+                cert.privateKeyBase64());
     }
 
     /** Starts the server under test routed to {@code endpoints}. */

@@ -54,11 +54,16 @@ abstract class StreamGatewayTestBase {
         return TestGateways.config(protocol(), port, ck[0], ck[1], endpoints);
     }
 
+    /** The gateway's options (the defaults; a subclass may bound the timeouts for its tests). */
+    Gateway.Options options() {
+        return Gateway.Options.defaults();
+    }
+
     @BeforeEach
     void startGateway() throws Exception {
         echo = TestPeer.echo();
         port = TestGateways.freeTcpPort();
-        gw = Gateway.start(config("127.0.0.1"));
+        gw = Gateway.start(config("127.0.0.1"), options());
     }
 
     @AfterEach

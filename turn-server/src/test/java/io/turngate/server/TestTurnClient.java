@@ -112,7 +112,7 @@ public final class TestTurnClient implements AutoCloseable {
             plain.setTcpNoDelay(true);
             plain.connect(server, (int) TIMEOUT_MILLIS);
             javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) factory.createSocket(plain,
-                    server.getHostString(), server.getPort(), true);
+                    server.getAddress().getHostAddress(), server.getPort(), true);
             s.setSoTimeout((int) TIMEOUT_MILLIS);
             s.startHandshake();
             return new TestTurnClient(new StreamWire(s), server, username, password);

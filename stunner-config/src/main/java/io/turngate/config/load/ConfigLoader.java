@@ -352,6 +352,19 @@ public final class ConfigLoader {
         return validate(c);
     }
 
+    /**
+     * The listener protocol a quick-mode URI asks for ({@code transport=}, or the scheme's default), so the caller
+     * knows whether to make a certificate for {@link #fromTurnUri(String, String, String)}.
+     */
+    public static ListenerProtocol turnUriProtocol(String uri) throws ConfigException {
+        return TurnUri.parse(uri).protocol();
+    }
+
+    /** The host of a quick-mode URI (what a self-signed certificate for it names). */
+    public static String turnUriHost(String uri) throws ConfigException {
+        return TurnUri.parse(uri).host();
+    }
+
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
     }

@@ -22,14 +22,22 @@ public record ListenerConfig(String name, ListenerProtocol protocol, String publ
         routes = routes == null ? List.of() : List.copyOf(routes);
     }
 
-    /** True when a change from {@code other} to this needs the listener's sockets restarted (§1f). */
+    /**
+     * True when a change from {@code other} to this needs the listener's sockets restarted (§1f). turngate reloads
+     * the certificate of a TURN-TLS listener in place (new connections get the new one, established ones keep
+     * theirs), so a {@code cert} or {@code key} change restarts only the other protocols (stunnerd restarts them all).
+     */
     public boolean needsRestartFrom(ListenerConfig other) {
         return other == null
                 || protocol != other.protocol
                 || port != other.port
                 || !java.util.Objects.equals(address, other.address)
-                || !java.util.Objects.equals(cert, other.cert)
-                || !java.util.Objects.equals(key, other.key);
+                || protocol != ListenerProtocol.TURN_TLS && !certificateEquals(other);
+    }
+
+    /** Whether {@code cert} and {@code key} are the same as {@code other}'s. */
+    public boolean certificateEquals(ListenerConfig other) {
+        return java.util.Objects.equals(cert, other.cert) && java.util.Objects.equals(key, other.key);
     }
 
     @Override

@@ -91,12 +91,25 @@ class ConfigDiffTest {
     }
 
     @Test
-    void certOrKeyChangeRestarts() throws Exception {
+    void certOrKeyChangeOfATlsListenerIsAnUpdateInPlace() throws Exception {
         String tls = "version: v1\nauth: {credentials: {username: u, password: p}}\nlisteners:\n"
                 + "  - {name: tls, protocol: TURN-TLS, port: 443, cert: Yw==, key: aw==}\n";
         StunnerConfig a = cfg(tls);
-        assertEquals(List.of("tls"), names(ConfigDiff.between(a, cfg(tls.replace("cert: Yw==", "cert: YzI="))).listenersToRestart()));
-        assertEquals(List.of("tls"), names(ConfigDiff.between(a, cfg(tls.replace("key: aw==", "key: azI="))).listenersToRestart()));
+        for (String changed : List.of(tls.replace("cert: Yw==", "cert: YzI="), tls.replace("key: aw==", "key: azI="))) {
+            ConfigDiff d = ConfigDiff.between(a, cfg(changed));
+            assertEquals(List.of(), names(d.listenersToRestart()), "TURN-TLS reloads its certificate in place");
+            assertEquals(List.of("tls"), names(d.listenersToUpdate()));
+            assertFalse(d.touchesSockets());
+        }
+    }
+
+    @Test
+    void certOrKeyChangeOfADtlsListenerRestarts() throws Exception {
+        String dtls = "version: v1\nauth: {credentials: {username: u, password: p}}\nlisteners:\n"
+                + "  - {name: dtls, protocol: TURN-DTLS, port: 443, cert: Yw==, key: aw==}\n";
+        StunnerConfig a = cfg(dtls);
+        assertEquals(List.of("dtls"), names(ConfigDiff.between(a, cfg(dtls.replace("cert: Yw==", "cert: YzI="))).listenersToRestart()));
+        assertEquals(List.of("dtls"), names(ConfigDiff.between(a, cfg(dtls.replace("key: aw==", "key: azI="))).listenersToRestart()));
     }
 
     @ParameterizedTest(name = "{0}")
