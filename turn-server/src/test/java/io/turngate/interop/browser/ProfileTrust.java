@@ -39,11 +39,14 @@ public final class ProfileTrust {
         return Tools.run(home, List.of(certutil(), "-L", "-d", where)).strip();
     }
 
-    /** The certutil binary: {@code TURNGATE_CERTUTIL}, or {@code certutil} on the PATH; null when there is none. */
+    /**
+     * The certutil binary: {@code TURNGATE_CERTUTIL}, or {@code certutil} on the PATH; null when there is none (or
+     * when {@code TURNGATE_CERTUTIL} names no executable file).
+     */
     public static String certutil() {
         String env = System.getenv("TURNGATE_CERTUTIL");
         if (env != null && !env.isBlank()) {
-            return env;
+            return Files.isExecutable(Path.of(env)) ? env : null;
         }
         Path p = Prerequisites.onPath("certutil");
         return p == null ? null : p.toString();
