@@ -69,7 +69,7 @@ class BrowserSceneTest {
     private static final int MESSAGES = 300;
     /** Decoded video frames wanted: two seconds of the worker's 30 fps. */
     private static final int FRAMES = 60;
-    /** Bound on one scene's Node side; two scenes stay well inside two minutes in practice (~10 s). */
+    /** Bound on one scene's Node side; a scene takes 5 to 15 s in practice, the six 45 to 90 s together. */
     private static final Duration SCENE_LIMIT = Duration.ofSeconds(50);
 
     private static TestNetns netns;
