@@ -3,9 +3,13 @@
 // the gateway as its only ICE server reaches a WebRTC worker that has only a host candidate, on
 // its address inside a network namespace made by the caller.
 //
-//   node scene.js --mode allowed|refused --turn 127.0.0.1:PORT --user user-1 --netns NS
+//   node scene.js --mode allowed|refused --ice-url turn:127.0.0.1:PORT?transport=udp --user user-1 --netns NS
 //                 [--chromium /usr/bin/chromium] [--messages 300] [--frames 60] [--timeout-ms 90000]
 //   password: env TURN_PASSWORD (never printed)
+//
+// --ice-url is the browser's one ICE server: turn:HOST:PORT?transport=udp or ?transport=tcp, or
+// turns:HOST:PORT?transport=tcp (TURN over TLS; Chromium verifies the server's certificate against
+// the trust of its profile: the NSS database in $HOME/.pki/nssdb, where the caller puts a test CA).
 //
 // The worker runs as `ip netns exec NS node worker.js`; signalling is its stdin/stdout. Chromium is
 // started by the scene (--chromium, a fresh profile, no browser download) and driven by
@@ -26,7 +30,7 @@ const { chromium } = require('playwright-core');
 
 const args = parseArgs(process.argv.slice(2));
 const mode = args.mode || 'allowed';
-const turn = required('turn');
+const iceUrl = required('ice-url');
 const netns = required('netns');
 const username = args.user || 'user-1';
 const password = process.env.TURN_PASSWORD || 'pass-1';
@@ -62,8 +66,10 @@ function log(msg) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Chromium as root needs --no-sandbox; the rest keeps it off the network except for WebRTC to
-// the gateway on loopback: no QUIC, no background services, every host name resolves to nothing
-// (TURN URLs are IP literals), and no mDNS: Chromium otherwise announces a .local name for each
+// the gateway on loopback: no QUIC, no background services, every host name but localhost and
+// the loopback literals resolves to nothing (TURN URLs are IP literals or localhost, the name in
+// the TLS scene's certificate; the rules apply to IP literals too, and Chromium's TCP and TLS
+// TURN sockets go through the host resolver, so 127.0.0.1 must be excluded), and no mDNS: Chromium otherwise announces a .local name for each
 // host address on the LAN's multicast group even when ICE is relay-only.
 // The scene starts Chromium itself (so the command line is exactly this one, with a fresh profile)
 // and attaches playwright-core over CDP on a loopback port.
@@ -76,7 +82,7 @@ const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE [::1]',
   '--disable-features=WebRtcHideLocalIpsWithMdns,MediaRouter,DialMediaRouteProvider,OptimizationHints,'
     + 'NetworkTimeServiceQuerying,PreconnectToSearch,Translate',
   '--autoplay-policy=no-user-gesture-required',
@@ -252,7 +258,7 @@ async function refusedScene(page, result) {
 }
 
 async function main() {
-  const result = { mode, turn, netns };
+  const result = { mode, iceUrl, netns };
   let chrome = null;
   let browser = null;
   let worker = null;
@@ -301,12 +307,16 @@ async function main() {
     result.workerCandidates = offer.sdp.split('\r\n').filter((l) => l.startsWith('a=candidate:'))
       .map((l) => l.slice('a=candidate:'.length));
     const answer = await page.evaluate(([sdp, cfg]) => window.tg.answer(sdp, cfg), [offer.sdp, {
-      turnUrl: `turn:${turn}?transport=udp`, username, credential: password,
+      turnUrl: iceUrl, username, credential: password,
     }]);
     result.answeredAt = Date.now();
     result.browserCandidates = answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'))
       .map((l) => l.slice('a=candidate:'.length));
     log(`browser answered with ${result.browserCandidates.length} candidate(s): ${result.browserCandidates.join(' | ')}`);
+    const gatherErrors = await page.evaluate(() => window.tg.candidateErrors);
+    if (gatherErrors.length) {
+      log(`icecandidateerror while gathering: ${JSON.stringify(gatherErrors)}`);
+    }
     worker.send({ type: 'answer', sdp: answer });
     process.stdout.write('SCENE-ANSWERED\n');
 

@@ -79,7 +79,7 @@ public final class Prerequisites {
         return onPath("ip");
     }
 
-    private static Path onPath(String name) {
+    static Path onPath(String name) {
         List<String> dirs = new ArrayList<>(List.of(
                 String.valueOf(System.getenv("PATH")).split(java.io.File.pathSeparator)));
         dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
@@ -115,6 +115,15 @@ public final class Prerequisites {
         require(Files.isDirectory(dir.resolve("node_modules/@roamhq/wrtc"))
                         && Files.isDirectory(dir.resolve("node_modules/playwright-core")),
                 "npm packages in " + dir + " (run: npm ci --prefix " + dir + ")");
+    }
+
+    /**
+     * What a TURN-TLS scene needs beyond {@link #requireSceneTools()}: {@code openssl} for the test CA
+     * ({@link TestCa}) and {@code certutil} for the browser profile's trust in it ({@link ProfileTrust}).
+     */
+    public static void requireTlsTools() {
+        require(onPath("openssl") != null, "openssl (apt-get install openssl)");
+        require(ProfileTrust.certutil() != null, "NSS's certutil (apt-get install libnss3-tools)");
     }
 
     private static boolean isRoot() {

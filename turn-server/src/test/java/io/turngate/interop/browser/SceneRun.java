@@ -24,8 +24,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * its helpers, the worker, and Node itself.
  */
 public final class SceneRun implements AutoCloseable {
-    /** What the scene is started with. */
-    public record Options(String mode, String turnHostPort, String username, String password, TestNetns netns,
+    /**
+     * What the scene is started with.
+     *
+     * @param iceServerUrl the browser's only ICE server, e.g. {@code turn:127.0.0.1:3478?transport=udp},
+     *                     {@code turn:127.0.0.1:3478?transport=tcp} or {@code turns:localhost:5349?transport=tcp}
+     */
+    public record Options(String mode, String iceServerUrl, String username, String password, TestNetns netns,
                           int messages, int frames, Duration timeout) {
     }
 
@@ -55,12 +60,14 @@ public final class SceneRun implements AutoCloseable {
 
     /**
      * Starts {@code node scene.js} in the browser folder. Chromium's profile and temporary files go below
-     * {@code tmp} (a fresh folder of the test). The password reaches the scene through its environment only.
+     * {@code tmp} (a fresh folder of the test), which is also the {@code HOME} of Node and Chromium: the NSS
+     * database Chromium trusts on Linux is {@code tmp/.pki/nssdb}. The password reaches the
+     * scene through its environment only.
      */
     public static SceneRun start(Options o, Path tmp, Runnable onAnswered) throws IOException {
         Path dir = Prerequisites.browserDir();
         List<String> cmd = List.of(Prerequisites.node().toString(), dir.resolve("scene.js").toString(),
-                "--mode", o.mode(), "--turn", o.turnHostPort(), "--user", o.username(), "--netns", o.netns().name(),
+                "--mode", o.mode(), "--ice-url", o.iceServerUrl(), "--user", o.username(), "--netns", o.netns().name(),
                 "--chromium", Prerequisites.chromium().toString(),
                 "--messages", Integer.toString(o.messages()), "--frames", Integer.toString(o.frames()),
                 "--timeout-ms", Long.toString(o.timeout().toMillis()));
