@@ -202,6 +202,9 @@ public final class Soak implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 return new Run(server, dir, password).execute();
+            } catch (java.io.IOException e) {
+                err.println("soak: " + e.getMessage());
+                return 2;
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
