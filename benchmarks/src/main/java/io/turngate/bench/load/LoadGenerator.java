@@ -427,10 +427,9 @@ public final class LoadGenerator implements Callable<Integer> {
                 return List.of(hostPort(externalPeer, "--external-peer"));
             }
             List<InetSocketAddress> addresses = new ArrayList<>();
-            int datagram = roundUp(payload + 64, 64);
             for (int k = 0; k < peers; k++) {
                 Worker w = workers.get(k % threads);
-                Bootstrap b = datagramBootstrap(w, new EchoPeer(w, settings.gso()), datagram, 64, 4 << 20);
+                Bootstrap b = peerBootstrap(epoll, w, settings);
                 Channel ch = b.bind(new InetSocketAddress(InetAddress.getByName(peerHost),
                         peerPort == 0 ? 0 : peerPort + k)).sync().channel();
                 peerChannels.add(ch);
@@ -471,13 +470,9 @@ public final class LoadGenerator implements Callable<Integer> {
                 return openConnections(settings, targets);
             }
             InetAddress local = InetAddress.getByName(clientHost);
-            int datagram = roundUp(Math.max(payload + 128, 576), 64);
-            int batch = Integer.getInteger("loadgen.batch",
-                    rate == 0 ? Math.min(64, Math.max(4, settings.windowPerAllocation())) : 16);
-            int rcvbuf = allocations <= 100 ? 1 << 20 : 256 << 10;
             List<ChannelFuture> futures = new ArrayList<>(targets.size());
             for (ClientAllocation a : targets) {
-                Bootstrap b = datagramBootstrap(a.worker, a, datagram, batch, rcvbuf);
+                Bootstrap b = clientBootstrap(epoll, a, settings, allocations);
                 futures.add(b.connect(settings.server(), new InetSocketAddress(local, 0)));
                 if (futures.size() >= 512) {
                     drainFutures(futures);
@@ -574,27 +569,6 @@ public final class LoadGenerator implements Callable<Integer> {
                 f.sync();
             }
             futures.clear();
-        }
-
-        @SuppressWarnings("deprecation")
-        private Bootstrap datagramBootstrap(Worker w, ChannelHandler handler, int datagram, int batch, int rcvbuf) {
-            Bootstrap b = new Bootstrap().group(w.loop)
-                    .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .option(ChannelOption.SO_RCVBUF, rcvbuf)
-                    .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20))
-                    .option(ChannelOption.MAX_MESSAGES_PER_READ, 16)
-                    .handler(handler);
-            if (epoll) {
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
-                        .option(EpollChannelOption.EPOLL_MODE, Boolean.getBoolean("loadgen.edge")
-                                ? EpollMode.EDGE_TRIGGERED : EpollMode.LEVEL_TRIGGERED)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * batch));
-            } else {
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram));
-            }
-            return b;
         }
 
         private int measure(Instant startedAt, RunSettings settings) throws Exception {
@@ -744,32 +718,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
         private int phase(String name, java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step,
                           List<ClientAllocation> targets) throws InterruptedException {
-            CountDownLatch finished = new CountDownLatch(targets.size());
-            AtomicInteger ok = new AtomicInteger();
-            long deadline = System.nanoTime() + handshakeTimeout.toNanos();
-            ClientAllocation.Completion done = (a, success) -> {
-                if (success) {
-                    ok.incrementAndGet();
-                }
-                finished.countDown();
-            };
-            int perWorker = Math.max(1, concurrency / threads);
-            for (Worker w : workers) {
-                List<ClientAllocation> mine = targets.stream().filter(a -> a.worker == w).toList();
-                w.loop.execute(() -> w.runPhase(mine, step, perWorker, done));
-            }
-            long reportEvery = 2_000_000_000L;
-            while (!finished.await(Math.min(reportEvery, Math.max(0, deadline - System.nanoTime())),
-                    TimeUnit.NANOSECONDS)) {
-                if (System.nanoTime() >= deadline) {
-                    notes.add(name + ": timed out after " + Durations.format(handshakeTimeout) + " with "
-                            + finished.getCount() + " unfinished");
-                    break;
-                }
-                err.printf(Locale.ROOT, "loadgen: %s %d/%d%n", name, targets.size() - finished.getCount(),
-                        targets.size());
-            }
-            return ok.get();
+            return runPhase(name, workers, targets, step, concurrency, handshakeTimeout, notes, err);
         }
 
         /** Throw-away allocations on their own sockets: allocate, bind, delete, close. */
@@ -958,6 +907,88 @@ public final class LoadGenerator implements Callable<Integer> {
                 out.println("  note: " + n);
             }
         }
+    }
+
+    /**
+     * A datagram socket of the generator on {@code w}'s loop: pooled buffers, recvmmsg batches of {@code batch}
+     * datagrams of {@code datagram} bytes (epoll), level-triggered unless {@code -Dloadgen.edge=true}. Shared by the
+     * load generator and the soak, so both measure with the same sockets.
+     */
+    @SuppressWarnings("deprecation")
+    static Bootstrap datagramBootstrap(boolean epoll, Worker w, ChannelHandler handler, int datagram, int batch,
+                                       int rcvbuf) {
+        Bootstrap b = new Bootstrap().group(w.loop)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.SO_RCVBUF, rcvbuf)
+                .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 << 10, 1 << 20))
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, 16)
+                .handler(handler);
+        if (epoll) {
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
+                    .option(EpollChannelOption.EPOLL_MODE, Boolean.getBoolean("loadgen.edge")
+                            ? EpollMode.EDGE_TRIGGERED : EpollMode.LEVEL_TRIGGERED)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * batch));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram));
+        }
+        return b;
+    }
+
+    /**
+     * The UDP client socket of allocation {@code a} (not yet connected): datagram slots for the payload plus
+     * headroom, recvmmsg batches sized for the mode, a smaller receive buffer when there are many sockets.
+     */
+    static Bootstrap clientBootstrap(boolean epoll, ClientAllocation a, RunSettings settings, int allocations) {
+        int datagram = roundUp(Math.max(settings.payload() + 128, 576), 64);
+        int batch = Integer.getInteger("loadgen.batch",
+                settings.ratePps() == 0 ? Math.min(64, Math.max(4, settings.windowPerAllocation())) : 16);
+        int rcvbuf = allocations <= 100 ? 1 << 20 : 256 << 10;
+        return datagramBootstrap(epoll, a.worker, a, datagram, batch, rcvbuf);
+    }
+
+    /** An echo peer's socket on {@code w}'s loop ({@link EchoPeer}), with a 4 MB receive buffer. */
+    static Bootstrap peerBootstrap(boolean epoll, Worker w, RunSettings settings) {
+        int datagram = roundUp(settings.payload() + 64, 64);
+        return datagramBootstrap(epoll, w, new EchoPeer(w, settings.gso()), datagram, 64, 4 << 20);
+    }
+
+    /**
+     * Runs one control-plane step on every allocation of {@code targets} with at most {@code concurrency} in flight
+     * (split over the workers, whose loops start the next step when one finishes); waits at most {@code timeout},
+     * printing progress every 2 s. Returns the steps that succeeded; a timeout is added to {@code notes}.
+     */
+    static int runPhase(String name, List<Worker> workers, List<ClientAllocation> targets,
+                        java.util.function.BiConsumer<ClientAllocation, ClientAllocation.Completion> step,
+                        int concurrency, Duration timeout, List<String> notes, PrintStream err)
+            throws InterruptedException {
+        CountDownLatch finished = new CountDownLatch(targets.size());
+        AtomicInteger ok = new AtomicInteger();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ClientAllocation.Completion done = (a, success) -> {
+            if (success) {
+                ok.incrementAndGet();
+            }
+            finished.countDown();
+        };
+        int perWorker = Math.max(1, concurrency / workers.size());
+        for (Worker w : workers) {
+            List<ClientAllocation> mine = targets.stream().filter(a -> a.worker == w).toList();
+            w.loop.execute(() -> w.runPhase(mine, step, perWorker, done));
+        }
+        long reportEvery = 2_000_000_000L;
+        while (!finished.await(Math.min(reportEvery, Math.max(0, deadline - System.nanoTime())),
+                TimeUnit.NANOSECONDS)) {
+            if (System.nanoTime() >= deadline) {
+                notes.add(name + ": timed out after " + Durations.format(timeout) + " with "
+                        + finished.getCount() + " unfinished");
+                break;
+            }
+            err.printf(Locale.ROOT, "loadgen: %s %d/%d%n", name, targets.size() - finished.getCount(),
+                    targets.size());
+        }
+        return ok.get();
     }
 
     /**

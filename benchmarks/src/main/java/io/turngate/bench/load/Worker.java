@@ -160,6 +160,32 @@ final class Worker {
         }
     }
 
+    /**
+     * Soak churn: a newly made, bound allocation joins this worker and, while sending, the fixed-rate rotation. The
+     * total rate stays the same; it is spread over one allocation more.
+     */
+    void admit(ClientAllocation a) {
+        allocations.add(a);
+        if (sending && a.isReady()) {
+            ready.add(a);
+        }
+    }
+
+    /**
+     * Soak churn: {@code a} leaves the rotation (no probe is sent on it any more) before it is deleted. Its probes
+     * still in flight are counted when their echoes arrive, as long as its socket stays open.
+     */
+    void retire(ClientAllocation a) {
+        allocations.remove(a);
+        int i = ready.indexOf(a);
+        if (i >= 0) {
+            ClientAllocation last = ready.remove(ready.size() - 1);
+            if (i < ready.size()) {
+                ready.set(i, last);
+            }
+        }
+    }
+
     void stopSending() {
         sending = false;
         if (refresher != null) {
@@ -211,6 +237,12 @@ final class Worker {
             due = cap;
         }
         int n = ready.size();
+        if (n == 0) {
+            return;
+        }
+        if (nextReady >= n) {
+            nextReady = 0; // allocations were retired (soak churn)
+        }
         for (long i = 0; i < due && maySend(); i++) {
             ClientAllocation a = ready.get(nextReady);
             nextReady = nextReady + 1 == n ? 0 : nextReady + 1;
