@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.turngate.config.v1.ListenerProtocol;
@@ -167,12 +168,16 @@ final class StreamListener {
         ChannelPipeline p = ch.pipeline();
         SslContext context = tls;
         if (context != null) {
+            // Below the SslHandler: the TURN handler flushes every message into a TLS record of its own (see
+            // StreamClientHandler), and this turns those flushes into one socket write per read or event-loop task.
+            p.addLast("flushes", new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
             SslHandler ssl = context.newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(limits.tlsHandshakeTimeoutMillis());
             p.addLast("tls", ssl);
         }
         p.addLast("frames", new StreamFrameDecoder(limits.maxFrameBytes()));
-        p.addLast("turn", new StreamClientHandler(core, limits));
+        p.addLast("turn", new StreamClientHandler(core, limits, context != null));
     }
 
     private static boolean take(AtomicInteger n, int limit) {
