@@ -84,12 +84,16 @@ final class StreamFrameDecoder extends ByteToMessageDecoder {
     }
 
     private void decodeStun(ByteBuf in, int at, int readable, List<Object> out) {
+        if (readable < StunConstants.MAGIC_COOKIE_OFFSET + 4) {
+            // Wait for the magic cookie before judging: otherwise a header cut after its length field would be
+            // judged OVERSIZED and the same bytes in one read NOT_TURN (found by StreamFrameDecoderFuzzTest).
+            return;
+        }
         int length = in.getUnsignedShort(at + StunConstants.LENGTH_OFFSET);
         if ((length & 3) != 0) {
             throw fail(in, Failure.NOT_TURN, "STUN length " + length + " (expected: a multiple of 4)");
         }
-        if (readable >= StunConstants.MAGIC_COOKIE_OFFSET + 4
-                && in.getInt(at + StunConstants.MAGIC_COOKIE_OFFSET) != StunConstants.MAGIC_COOKIE) {
+        if (in.getInt(at + StunConstants.MAGIC_COOKIE_OFFSET) != StunConstants.MAGIC_COOKIE) {
             throw fail(in, Failure.NOT_TURN, "no STUN magic cookie");
         }
         int frame = StunConstants.HEADER_LENGTH + length;
