@@ -228,9 +228,10 @@ free_tcp_port() { # first port >= $1 with no TCP socket listening on it
   echo "$p"
 }
 
-# The generator's clients all come from 127.0.0.1: turngate's per-source limit of unauthenticated answers (401s)
-# would meter the Allocate handshake benchmark, so it is off here (an older --baseline jar has no such limit).
-TURNGATE_ARGS=${TURNGATE_ARGS:---unauthenticated-rate 0}
+# The generator's clients all come from 127.0.0.1: turngate's per-source limits would meter the benchmark, so they
+# are off here: unauthenticated answers (401s) for the Allocate handshakes, and TCP/TLS connections per source IP
+# (default 500) for the idle-connection run (an older --baseline jar has neither limit and gets no flags).
+TURNGATE_ARGS=${TURNGATE_ARGS:---unauthenticated-rate 0 --max-connections-per-ip 0}
 start_turngate() { start_turngate_as turngate 0 "$TG_JAR" "$TURNGATE_ARGS"; }
 start_baseline() { start_turngate_as baseline 0 "$BASELINE_JAR" ""; }
 start_metrics-on() { start_turngate_as metrics-on 1 "$TG_JAR" "$TURNGATE_ARGS"; }
