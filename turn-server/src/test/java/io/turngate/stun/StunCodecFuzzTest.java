@@ -8,6 +8,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.turngate.fuzz.RecordingLeakDetector;
 import io.turngate.stun.attr.Fingerprint;
 import io.turngate.stun.attr.MessageIntegrity;
+import io.turngate.stun.attr.MessageIntegritySha256;
 import io.turngate.stun.attr.StunAttribute;
 import io.turngate.stun.attr.UnknownAttribute;
 import org.junit.jupiter.api.AfterAll;
@@ -141,13 +142,17 @@ class StunCodecFuzzTest {
 
     private static void roundTrip(ReceivedStun received) {
         StunMessage message = received.message();
-        byte[] key = received.hasIntegrity() ? KEY : null;
+        // The encoder writes one integrity attribute, of the algorithm asked for (RFC 8489 §14.5, §14.6): SHA-1 when
+        // the datagram had MESSAGE-INTEGRITY, else SHA-256 (untruncated) when it had MESSAGE-INTEGRITY-SHA256 alone.
+        boolean sha256Only = !received.hasIntegrity() && received.hasIntegritySha256();
+        byte[] key = received.hasIntegrity() || sha256Only ? KEY : null;
+        IntegrityAlgorithm algorithm = sha256Only ? IntegrityAlgorithm.SHA256 : IntegrityAlgorithm.SHA1;
         // An unpooled allocator that counts its memory: after release the count must be back where it was, which
         // also covers a buffer the encoder might allocate and lose on a failure path.
         UnpooledByteBufAllocator counting = new UnpooledByteBufAllocator(true, false);
         ByteBuf encoded;
         try {
-            encoded = StunCodec.encode(message, counting, key, received.fingerprintPresent());
+            encoded = StunCodec.encode(message, counting, key, algorithm, received.fingerprintPresent());
         } catch (RuntimeException e) {
             throw new AssertionError("a decoded message does not encode: " + message, e);
         }
@@ -158,11 +163,15 @@ class StunCodecFuzzTest {
             assertEquals(comparable(message), comparable(again.message()), "decode(encode(decode(datagram)))");
             assertEquals(received.hasIntegrity(), again.hasIntegrity(), "MESSAGE-INTEGRITY present");
             assertEquals(received.fingerprintPresent(), again.fingerprintPresent(), "FINGERPRINT present");
+            assertEquals(sha256Only, again.hasIntegritySha256(), "MESSAGE-INTEGRITY-SHA256 present (alone)");
             if (again.hasIntegrity()) {
                 assertTrue(again.verifyIntegrity(KEY), "the recomputed MESSAGE-INTEGRITY verifies");
             }
+            if (again.hasIntegritySha256()) {
+                assertTrue(again.verifyIntegritySha256(KEY), "the recomputed MESSAGE-INTEGRITY-SHA256 verifies");
+            }
             bytes = ByteBufUtil.getBytes(encoded);
-            ByteBuf twice = StunCodec.encode(again.message(), POOLED, key, again.fingerprintPresent());
+            ByteBuf twice = StunCodec.encode(again.message(), POOLED, key, algorithm, again.fingerprintPresent());
             try {
                 assertEquals(ByteBufUtil.hexDump(bytes), ByteBufUtil.hexDump(twice), "encode is a fixed point");
             } finally {
@@ -194,7 +203,9 @@ class StunCodecFuzzTest {
         out.add(m.messageClass());
         out.add(m.transactionId());
         for (StunAttribute a : m.attributes()) {
-            if (a instanceof MessageIntegrity) {
+            if (a instanceof MessageIntegritySha256) {
+                continue; // re-encoded only when it was alone (and untruncated): its presence is checked apart
+            } else if (a instanceof MessageIntegrity) {
                 out.add("MESSAGE-INTEGRITY");
             } else if (a instanceof Fingerprint) {
                 out.add("FINGERPRINT");
