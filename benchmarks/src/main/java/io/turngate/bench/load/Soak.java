@@ -457,7 +457,7 @@ public final class Soak implements Callable<Integer> {
                 sent += s.sent();
                 delivered += s.delivered();
             }
-            return new Worker.Snapshot(sent, 0, delivered, 0, 0, 0, 0, 0, new LogLinearHistogram());
+            return new Worker.Snapshot(sent, 0, delivered, 0, 0, 0, 0, 0);
         }
 
         /** Reads the server, takes the interval's packet counts, prints and keeps one sample. */
