@@ -103,7 +103,7 @@ public final class LoadGenerator implements Callable<Integer> {
     String pass = "pass-1";
     @Option(names = {"--allocations", "-n"}, description = "Allocations, 1..10000 (default: ${DEFAULT-VALUE}).")
     int allocations = 1;
-    @Option(names = "--payload", description = "Probe (payload) bytes, 24..1400 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--payload", description = "Probe (payload) bytes, 32..1400 (default: ${DEFAULT-VALUE}).")
     int payload = 100;
     @Option(names = "--rate", description = "Total probes/s towards the server; 0 = as fast as possible "
             + "(closed loop with --window in flight) (default: ${DEFAULT-VALUE}).")
