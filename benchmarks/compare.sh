@@ -470,6 +470,7 @@ done
   for rate in "${RATES[@]}"; do
     for n in "${ALLOCS[@]}"; do
       for s in "${SERVERS[@]}"; do
+        # --progress 0 as in the RTT runs below: no histogram copies on the generator's loop during the window.
         GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "lat-${n}x100-${rate}pps-r$round" "$n" 100 "$rate" "$DURATION" \
           --warmup "$MATRIX_RUN_WARMUP" --concurrency 256 --progress 0
       done
@@ -500,8 +501,10 @@ done
     [ -n "$t" ] || continue
     suffix=$( [ "$t" = udp ] || echo "-$t" )
     for s in "${SERVERS[@]}"; do
+      # --progress 0: a progress line copies the RTT histograms on the generator's loop every second (its lines
+      # are not shown here anyway), a pause of its own in the measured tail.
       TRANSPORT=$t GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "rtt-100x100$suffix-r$round" 100 100 "$RTT_RATE" "$DURATION" \
-        --warmup "$RUN_WARMUP"
+        --warmup "$RUN_WARMUP" --progress 0
     done
   done
 done
