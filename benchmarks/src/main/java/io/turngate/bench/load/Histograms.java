@@ -76,12 +76,16 @@ final class Histograms {
      * @param windowNanos   length of one window
      * @param originSeconds where window 0 begins, in seconds after the timeline's origin (e.g. the server's
      *                      {@code /ready})
+     * @param maxWindows    windows the measured window covers: later ones (probes intended in the moment between
+     *                      the window's end and the stop of the sending) are left out
      */
-    static List<LoadResult.Window> timeline(List<List<Histogram>> perWorker, long windowNanos, double originSeconds) {
+    static List<LoadResult.Window> timeline(List<List<Histogram>> perWorker, long windowNanos, double originSeconds,
+                                            int maxWindows) {
         int n = 0;
         for (List<Histogram> l : perWorker) {
             n = Math.max(n, l.size());
         }
+        n = Math.min(n, maxWindows);
         List<LoadResult.Window> out = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Histogram sum = window();

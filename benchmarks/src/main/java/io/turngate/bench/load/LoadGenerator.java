@@ -868,7 +868,8 @@ public final class LoadGenerator implements Callable<Integer> {
                     double origin = timelineOriginMs > 0 ? round((measureStartMs - timelineOriginMs) / 1e3) : 0;
                     tl = new LoadResult.Timeline(timelineOriginMs > 0 ? "server ready" : "measured window",
                             round(timeline.toNanos() / 1e9), origin,
-                            Histograms.timeline(timelines, timeline.toNanos(), origin));
+                            Histograms.timeline(timelines, timeline.toNanos(), origin,
+                                    (int) ((duration.toNanos() + timeline.toNanos() - 1) / timeline.toNanos())));
                 }
                 long lost = Math.max(0, fin.sent() - fin.delivered());
                 double c2p = externalPeer == null ? atStop.peerReceived() / seconds : -1;

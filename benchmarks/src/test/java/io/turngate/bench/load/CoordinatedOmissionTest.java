@@ -73,7 +73,9 @@ class CoordinatedOmissionTest {
         assertEquals(40_060_000, w.rttCorrected.getMaxValue(), 40_060, "corrected: the 40 ms wait counts");
         assertEquals(60_000, Histograms.at(w.rttCorrected, 50), 60);
 
-        List<LoadResult.Window> tl = Histograms.timeline(List.of(w.timeline), 1_000_000_000L, 2.5);
+        assertEquals(1, Histograms.timeline(List.of(w.timeline), 1_000_000_000L, 2.5, 1).size(),
+                "windows after the measured window are left out");
+        List<LoadResult.Window> tl = Histograms.timeline(List.of(w.timeline), 1_000_000_000L, 2.5, 2);
         assertEquals(2, tl.size());
         assertEquals(2.5, tl.get(0).startSeconds());
         assertEquals(99, tl.get(0).count());
