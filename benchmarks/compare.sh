@@ -14,6 +14,12 @@
 #                         [--tls-version 1.3|1.2] (TLS cases; default 1.3, or 1.2 for both when coturn has no 1.3)
 #                         [--idle-tcp N] [--idle-hold 30s] [--idle-only] (memory of N idle TCP connections, one
 #                                        allocation each, on freshly started servers)
+#                         [--latency-matrix] (only the latency matrix: fixed rates x allocation counts, 100 B, N
+#                                        rounds, default 10 (--repeat), alternating; RTT corrected for coordinated
+#                                        omission) [--rates 5000,20000,50000] [--allocations 1,100,1000,10000]
+#                         [--cold-start] (fresh servers, the first --cold-duration after /ready (coturn: its port)
+#                                        in 1 s windows: turngate, turngate --no-warm-up, coturn) [--cold-repeat 3]
+#                                        [--cold-rate 20000] [--cold-allocations 100] [--cold-duration 30s]
 #
 # Stops only the processes it started (trap on EXIT). Sends traffic only to 127.0.0.1.
 set -euo pipefail
@@ -52,8 +58,19 @@ TLS_VERSION=1.3
 IDLE_TCP=0
 IDLE_HOLD=""
 IDLE_ONLY=0
+MATRIX=0
+MATRIX_RATES=5000,20000,50000
+MATRIX_ALLOCATIONS=1,100,1000,10000
+# Inside each matrix run, before its measured window: the generator is a fresh JVM every run.
+MATRIX_RUN_WARMUP=2s
+REPEAT_SET=0
+COLD=0
+COLD_REPEAT=3
+COLD_RATE=20000
+COLD_ALLOCATIONS=100
+COLD_DURATION=30s
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=$2; shift 2 ;;
@@ -66,7 +83,7 @@ while [ $# -gt 0 ]; do
     --generator-cpu) GEN_CPU=$2; shift 2 ;;
     --coturn-relay-threads) COTURN_RELAY_THREADS=$2; shift 2 ;;
     --big) BIG=$2; shift 2 ;;
-    --repeat) REPEAT=$2; shift 2 ;;
+    --repeat) REPEAT=$2; REPEAT_SET=1; shift 2 ;;
     --rtt-only) RTT_ONLY=1; shift ;;
     --metrics-ab) METRICS_AB=1; ONLY=turngate; shift ;;
     --baseline) BASELINE_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
@@ -75,12 +92,39 @@ while [ $# -gt 0 ]; do
     --idle-tcp) IDLE_TCP=$2; shift 2 ;;
     --idle-hold) IDLE_HOLD=$2; shift 2 ;;
     --idle-only) IDLE_ONLY=1; shift ;;
+    --latency-matrix) MATRIX=1; shift ;;
+    --rates) MATRIX_RATES=$2; shift 2 ;;
+    --allocations) MATRIX_ALLOCATIONS=$2; shift 2 ;;
+    --cold-start) COLD=1; shift ;;
+    --cold-repeat) COLD_REPEAT=$2; shift 2 ;;
+    --cold-rate) COLD_RATE=$2; shift 2 ;;
+    --cold-allocations) COLD_ALLOCATIONS=$2; shift 2 ;;
+    --cold-duration) COLD_DURATION=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
   esac
 done
 case "$ONLY" in both|turngate|coturn) ;; *) echo "compare.sh: --only: found '$ONLY' (expected: turngate or coturn)" >&2; exit 2 ;; esac
-if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; RUN_WARMUP=500ms; BIG=1000; fi
+if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; RUN_WARMUP=500ms; MATRIX_RUN_WARMUP=1s; BIG=1000; fi
+[ "$MATRIX" = 1 ] && [ "$REPEAT_SET" = 0 ] && REPEAT=10
+is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; *) [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] ;; esac; }
+is_count "$REPEAT" 1 1000 || { echo "compare.sh: --repeat: found '$REPEAT' (expected: 1..1000)" >&2; exit 2; }
+IFS=',' read -r -a RATES <<< "$MATRIX_RATES"
+IFS=',' read -r -a ALLOCS <<< "$MATRIX_ALLOCATIONS"
+for r in "${RATES[@]}"; do
+  is_count "$r" 1 10000000 || { echo "compare.sh: --rates: found '$r' (expected: a comma-separated list of probes/s, e.g. 5000,20000)" >&2; exit 2; }
+done
+MATRIX_MAX_ALLOC=0
+for n in "${ALLOCS[@]}"; do
+  is_count "$n" 1 10000 || { echo "compare.sh: --allocations: found '$n' (expected: a comma-separated list of 1..10000)" >&2; exit 2; }
+  [ "$n" -gt "$MATRIX_MAX_ALLOC" ] && MATRIX_MAX_ALLOC=$n
+done
+is_count "$COLD_REPEAT" 1 100 || { echo "compare.sh: --cold-repeat: found '$COLD_REPEAT' (expected: 1..100)" >&2; exit 2; }
+is_count "$COLD_RATE" 1 10000000 || { echo "compare.sh: --cold-rate: found '$COLD_RATE' (expected: probes/s, 1 or more)" >&2; exit 2; }
+is_count "$COLD_ALLOCATIONS" 1 10000 || { echo "compare.sh: --cold-allocations: found '$COLD_ALLOCATIONS' (expected: 1..10000)" >&2; exit 2; }
+# --cold-start alone starts no server up front: each cold run starts its own.
+COLD_ONLY=0
+[ "$COLD" = 1 ] && [ "$MATRIX" = 0 ] && [ "$IDLE_ONLY" = 0 ] && COLD_ONLY=1
 IDLE_HOLD=${IDLE_HOLD:-$( [ "$QUICK" = 1 ] && echo 5s || echo 30s )}
 
 # Client transports: UDP always runs (the warm-up and the handshake cases use it); tcp and tls add their cases.
@@ -113,7 +157,7 @@ if [ -n "$BASELINE_JAR" ] && [ ! -f "$BASELINE_JAR" ]; then
   echo "compare.sh: --baseline: $BASELINE_JAR not found (expected: a turngate.jar)" >&2; exit 2
 fi
 
-for tool in java taskset ss $( [ "$METRICS_AB" = 1 ] && echo curl ) $( [ "$WANT_TLS" = 1 ] && echo openssl base64 ); do
+for tool in java taskset ss $( [ "$METRICS_AB" = 1 ] || [ "$COLD" = 1 ] && echo curl ) $( [ "$WANT_TLS" = 1 ] && echo openssl base64 ); do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool not found (expected: on PATH)" >&2; exit 2; }
 done
 if [ "$ONLY" != turngate ] && ! command -v turnserver >/dev/null; then
@@ -128,6 +172,8 @@ fi
 # coturn: 2,036 descriptors for 1,000 idle TCP allocations); the generator one socket or connection per allocation.
 # The soft limit is raised for the processes this script starts; the hard limit cannot be raised from here.
 NEED_FILES=$((BIG + 512))
+[ "$MATRIX" = 1 ] && [ $((MATRIX_MAX_ALLOC + 512)) -gt "$NEED_FILES" ] && NEED_FILES=$((MATRIX_MAX_ALLOC + 512))
+[ "$COLD" = 1 ] && [ $((COLD_ALLOCATIONS + 512)) -gt "$NEED_FILES" ] && NEED_FILES=$((COLD_ALLOCATIONS + 512))
 [ "$IDLE_TCP" -gt 0 ] && [ $((2 * IDLE_TCP + 512)) -gt "$NEED_FILES" ] && NEED_FILES=$((2 * IDLE_TCP + 512))
 HARD_FILES=$(ulimit -Hn)
 if [ "$HARD_FILES" != unlimited ] && [ "$HARD_FILES" -lt "$NEED_FILES" ]; then
@@ -236,25 +282,46 @@ start_turngate() { start_turngate_as turngate 0 "$TG_JAR" "$TURNGATE_ARGS"; }
 start_baseline() { start_turngate_as baseline 0 "$BASELINE_JAR" ""; }
 start_metrics-on() { start_turngate_as metrics-on 1 "$TG_JAR" "$TURNGATE_ARGS"; }
 start_metrics-off() { start_turngate_as metrics-off 0 "$TG_JAR" "$TURNGATE_ARGS"; }
+# Cold start only: the same turngate without its self-warm-up (turngate's default is --warm-up).
+start_turngate-nowarm() { start_turngate_as turngate-nowarm 0 "$TG_JAR" "$TURNGATE_ARGS --no-warm-up"; }
+
+declare -A HEALTH_PORT READY_MS START_MS
 
 start_turngate_as() { # name metrics(0|1) jar args
-  local name=$1 metrics=$2 jar=$3 args=$4 port mport="" endpoint="" tlsport=""
+  local name=$1 metrics=$2 jar=$3 args=$4 port mport="" endpoint="" tlsport="" health=""
   port=$(free_port_pair 34800)
+  if [ "$COLD" = 1 ]; then # /ready tells when a cold turngate is up (after its self-warm-up)
+    HEALTH_PORT[$name]=$(free_tcp_port 38180)
+    health="http://127.0.0.1:${HEALTH_PORT[$name]}"
+  fi
   [ "$WANT_TLS" = 1 ] && tlsport=$(free_tcp_port $((port + 2)))
   if [ "$metrics" = 1 ]; then
     mport=$(free_tcp_port 38080)
     endpoint="http://127.0.0.1:$mport/metrics"
   fi
-  turngate_config "$port" "$tlsport" "$endpoint" "$CERT_B64" "$KEY_B64" > "$TMP/$name.json"
+  turngate_config "$port" "$tlsport" "$endpoint" "$CERT_B64" "$KEY_B64" "$health" > "$TMP/$name.json"
   # The copy in $OUT has the certificate and the key left out.
-  turngate_config "$port" "$tlsport" "$endpoint" "(left out)" "(left out)" > "$OUT/$name-stunnerd.conf"
+  turngate_config "$port" "$tlsport" "$endpoint" "(left out)" "(left out)" "$health" > "$OUT/$name-stunnerd.conf"
+  START_MS[$name]=$(date +%s%3N)
   # shellcheck disable=SC2086
-  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$jar" -c "$TMP/$name.json" $args > "$OUT/$name.log" 2>&1 &
+  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$jar" -c "$TMP/$name.json" $args >> "$OUT/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_udp_port "$pid" "$port" 60 || { echo "compare.sh: $name did not bind $port (see $OUT/$name.log)" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
   PORT[$name]=$port
   PID[$name]=$pid
+  if [ -n "$health" ]; then
+    local i code=""
+    for i in $(seq 1200); do # 120 s
+      kill -0 "$pid" 2>/dev/null || break
+      code=$(curl -s -o /dev/null -w '%{http_code}' "$health/ready" 2>/dev/null || true)
+      [ "$code" = 200 ] && break
+      sleep 0.1
+    done
+    [ "$code" = 200 ] || { echo "compare.sh: $name: /ready did not say 200 within 120 s (see $OUT/$name.log)" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
+    READY_MS[$name]=$(date +%s%3N)
+    echo "   $name ready $(( READY_MS[$name] - START_MS[$name] )) ms after start ($health/ready said 200)"
+  fi
   echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar $jar -c $OUT/$name-stunnerd.conf $args"
   stream_listeners "$name" "$pid" "$port" "$tlsport"
   if [ -n "$mport" ]; then
@@ -267,7 +334,7 @@ start_turngate_as() { # name metrics(0|1) jar args
   fi
 }
 
-turngate_config() { # udp-and-tcp-port tls-port(or "") metrics-endpoint cert-b64 key-b64
+turngate_config() { # udp-and-tcp-port tls-port(or "") metrics-endpoint cert-b64 key-b64 [health-endpoint]
   local listeners
   listeners="{\"name\": \"udp-bench\", \"protocol\": \"TURN-UDP\", \"address\": \"127.0.0.1\", \"port\": $1, \"routes\": [\"loopback-echo\"]}"
   [ "$WANT_TCP" = 1 ] && listeners+=",
@@ -278,7 +345,7 @@ turngate_config() { # udp-and-tcp-port tls-port(or "") metrics-endpoint cert-b64
   cat <<CONF
 {
   "version": "v1",
-  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "", "metrics_endpoint": "$3"},
+  "admin": {"name": "turngate-bench", "loglevel": "all:WARN", "healthcheck_endpoint": "${6:-}", "metrics_endpoint": "$3"},
   "auth": {"type": "static", "realm": "$REALM", "credentials": {"username": "$USER_NAME", "password": "$USER_PASS"}},
   "listeners": [$listeners],
   "clusters": [{"name": "loopback-echo", "type": "STATIC", "protocol": "UDP", "endpoints": ["127.0.0.1"]}]
@@ -315,11 +382,13 @@ start_coturn() {
     --min-port=49152 --max-port=65535 --total-quota=0 --user-quota=0
     --db="$TMP/turndb" --pidfile="$TMP/turnserver.pid" --log-file=stdout --simple-log)
   echo "turnserver ${flags[*]}" | sed "s/$USER_NAME:$USER_PASS/$USER_NAME:***/" > "$OUT/coturn-flags.txt"
-  taskset -c "$SERVER_CPU" turnserver "${flags[@]}" > "$OUT/coturn.log" 2>&1 &
+  START_MS[coturn]=$(date +%s%3N)
+  taskset -c "$SERVER_CPU" turnserver "${flags[@]}" >> "$OUT/coturn.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_udp_port "$pid" "$port" 30 || { echo "compare.sh: coturn did not bind $port (see $OUT/coturn.log)" >&2; exit 1; }
-  sleep 0.5
+  READY_MS[coturn]=$(date +%s%3N) # coturn has no /ready: its port answering is its start
+  [ "$COLD" = 1 ] || sleep 0.5
   PORT[coturn]=$port
   PID[coturn]=$pid
   echo "== coturn $(turnserver --version 2>/dev/null | head -1) pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): $(cat "$OUT/coturn-flags.txt")"
@@ -342,6 +411,11 @@ stop_server() { # name: stops one server this script started, as cleanup does
   for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$p" 2>/dev/null || true
   wait "$p" 2>/dev/null || true
+  # Forget it, so the trap on EXIT never signals a later process that got the same PID.
+  local keep=() q
+  for q in "${PIDS[@]:-}"; do [ -n "$q" ] && [ "$q" != "$p" ] && keep+=("$q"); done
+  PIDS=("${keep[@]:-}")
+  unset "PID[$1]"
 }
 
 run() { # server name allocations payload rate duration [extra args...]; TRANSPORT=udp|tcp|tls (default udp)
@@ -365,7 +439,7 @@ run() { # server name allocations payload rate duration [extra args...]; TRANSPO
     --json "$json" $GEN_FLAGS "$@" 2> >(grep -v '^\[' >&2) | sed 's/^/   /' || echo "   (run failed: status $?)"
 }
 
-for s in "${SERVERS[@]}"; do "start_$s"; done
+[ "$COLD_ONLY" = 1 ] || for s in "${SERVERS[@]}"; do "start_$s"; done
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') x $NCPU"
@@ -376,10 +450,12 @@ for s in "${SERVERS[@]}"; do "start_$s"; done
   echo "client transports: udp${EXTRA_TRANSPORTS[*]:+ ${EXTRA_TRANSPORTS[*]}}$( [ "$WANT_TLS" = 1 ] && echo "; TLS: $GEN_TLS_PROTOCOLS, a self-signed ECDSA P-256 certificate made at run time")"
   [ "$IDLE_TCP" -gt 0 ] && echo "idle: $IDLE_TCP TCP connections, one allocation each, held $IDLE_HOLD on freshly started servers"
   echo "open files: soft limit $(ulimit -Sn), hard limit $(ulimit -Hn)"
+  [ "$MATRIX" = 1 ] && echo "latency matrix: rates ${RATES[*]} probes/s x allocations ${ALLOCS[*]}, 100 B, $REPEAT rounds of $DURATION (after $MATRIX_RUN_WARMUP inside each run), RTT corrected for coordinated omission"
+  [ "$COLD" = 1 ] && echo "cold start: $COLD_REPEAT rounds, $COLD_ALLOCATIONS allocations x 100 B at $COLD_RATE probes/s for $COLD_DURATION on freshly started servers, 1 s windows from /ready (coturn: its port bound)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
-if [ "$IDLE_ONLY" = 0 ]; then
+if [ "$IDLE_ONLY" = 0 ] && [ "$COLD_ONLY" = 0 ]; then
 echo "== warm-up ($WARMUP each, not counted)"
 for s in "${SERVERS[@]}"; do run "$s" warmup 100 100 0 "$WARMUP" > /dev/null; done
 for t in "${EXTRA_TRANSPORTS[@]:-}"; do
@@ -387,7 +463,22 @@ for t in "${EXTRA_TRANSPORTS[@]:-}"; do
   for s in "${SERVERS[@]}"; do TRANSPORT=$t run "$s" "warmup-$t" 100 100 0 "$WARMUP" > /dev/null; done
 done
 
-for round in $(seq "$REPEAT"); do
+# The latency matrix: every cell in every round, the servers alternating per cell, so a slow minute of the machine
+# hits both. 100 B probes over UDP, channel mode, RTT corrected for coordinated omission (rttCorrectedMicros).
+[ "$MATRIX" = 1 ] && for round in $(seq "$REPEAT"); do
+  echo "== latency matrix, round $round/$REPEAT ($DURATION each after $MATRIX_RUN_WARMUP)"
+  for rate in "${RATES[@]}"; do
+    for n in "${ALLOCS[@]}"; do
+      for s in "${SERVERS[@]}"; do
+        # --progress 0 as in the RTT runs below: no histogram copies on the generator's loop during the window.
+        GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "lat-${n}x100-${rate}pps-r$round" "$n" 100 "$rate" "$DURATION" \
+          --warmup "$MATRIX_RUN_WARMUP" --concurrency 256 --progress 0
+      done
+    done
+  done
+done
+
+[ "$MATRIX" = 1 ] || for round in $(seq "$REPEAT"); do
   [ "$RTT_ONLY" = 1 ] || echo "== throughput matrix, round $round/$REPEAT ($DURATION each, as fast as possible)"
   [ "$RTT_ONLY" = 1 ] || for n in 1 100; do
     for payload in 100 1200; do
@@ -410,14 +501,16 @@ for round in $(seq "$REPEAT"); do
     [ -n "$t" ] || continue
     suffix=$( [ "$t" = udp ] || echo "-$t" )
     for s in "${SERVERS[@]}"; do
+      # --progress 0: a progress line copies the RTT histograms on the generator's loop every second (its lines
+      # are not shown here anyway), a pause of its own in the measured tail.
       TRANSPORT=$t GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "rtt-100x100$suffix-r$round" 100 100 "$RTT_RATE" "$DURATION" \
-        --warmup "$RUN_WARMUP"
+        --warmup "$RUN_WARMUP" --progress 0
     done
   done
 done
 
-[ "$RTT_ONLY" = 1 ] || echo "== $BIG live allocations: RSS and Allocate handshakes/s"
-[ "$RTT_ONLY" = 1 ] || for s in "${SERVERS[@]}"; do GEN_FLAGS="" run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256 --handshake-warmup 1000; done
+[ "$RTT_ONLY" = 1 ] || [ "$MATRIX" = 1 ] || echo "== $BIG live allocations: RSS and Allocate handshakes/s"
+[ "$RTT_ONLY" = 1 ] || [ "$MATRIX" = 1 ] || for s in "${SERVERS[@]}"; do GEN_FLAGS="" run "$s" "alloc-$BIG" "$BIG" 100 0 0 --concurrency 256 --handshake-warmup 1000; done
 fi
 
 # Idle TCP connections: each server is started afresh, so its RSS before the first connection is that of a server
@@ -428,6 +521,26 @@ if [ "$IDLE_TCP" -gt 0 ]; then
     if [ "$IDLE_ONLY" = 0 ]; then stop_server "$s"; "start_$s"; fi
     TRANSPORT=tcp GEN_FLAGS="" run "$s" "idle-tcp-$IDLE_TCP" "$IDLE_TCP" 100 0 0 --concurrency 256 --hold "$IDLE_HOLD" \
       --handshake-timeout 300s
+  done
+fi
+
+# Cold start: each server freshly started for every round, the generator run as soon as turngate's /ready says 200
+# (coturn: as soon as its port is bound), no warm-up of any kind before the measured window, 1 s windows of the
+# corrected RTT counted from that moment. turngate twice: with its self-warm-up (the default) and with --no-warm-up.
+# The generator is a fresh JVM in every run, for every server alike: coturn's timeline bounds its own cold start.
+if [ "$COLD" = 1 ]; then
+  COLD_SERVERS=()
+  [ "$ONLY" != coturn ] && COLD_SERVERS+=(turngate turngate-nowarm)
+  [ "$ONLY" != turngate ] && COLD_SERVERS+=(coturn)
+  for round in $(seq "$COLD_REPEAT"); do
+    echo "== cold start, round $round/$COLD_REPEAT: $COLD_ALLOCATIONS allocations x 100 B at $COLD_RATE probes/s, $COLD_DURATION from ready"
+    for s in "${COLD_SERVERS[@]}"; do
+      if [ -n "${PID[$s]:-}" ] && kill -0 "${PID[$s]}" 2>/dev/null; then stop_server "$s"; fi
+      "start_$s"
+      GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "cold-${COLD_ALLOCATIONS}x100-${COLD_RATE}pps-r$round" "$COLD_ALLOCATIONS" 100 \
+        "$COLD_RATE" "$COLD_DURATION" --timeline 1s --timeline-origin-ms "${READY_MS[$s]}" --progress 0
+      stop_server "$s"
+    done
   done
 fi
 

@@ -437,8 +437,17 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter implements Str
     /**
      * Writes one probe (not flushed); false when the outbound buffer is full and the probe was dropped. With GSO the
      * probe is appended to {@link #batch} and leaves with the next {@link #flush()} as one UDP_SEGMENT write.
+     * Sent now and due now (no schedule).
      */
     boolean sendProbe(long nowNanos) {
+        return sendProbe(nowNanos, nowNanos);
+    }
+
+    /**
+     * Writes one probe sent at {@code nowNanos} that the fixed-rate schedule wanted to leave at {@code intendedNanos}
+     * (not later than now); its RTT is measured from both ({@link Worker#recordRtt}).
+     */
+    boolean sendProbe(long nowNanos, long intendedNanos) {
         Channel ch = channel;
         if (!ch.isWritable()) {
             worker.sendDropped++;
@@ -456,13 +465,13 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter implements Str
         }
         if (settings.mode() == RunSettings.Mode.CHANNEL) {
             Wire.writeChannelDataHeader(b, CHANNEL, payload);
-            Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
+            Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, intendedNanos, payload);
             if (stream) {
                 Wire.writePadding(b, payload); // RFC 8656 §12.5, not counted in the length field
             }
         } else {
             Wire.writeSendIndicationHead(b, seq, peer, payload);
-            Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, payload);
+            Wire.writeProbe(b, worker.epoch, index, seq, nowNanos, intendedNanos, payload);
             Wire.writePadding(b, payload);
         }
         seq++;
@@ -594,7 +603,7 @@ final class ClientAllocation extends ChannelInboundHandlerAdapter implements Str
         lastProgressNanos = now;
         if (epoch == worker.epoch) {
             worker.delivered++;
-            worker.rtt.record(now - Wire.probeTime(buf, off));
+            worker.recordRtt(now, Wire.probeTime(buf, off), Wire.probeIntendedTime(buf, off));
         } else {
             worker.stale++;
         }

@@ -158,18 +158,45 @@ public final class HtmlReport implements Callable<Integer> {
             if (r.path("config").path("ratePps").asLong() == 0) {
                 return -r.path("traffic").path("forwardedPps").asDouble(Double.NaN);
             }
-            return r.path("traffic").path("rttMicros").path("p99").asDouble(Double.NaN);
+            return rtt(r).path("p99").asDouble(Double.NaN);
         }
 
         /**
-         * Table order: as-fast-as-possible runs, then fixed-rate runs, then handshake-only runs, then idle holds;
-         * within each, UDP, TCP, TLS.
+         * The RTT a report shows: corrected for coordinated omission ({@code traffic.rttCorrectedMicros}, schema 2),
+         * or as sent ({@code traffic.rttMicros}) in files that have no corrected figures.
+         */
+        static JsonNode rtt(JsonNode r) {
+            JsonNode t = r.path("traffic");
+            JsonNode c = t.path("rttCorrectedMicros");
+            return c.isObject() ? c : t.path("rttMicros");
+        }
+
+        /** The RTT from the moment each probe was actually sent (not corrected). */
+        static JsonNode rttAsSent(JsonNode r) {
+            return r.path("traffic").path("rttMicros");
+        }
+
+        static boolean hasCorrected(JsonNode r) {
+            return r.path("traffic").path("rttCorrectedMicros").isObject();
+        }
+
+        /** A cold-start run: one with a timeline ({@code --timeline}, compare.sh {@code --cold-start}). */
+        static boolean isCold(JsonNode r) {
+            return hasTraffic(r) && r.path("traffic").path("timeline").isObject();
+        }
+
+        /**
+         * Table order: as-fast-as-possible runs, then fixed-rate runs, then cold starts, then handshake-only runs,
+         * then idle holds; within each, UDP, TCP, TLS.
          */
         static int kind(JsonNode r) {
             if (isIdle(r)) {
-                return 3;
+                return 4;
             }
-            return !hasTraffic(r) ? 2 : r.path("config").path("ratePps").asLong() == 0 ? 0 : 1;
+            if (isCold(r)) {
+                return 2;
+            }
+            return !hasTraffic(r) ? 3 : r.path("config").path("ratePps").asLong() == 0 ? 0 : 1;
         }
 
         static boolean hasTraffic(JsonNode r) {
@@ -215,6 +242,9 @@ public final class HtmlReport implements Callable<Integer> {
             if ("send".equals(c.path("mode").asText())) {
                 s += " (send)";
             }
+            if (isCold(r)) {
+                s += ", cold start";
+            }
             return s;
         }
 
@@ -258,9 +288,18 @@ public final class HtmlReport implements Callable<Integer> {
                     rows.add(row(key, key + ": forwarded per server CPU-second",
                             r -> r.path("server").path("forwardedPerCpuSecond").asDouble(-1), false));
                 } else {
-                    rows.add(rttRow(key, key + ": RTT p50 / p99 / p99.9 (µs)"));
+                    rows.add(rttRow(key, key + ": RTT p50 / p99 / p99.9 (µs)", true));
                     if (maxRuns(key) > 1) {
-                        rows.add(rttPerRunRow(key, key + ": RTT p99 per run (µs)"));
+                        rows.add(rttPerRunRow(key, key + ": RTT p99 per run (µs)", "p99"));
+                        rows.add(rttPerRunRow(key, key + ": RTT p99.9 per run (µs)", "p999"));
+                    }
+                    rows.add(row(key, key + ": RTT max (µs)", r -> rtt(r).path("max").asDouble(-1), false));
+                    if (e.getValue().values().stream().anyMatch(Comparison::hasCorrected)) {
+                        rows.add(rttRow(key, key + ": RTT as sent, not corrected: p50 / p99 / p99.9 (µs)", false));
+                    }
+                    if (isCold(any)) {
+                        rows.add(windowsRow(key, key + ": RTT p99 per window, median run (µs)"));
+                        rows.add(row(key, key + ": worst window's RTT p99 (µs)", Comparison::worstWindowP99, false));
                     }
                 }
                 rows.add(row(key, key + ": loss (%)",
@@ -306,7 +345,36 @@ public final class HtmlReport implements Callable<Integer> {
             return row;
         }
 
-        private List<String> rttRow(String caseKey, String name) {
+        /** The largest p99 of a cold-start run's windows, or -1 without a timeline. */
+        static double worstWindowP99(JsonNode r) {
+            double worst = -1;
+            for (JsonNode w : r.path("traffic").path("timeline").path("windows")) {
+                worst = Math.max(worst, w.path("p99").asDouble(-1));
+            }
+            return worst;
+        }
+
+        /** The p99 of every timeline window of the median run per label, "start s: p99" in window order. */
+        private List<String> windowsRow(String caseKey, String name) {
+            List<String> row = new ArrayList<>();
+            row.add(name);
+            for (String label : labels) {
+                JsonNode r = cases.get(caseKey).get(label);
+                if (r == null) {
+                    row.add("–");
+                    continue;
+                }
+                List<String> values = new ArrayList<>();
+                for (JsonNode w : r.path("traffic").path("timeline").path("windows")) {
+                    values.add(String.format(Locale.ROOT, "%.0f", w.path("p99").asDouble()));
+                }
+                row.add(String.join(" / ", values));
+            }
+            row.add("");
+            return row;
+        }
+
+        private List<String> rttRow(String caseKey, String name, boolean corrected) {
             Map<String, JsonNode> byLabel = cases.get(caseKey);
             List<String> row = new ArrayList<>();
             row.add(name);
@@ -318,7 +386,7 @@ public final class HtmlReport implements Callable<Integer> {
                     p99[i] = -1;
                     continue;
                 }
-                JsonNode rtt = r.path("traffic").path("rttMicros");
+                JsonNode rtt = corrected ? rtt(r) : rttAsSent(r);
                 p99[i] = rtt.path("p99").asDouble(-1);
                 row.add(cell(caseKey, labels.get(i), String.format(Locale.ROOT, "%.0f / %.0f / %.0f",
                         rtt.path("p50").asDouble(), p99[i], rtt.path("p999").asDouble())));
@@ -327,8 +395,11 @@ public final class HtmlReport implements Callable<Integer> {
             return row;
         }
 
-        /** The RTT p99 of every run of a fixed-rate case per label, in file order; the ratio is of the medians. */
-        private List<String> rttPerRunRow(String caseKey, String name) {
+        /**
+         * The RTT percentile {@code pct} ({@code p99}, {@code p999}) of every run of a fixed-rate case per label, in
+         * file order; the ratio is of the medians' p99.
+         */
+        private List<String> rttPerRunRow(String caseKey, String name, String pct) {
             Map<String, JsonNode> byLabel = cases.get(caseKey);
             List<String> row = new ArrayList<>();
             row.add(name);
@@ -342,11 +413,11 @@ public final class HtmlReport implements Callable<Integer> {
                 }
                 List<String> values = new ArrayList<>();
                 for (JsonNode r : list) {
-                    double v = r.path("traffic").path("rttMicros").path("p99").asDouble(-1);
+                    double v = rtt(r).path(pct).asDouble(-1);
                     values.add(v < 0 ? "–" : String.format(Locale.ROOT, "%.0f", v));
                 }
                 row.add(String.join(" / ", values));
-                p99[i] = byLabel.get(labels.get(i)).path("traffic").path("rttMicros").path("p99").asDouble(-1);
+                p99[i] = rtt(byLabel.get(labels.get(i))).path("p99").asDouble(-1);
             }
             row.add(p99Ratio(p99));
             return row;
@@ -403,10 +474,16 @@ public final class HtmlReport implements Callable<Integer> {
             s.append("<p class=\"note\">Forwarded packets/s = datagrams the server relayed in both directions "
                     + "(client→peer counted at the echo peers, peer→client counted at the clients). RTT = client → "
                     + "relay → echo peer → relay → client on loopback.</p>\n");
+            s.append("<p class=\"note\">RTT figures are corrected for coordinated omission where the result files "
+                    + "have them (schema 2): at a fixed rate a probe's RTT counts from when the schedule wanted it "
+                    + "sent, so a stall of the generator or the server shows in the tail; the rows \"as sent, not "
+                    + "corrected\" count from the actual send. Older files have only the latter.</p>\n");
 
             s.append("<h2>Comparison</h2>\n").append(htmlTable(header(), rows()));
             s.append(ppsChart());
             s.append(rttChart());
+            s.append(matrixCharts());
+            s.append(coldStartCharts());
             s.append(handshakeCharts());
             s.append(idleChart());
             s.append("<h2>All runs</h2>\n").append(detailTable());
@@ -461,14 +538,78 @@ public final class HtmlReport implements Callable<Integer> {
                 for (int k = 0; k < labels.size(); k++) {
                     for (int g = 0; g < cats.size(); g++) {
                         JsonNode r = groups.get(g).get(labels.get(k));
-                        v[k][g] = r == null ? Double.NaN
-                                : r.path("traffic").path("rttMicros").path(pct.getKey()).asDouble(Double.NaN);
+                        v[k][g] = r == null ? Double.NaN : rtt(r).path(pct.getKey()).asDouble(Double.NaN);
                     }
                 }
                 s.append(SvgChart.bars(pct.getValue() + " by allocations, payload and rate", "µs", cats, labels, v,
                         true));
             }
             return s.toString();
+        }
+
+        /**
+         * The latency matrix: RTT p99 and p99.9 of every run of every fixed-rate case (not cold starts), one dot per
+         * run and a bar at the median run, per label.
+         */
+        private String matrixCharts() {
+            List<String> cats = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            for (Map.Entry<String, Map<String, JsonNode>> e : cases.entrySet()) {
+                JsonNode any = e.getValue().values().iterator().next();
+                if (hasTraffic(any) && !isCold(any) && any.path("config").path("ratePps").asLong() > 0) {
+                    cats.add(e.getKey());
+                    keys.add(e.getKey());
+                }
+            }
+            if (keys.isEmpty() || keys.stream().allMatch(k -> maxRuns(k) < 2)) {
+                return "";
+            }
+            StringBuilder s = new StringBuilder("<h2>Latency matrix: every run</h2>\n<p class=\"note\">One dot per "
+                    + "run, the bar at the median run (by p99); corrected RTT.</p>\n");
+            for (String[] pct : new String[][] {{"p99", "RTT p99"}, {"p999", "RTT p99.9"}}) {
+                double[][][] v = new double[labels.size()][keys.size()][];
+                double[][] median = new double[labels.size()][keys.size()];
+                for (int k = 0; k < labels.size(); k++) {
+                    for (int g = 0; g < keys.size(); g++) {
+                        List<JsonNode> list = runs.get(keys.get(g)).getOrDefault(labels.get(k), List.of());
+                        v[k][g] = list.stream().mapToDouble(r -> rtt(r).path(pct[0]).asDouble(Double.NaN)).toArray();
+                        JsonNode m = cases.get(keys.get(g)).get(labels.get(k));
+                        median[k][g] = m == null ? Double.NaN : rtt(m).path(pct[0]).asDouble(Double.NaN);
+                    }
+                }
+                s.append(SvgChart.dots(pct[1] + " per run by allocations and rate", "µs", cats, labels, v, median));
+            }
+            return s.toString();
+        }
+
+        /** Cold starts: the RTT p99 of every window of every run against seconds since the server was ready. */
+        private String coldStartCharts() {
+            StringBuilder s = new StringBuilder();
+            for (Map.Entry<String, Map<String, List<JsonNode>>> e : runs.entrySet()) {
+                JsonNode any = e.getValue().values().iterator().next().get(0);
+                if (!isCold(any)) {
+                    continue;
+                }
+                List<List<double[][]>> lines = new ArrayList<>();
+                for (String label : labels) {
+                    List<double[][]> perRun = new ArrayList<>();
+                    for (JsonNode r : e.getValue().getOrDefault(label, List.of())) {
+                        JsonNode windows = r.path("traffic").path("timeline").path("windows");
+                        double[][] xy = new double[windows.size()][];
+                        for (int i = 0; i < windows.size(); i++) {
+                            JsonNode w = windows.get(i);
+                            xy[i] = new double[] {w.path("startSeconds").asDouble(), w.path("p99").asDouble()};
+                        }
+                        perRun.add(xy);
+                    }
+                    lines.add(perRun);
+                }
+                String origin = any.path("traffic").path("timeline").path("origin").asText("measured window");
+                s.append(SvgChart.timeline(e.getKey() + ": RTT p99 per "
+                        + any.path("traffic").path("timeline").path("windowSeconds").asText() + " s window, one line "
+                        + "per run", "seconds after " + origin, "µs", labels, lines));
+            }
+            return s.length() == 0 ? "" : "<h2>Cold start</h2>\n" + s;
         }
 
         private String handshakeCharts() {
@@ -527,12 +668,13 @@ public final class HtmlReport implements Callable<Integer> {
 
         private String detailTable() {
             List<String> h = List.of("label", "case", "ready/failed", "alloc/s", "sent", "delivered", "loss %",
-                    "forwarded pps", "c→p pps", "p→c pps", "RTT p50 µs", "p99", "p99.9", "max", "server CPU %",
+                    "forwarded pps", "c→p pps", "p→c pps", "RTT p50 µs", "p99", "p99.9", "max", "p99 as sent",
+                    "server CPU %",
                     "fwd per CPU-s", "gen CPU %", "RSS KiB before/live/after", "started");
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode r : results) {
                 JsonNode t = r.path("traffic");
-                JsonNode rtt = t.path("rttMicros");
+                JsonNode rtt = rtt(r);
                 JsonNode hs = r.path("handshake");
                 JsonNode sv = r.path("server");
                 boolean traffic = hasTraffic(r);
@@ -546,6 +688,7 @@ public final class HtmlReport implements Callable<Integer> {
                         traffic ? human(t.path("peerToClientPps").asDouble()) : "",
                         traffic ? human(rtt.path("p50").asDouble()) : "", traffic ? human(rtt.path("p99").asDouble()) : "",
                         traffic ? human(rtt.path("p999").asDouble()) : "", traffic ? human(rtt.path("max").asDouble()) : "",
+                        traffic ? human(rttAsSent(r).path("p99").asDouble()) : "",
                         human(sv.path("cpuPercent").asDouble(-1)), human(sv.path("forwardedPerCpuSecond").asDouble(-1)),
                         human(r.path("generator").path("cpuPercent").asDouble(-1)),
                         sv.path("rssKbBefore").asText() + " / " + sv.path("rssKbAllocated").asText() + " / "

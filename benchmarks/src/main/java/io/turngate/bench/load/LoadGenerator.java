@@ -29,6 +29,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,7 +103,7 @@ public final class LoadGenerator implements Callable<Integer> {
     String pass = "pass-1";
     @Option(names = {"--allocations", "-n"}, description = "Allocations, 1..10000 (default: ${DEFAULT-VALUE}).")
     int allocations = 1;
-    @Option(names = "--payload", description = "Probe (payload) bytes, 24..1400 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--payload", description = "Probe (payload) bytes, 32..1400 (default: ${DEFAULT-VALUE}).")
     int payload = 100;
     @Option(names = "--rate", description = "Total probes/s towards the server; 0 = as fast as possible "
             + "(closed loop with --window in flight) (default: ${DEFAULT-VALUE}).")
@@ -151,6 +152,14 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--tick", converter = Durations.class, description = "Pacing tick of the fixed-rate mode "
             + "(default: 100us).")
     Duration tick = Duration.ofNanos(100_000);
+    @Option(names = "--timeline", converter = Durations.class, description = "Also report the corrected RTT per "
+            + "window of this length over the measured window, by intended send time (the cold-start measurement); "
+            + "0 = none (default: 0s).")
+    Duration timeline = Duration.ZERO;
+    @Option(names = "--timeline-origin-ms", description = "Wall-clock time (ms since the epoch) the timeline counts "
+            + "from, e.g. when the server's /ready first said 200; 0 = the start of the measured window "
+            + "(default: ${DEFAULT-VALUE}).")
+    long timelineOriginMs = 0;
     @Option(names = "--loss-timeout", converter = Durations.class, description = "As-fast-as-possible mode: "
             + "refill an allocation after this long without an echo (default: 200ms).")
     Duration lossTimeout = Duration.ofMillis(200);
@@ -275,6 +284,15 @@ public final class LoadGenerator implements Callable<Integer> {
         if (tick.toNanos() < 10_000) {
             p.add("--tick: found " + Durations.format(tick) + " (expected: at least 10us)");
         }
+        if (!timeline.isZero() && (timeline.toMillis() < 100
+                || duration.toNanos() / timeline.toNanos() > Worker.MAX_WINDOWS)) {
+            p.add("--timeline: found " + Durations.format(timeline) + " (expected: 0, or at least 100ms and at most "
+                    + Worker.MAX_WINDOWS + " windows in --duration)");
+        }
+        if (timelineOriginMs < 0) {
+            p.add("--timeline-origin-ms: found " + timelineOriginMs + " (expected: 0 or a time in ms since the "
+                    + "epoch)");
+        }
         if (lossTimeout.toMillis() < 1) {
             p.add("--loss-timeout: found " + Durations.format(lossTimeout) + " (expected: at least 1ms)");
         }
@@ -349,6 +367,10 @@ public final class LoadGenerator implements Callable<Integer> {
         private long rssBefore = -1;
         private long connectNanos;
         private int connectFailed;
+        /** Wall-clock start of the measured window (ms since the epoch). */
+        private long measureStartMs;
+        /** Each worker's timeline windows, as the last snapshot with histograms took them. */
+        private List<List<Histogram>> timelines = List.of();
 
         int execute() throws Exception {
             Instant startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -574,8 +596,8 @@ public final class LoadGenerator implements Callable<Integer> {
         private int measure(Instant startedAt, RunSettings settings) throws Exception {
 
             // ---- handshake: Allocate every allocation, then bind every one ------------------------------------
-            LogLinearHistogram allocateTimes = new LogLinearHistogram();
-            LogLinearHistogram bindTimes = new LogLinearHistogram();
+            Histogram allocateTimes = Histograms.run();
+            Histogram bindTimes = Histograms.run();
             if (handshakeWarmup > 0) {
                 warmUpHandshakes(settings);
             }
@@ -599,10 +621,10 @@ public final class LoadGenerator implements Callable<Integer> {
             Map<String, Integer> errors = new TreeMap<>();
             for (ClientAllocation a : all) {
                 if (a.state() == ClientAllocation.State.READY) {
-                    allocateTimes.record(a.allocateNanos);
-                    bindTimes.record(a.bindNanos);
+                    Histograms.record(allocateTimes, a.allocateNanos);
+                    Histograms.record(bindTimes, a.bindNanos);
                 } else if (a.state() == ClientAllocation.State.ALLOCATED) {
-                    allocateTimes.record(a.allocateNanos);
+                    Histograms.record(allocateTimes, a.allocateNanos);
                 } else {
                     errors.merge(Integer.toString(a.failureCode()), 1, Integer::sum);
                 }
@@ -663,7 +685,8 @@ public final class LoadGenerator implements Callable<Integer> {
                 long selfCpu0 = ProcStats.cpuNanos(0);
                 long budget = maxPackets == 0 ? Long.MAX_VALUE : Math.max(1, maxPackets / threads);
                 long m0 = System.nanoTime();
-                startEpoch(Worker.EPOCH_MEASURE, budget);
+                measureStartMs = System.currentTimeMillis();
+                startEpoch(Worker.EPOCH_MEASURE, budget, timeline.toNanos());
                 sleepWithProgress(duration, true);
                 atStop = snapshot(false);
                 long m1 = System.nanoTime();
@@ -741,14 +764,21 @@ public final class LoadGenerator implements Callable<Integer> {
         }
 
         private void startEpoch(int epoch, long budget) throws InterruptedException {
+            startEpoch(epoch, budget, 0);
+        }
+
+        private void startEpoch(int epoch, long budget, long timelineNanos) throws InterruptedException {
             for (Worker w : workers) {
-                w.loop.submit(() -> w.startEpoch(epoch, budget)).sync();
+                w.loop.submit(() -> w.startEpoch(epoch, budget, timelineNanos)).sync();
             }
         }
 
+        /** The workers' counters added up; with {@code withHistogram} their histograms too, and their timelines. */
         private Worker.Snapshot snapshot(boolean withHistogram) throws Exception {
             long sent = 0, dropped = 0, delivered = 0, peerRx = 0, peerDropped = 0, stale = 0, invalid = 0, lost = 0;
-            LogLinearHistogram h = new LogLinearHistogram();
+            Histogram h = Histograms.run();
+            Histogram hc = Histograms.run();
+            List<List<Histogram>> windows = new ArrayList<>();
             for (Worker w : workers) {
                 Worker.Snapshot s = w.loop.submit(() -> w.snapshot(withHistogram)).get(10, TimeUnit.SECONDS);
                 sent += s.sent();
@@ -759,9 +789,17 @@ public final class LoadGenerator implements Callable<Integer> {
                 stale += s.stale();
                 invalid += s.invalid();
                 lost += s.connectionsLost();
-                h.add(s.rtt());
+                if (withHistogram) {
+                    h.add(s.rtt());
+                    hc.add(s.rttCorrected());
+                    windows.add(s.timeline());
+                }
             }
-            return new Worker.Snapshot(sent, dropped, delivered, peerRx, peerDropped, stale, invalid, lost, h);
+            if (withHistogram) {
+                timelines = windows;
+            }
+            return new Worker.Snapshot(sent, dropped, delivered, peerRx, peerDropped, stale, invalid, lost, h, hc,
+                    List.of());
         }
 
         private void sleepWithProgress(Duration d, boolean measuring) throws Exception {
@@ -787,11 +825,12 @@ public final class LoadGenerator implements Callable<Integer> {
                     String cpuText = cpu >= 0 && lastCpu >= 0
                             ? String.format(Locale.ROOT, "  server cpu %.0f%%", (cpu - lastCpu) / 1e7 / dt) : "";
                     err.printf(Locale.ROOT, "[%5.1fs] sent %s/s  forwarded %s pps  loss %.2f%%  rtt p50 %.0fus"
-                                    + " p99 %.0fus%s%n",
+                                    + " p99 %.0fus (corrected %.0fus)%s%n",
                             (at - start) / 1e9, si((s.sent() - last.sent()) / dt),
                             si((s.delivered() - last.delivered() + s.peerReceived() - last.peerReceived()) / dt),
                             s.sent() == 0 ? 0.0 : 100.0 * Math.max(0, s.sent() - s.delivered()) / s.sent(),
-                            s.rtt().valueAt(0.5) / 1e3, s.rtt().valueAt(0.99) / 1e3, cpuText);
+                            Histograms.at(s.rtt(), 50) / 1e3, Histograms.at(s.rtt(), 99) / 1e3,
+                            Histograms.at(s.rttCorrected(), 99) / 1e3, cpuText);
                     last = s;
                     lastAt = at;
                     lastCpu = cpu;
@@ -801,8 +840,8 @@ public final class LoadGenerator implements Callable<Integer> {
 
         private LoadResult result(Instant startedAt, RunSettings settings, int allocated, int ready,
                                   Map<String, Integer> errors, long allocateNanos, long bindNanos,
-                                  double allocPerSecond, double allocateServerCpu, LogLinearHistogram allocateTimes,
-                                  LogLinearHistogram bindTimes, int deleted, Worker.Snapshot atStop,
+                                  double allocPerSecond, double allocateServerCpu, Histogram allocateTimes,
+                                  Histogram bindTimes, int deleted, Worker.Snapshot atStop,
                                   Worker.Snapshot fin, double seconds, double serverCpuSeconds,
                                   double generatorCpuSeconds, long rssBefore, long rssAllocated, long rssAfter,
                                   long serverThreads, LoadResult.Idle idle, long connectionsLost) {
@@ -815,17 +854,23 @@ public final class LoadGenerator implements Callable<Integer> {
                     externalPeer == null ? peers : 0, maxPackets, settings.transport().id());
             LoadResult.Handshake handshake = new LoadResult.Handshake(allocations, allocated, ready,
                     allocations - ready, errors, concurrency, round(allocateNanos / 1e6), round(bindNanos / 1e6),
-                    round(allocPerSecond), ms(allocateTimes.valueAt(0.5)), ms(allocateTimes.valueAt(0.99)),
-                    ms(allocateTimes.max()), ms(bindTimes.valueAt(0.5)), ms(bindTimes.valueAt(0.99)),
-                    ms(bindTimes.max()), allocateServerCpu, deleted, round(connectNanos / 1e6), connectFailed,
+                    round(allocPerSecond), Histograms.millis(allocateTimes, 50), Histograms.millis(allocateTimes, 99),
+                    Histograms.millis(allocateTimes, 100), Histograms.millis(bindTimes, 50),
+                    Histograms.millis(bindTimes, 99), Histograms.millis(bindTimes, 100), allocateServerCpu, deleted, round(connectNanos / 1e6), connectFailed,
                     connectionsLost);
             LoadResult.Traffic traffic = null;
             double forwarded = 0;
             if (fin != null && seconds > 0) {
-                LogLinearHistogram h = fin.rtt();
-                LoadResult.Rtt rtt = new LoadResult.Rtt(h.count(), us(h.min()), round(h.mean() / 1e3),
-                        us(h.valueAt(0.5)), us(h.valueAt(0.9)), us(h.valueAt(0.99)), us(h.valueAt(0.999)),
-                        us(h.max()));
+                LoadResult.Rtt rtt = Histograms.micros(fin.rtt());
+                LoadResult.Rtt corrected = Histograms.micros(fin.rttCorrected());
+                LoadResult.Timeline tl = null;
+                if (!timeline.isZero()) {
+                    double origin = timelineOriginMs > 0 ? round((measureStartMs - timelineOriginMs) / 1e3) : 0;
+                    tl = new LoadResult.Timeline(timelineOriginMs > 0 ? "server ready" : "measured window",
+                            round(timeline.toNanos() / 1e9), origin,
+                            Histograms.timeline(timelines, timeline.toNanos(), origin,
+                                    (int) ((duration.toNanos() + timeline.toNanos() - 1) / timeline.toNanos())));
+                }
                 long lost = Math.max(0, fin.sent() - fin.delivered());
                 double c2p = externalPeer == null ? atStop.peerReceived() / seconds : -1;
                 double p2c = atStop.delivered() / seconds;
@@ -835,7 +880,7 @@ public final class LoadGenerator implements Callable<Integer> {
                         ? fin.peerReceived() : -1, fin.delivered(), lost,
                         fin.sent() == 0 ? 0 : round(100.0 * lost / fin.sent()), fin.sendDropped(), fin.peerDropped(),
                         fin.stale(), fin.invalid(), round(atStop.sent() / seconds), round(c2p), round(p2c),
-                        round(forwarded), round(forwarded * wireBytes * 8 / 1e6), rtt);
+                        round(forwarded), round(forwarded * wireBytes * 8 / 1e6), rtt, corrected, tl);
             }
             double cpuPercent = serverCpuSeconds >= 0 && seconds > 0 ? round(100 * serverCpuSeconds / seconds) : -1;
             LoadResult.Server serverUsage = new LoadResult.Server(serverPid, cpuPercent, round(serverCpuSeconds),
@@ -882,8 +927,20 @@ public final class LoadGenerator implements Callable<Integer> {
                         si(t.forwardedPps()), si(t.clientToPeerPps()), si(t.peerToClientPps()),
                         t.forwardedMbps());
                 LoadResult.Rtt rtt = t.rttMicros();
+                LoadResult.Rtt c = t.rttCorrectedMicros();
                 out.printf(Locale.ROOT, "  rtt us: p50 %.1f  p90 %.1f  p99 %.1f  p999 %.1f  max %.1f%n", rtt.p50(),
                         rtt.p90(), rtt.p99(), rtt.p999(), rtt.max());
+                out.printf(Locale.ROOT, "  rtt us corrected (from the intended send): p50 %.1f  p90 %.1f  p99 %.1f"
+                        + "  p999 %.1f  max %.1f%n", c.p50(), c.p90(), c.p99(), c.p999(), c.max());
+                if (t.timeline() != null) {
+                    LoadResult.Timeline tl = t.timeline();
+                    StringBuilder line = new StringBuilder();
+                    for (LoadResult.Window w : tl.windows()) {
+                        line.append(String.format(Locale.ROOT, " %.0f", w.p99()));
+                    }
+                    out.printf(Locale.ROOT, "  timeline (corrected p99 us per %.1f s from %s + %.1f s):%s%n",
+                            tl.windowSeconds(), tl.origin(), tl.measureStartSeconds(), line);
+                }
             }
             LoadResult.Server s = r.server();
             if (s.pid() > 0) {

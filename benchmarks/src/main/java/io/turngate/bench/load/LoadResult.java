@@ -23,7 +23,8 @@ public record LoadResult(String tool, int schema, String label, String startedAt
         this(tool, schema, label, startedAt, host, config, handshake, traffic, server, generator, notes, null);
     }
 
-    public static final int SCHEMA = 1;
+    /** 2 adds {@code traffic.rttCorrectedMicros} and {@code traffic.timeline}; nothing was renamed. */
+    public static final int SCHEMA = 2;
     public static final String TOOL = "turngate-loadgen";
 
     /** The machine the run happened on. */
@@ -82,17 +83,47 @@ public record LoadResult(String tool, int schema, String label, String startedAt
      * The measured traffic window. {@code forwardedPps} counts datagrams the server forwarded in both directions
      * (client → peer as seen by the echo peers, plus peer → client as seen by the clients).
      *
-     * @param lost probes sent but not echoed back by the end of the drain period
+     * @param lost               probes sent but not echoed back by the end of the drain period
+     * @param rttMicros          RTT from the moment each probe was actually sent (as in schema 1)
+     * @param rttCorrectedMicros RTT corrected for coordinated omission: from the moment each probe was due by the
+     *                           fixed-rate schedule ({@code --rate}), so a stalled generator or server shows in the
+     *                           tail; as fast as possible ({@code --rate 0}) there is no schedule and it equals
+     *                           {@code rttMicros}. Null in files of schema 1
+     * @param timeline           with {@code --timeline}: the corrected RTT per window; null otherwise
      */
     public record Traffic(double seconds, long sent, long peerReceived, long delivered, long lost,
                           double lossPercent, long sendDropped, long peerDropped, long stale, long invalid,
                           double sentPps, double clientToPeerPps, double peerToClientPps, double forwardedPps,
-                          double forwardedMbps, Rtt rttMicros) {
+                          double forwardedMbps, Rtt rttMicros, Rtt rttCorrectedMicros, Timeline timeline) {
+
+        /** Traffic without the corrected RTT and the timeline (schema 1). */
+        public Traffic(double seconds, long sent, long peerReceived, long delivered, long lost, double lossPercent,
+                       long sendDropped, long peerDropped, long stale, long invalid, double sentPps,
+                       double clientToPeerPps, double peerToClientPps, double forwardedPps, double forwardedMbps,
+                       Rtt rttMicros) {
+            this(seconds, sent, peerReceived, delivered, lost, lossPercent, sendDropped, peerDropped, stale, invalid,
+                    sentPps, clientToPeerPps, peerToClientPps, forwardedPps, forwardedMbps, rttMicros, null, null);
+        }
     }
 
     /** Round-trip time client → relay → peer → relay → client, in microseconds. */
     public record Rtt(long count, double min, double mean, double p50, double p90, double p99, double p999,
                       double max) {
+    }
+
+    /**
+     * The corrected RTT of the measured window cut into windows of {@code windowSeconds} by each probe's intended
+     * send time ({@code --timeline}): the cold-start measurement.
+     *
+     * @param origin             what {@code Window.startSeconds} counts from: {@code "server ready"} with
+     *                           {@code --timeline-origin-ms}, else {@code "measured window"}
+     * @param measureStartSeconds the measured window's start in seconds after the origin (0 without an origin)
+     */
+    public record Timeline(String origin, double windowSeconds, double measureStartSeconds, List<Window> windows) {
+    }
+
+    /** One timeline window: probes due in [startSeconds, startSeconds + windowSeconds), RTT in microseconds. */
+    public record Window(double startSeconds, long count, double p50, double p99, double p999, double max) {
     }
 
     /**

@@ -72,7 +72,7 @@ public final class Soak implements Callable<Integer> {
     int allocations = 10_000;
     @Option(names = "--rate", description = "Total ChannelData probes/s towards the server (default: ${DEFAULT-VALUE}).")
     long rate = 20_000;
-    @Option(names = "--payload", description = "Probe bytes, 24..1400 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--payload", description = "Probe bytes, 32..1400 (default: ${DEFAULT-VALUE}).")
     int payload = 100;
     @Option(names = "--duration", converter = Durations.class, description = "How long, at most 24h (default: 30m).")
     Duration duration = Duration.ofMinutes(30);
@@ -457,7 +457,7 @@ public final class Soak implements Callable<Integer> {
                 sent += s.sent();
                 delivered += s.delivered();
             }
-            return new Worker.Snapshot(sent, 0, delivered, 0, 0, 0, 0, 0, new LogLinearHistogram());
+            return new Worker.Snapshot(sent, 0, delivered, 0, 0, 0, 0, 0);
         }
 
         /** Reads the server, takes the interval's packet counts, prints and keeps one sample. */

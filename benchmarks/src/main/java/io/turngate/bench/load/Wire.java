@@ -24,9 +24,13 @@ import java.net.InetSocketAddress;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                   send time, System.nanoTime (64)             |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |              intended send time, System.nanoTime (64)         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                        zero filler ...                        |
  * </pre>
- * The epoch separates warm-up traffic from measured traffic, so late warm-up packets are not counted.
+ * The epoch separates warm-up traffic from measured traffic, so late warm-up packets are not counted. The intended
+ * send time is when the fixed-rate schedule wanted the probe to leave ({@link Worker}); the RTT measured from it is
+ * corrected for coordinated omission. It equals the send time where there is no schedule.
  *
  * <p>Towards the server the probe is wrapped in ChannelData (RFC 8656 §12.4: 2-byte channel number, 2-byte length,
  * no padding over UDP) or in a Send indication (RFC 8656 §10.1: XOR-PEER-ADDRESS and DATA); the server returns it
@@ -34,12 +38,13 @@ import java.net.InetSocketAddress;
  */
 public final class Wire {
 
-    /** Smallest probe: magic/epoch, index, sequence, timestamp. */
-    public static final int PROBE_MIN_LENGTH = 24;
+    /** Smallest probe: magic/epoch, index, sequence, send time, intended send time. */
+    public static final int PROBE_MIN_LENGTH = 32;
     static final int PROBE_MAGIC = 0x54474C00; // "TGL" + epoch byte
     static final int PROBE_INDEX_OFFSET = 4;
     static final int PROBE_SEQ_OFFSET = 8;
     static final int PROBE_TIME_OFFSET = 16;
+    static final int PROBE_INTENDED_OFFSET = 24;
 
     static final int CHANNEL_DATA_HEADER = 4;
     static final int STUN_HEADER = 20;
@@ -52,12 +57,19 @@ public final class Wire {
     private Wire() {
     }
 
-    /** Writes a probe of {@code length} bytes at the writer index. */
+    /** Writes a probe of {@code length} bytes at the writer index, sent now and due now (no schedule). */
     public static void writeProbe(ByteBuf out, int epoch, int index, long seq, long nowNanos, int length) {
+        writeProbe(out, epoch, index, seq, nowNanos, nowNanos, length);
+    }
+
+    /** Writes a probe of {@code length} bytes at the writer index, sent at {@code nowNanos}, due at {@code intendedNanos}. */
+    public static void writeProbe(ByteBuf out, int epoch, int index, long seq, long nowNanos, long intendedNanos,
+                                  int length) {
         out.writeInt(PROBE_MAGIC | (epoch & 0xFF));
         out.writeInt(index);
         out.writeLong(seq);
         out.writeLong(nowNanos);
+        out.writeLong(intendedNanos);
         out.writeZero(length - PROBE_MIN_LENGTH);
     }
 
@@ -80,6 +92,11 @@ public final class Wire {
 
     public static long probeTime(ByteBuf buf, int offset) {
         return buf.getLong(offset + PROBE_TIME_OFFSET);
+    }
+
+    /** When the schedule wanted the probe at {@code offset} to leave (System.nanoTime). */
+    public static long probeIntendedTime(ByteBuf buf, int offset) {
+        return buf.getLong(offset + PROBE_INTENDED_OFFSET);
     }
 
     /** True when the first byte marks ChannelData (RFC 8656 §12: first two bits 0b01, channels 0x4000..0x4FFF). */

@@ -1,6 +1,7 @@
 package io.turngate.bench.load;
 
 import io.netty.channel.EventLoop;
+import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop of the load generator and everything it owns: its share of the client allocations, the echo peers
- * registered on it, its counters and its RTT histogram.
+ * registered on it, its counters and its RTT histograms.
+ *
+ * <p><b>Fixed-rate pacing and coordinated omission.</b> With {@code --rate}, a ticker on the loop fires every
+ * {@code --tick} (100 µs) and sends the probes that fell due since the epoch started: probe {@code k} of this worker
+ * is due at {@code start + (k + 1) / rate}. Its <em>intended send time</em> is the first tick of the schedule at or
+ * after that instant ({@link #intendedNanos}), i.e. when an on-time ticker would send it. Every probe carries its
+ * actual send time and its intended one ({@link Wire}), and two RTT histograms are kept: {@link #rtt} from the actual
+ * send (what the wire saw) and {@link #rttCorrected} from the intended send. When the generator's loop stalls (GC,
+ * a late timer, a busy core) or the server's stall keeps the loop from sending, the probes due meanwhile leave late,
+ * and only the corrected histogram counts the wait, as a real client that kept sending would have felt it (Gil Tene's
+ * "coordinated omission"; measuring from the schedule is what wrk2 does, and it is exact where HdrHistogram's
+ * {@code recordValueWithExpectedInterval} only estimates the missing samples). The tick's own granularity is not
+ * counted: a probe due between two ticks is intended for the next one.
+ *
+ * <p>After a stall the backlog is sent at up to 10 ms worth of probes per tick until the schedule is caught up again;
+ * no probe of the schedule is skipped (skipping them would hide the stall again). A generator that cannot keep the
+ * rate at all falls further and further behind, its corrected RTT grows with the run, and the result's notes say
+ * "rate not reached". As fast as possible ({@code --rate 0}) there is no schedule: both histograms get the same value.
  *
  * <p><b>Threading:</b> every field is read and written only on {@link #loop}; the main thread talks to a worker by
  * submitting tasks ({@link #startMeasurement}, {@link #snapshot}), so the counters need no atomics.
@@ -49,7 +67,19 @@ final class Worker {
      * {@link #startEpoch}).
      */
     long connectionsLost;
-    final LogLinearHistogram rtt = new LogLinearHistogram();
+    /** RTT from each probe's actual send time (nanoseconds). */
+    final Histogram rtt = Histograms.run();
+    /** RTT from each probe's intended send time: corrected for coordinated omission (see the class comment). */
+    final Histogram rttCorrected = Histograms.run();
+    /**
+     * With a timeline: window {@code i} holds the corrected RTT of the probes intended for
+     * {@code [epochStart + i * timelineNanos, ...+ timelineNanos)}; made when the first probe of a window returns.
+     */
+    final List<Histogram> timeline = new ArrayList<>();
+    /** Length of a timeline window; 0 = no timeline. */
+    private long timelineNanos;
+    /** Most windows one timeline keeps (one per second for 10 minutes); later probes count in the last one. */
+    static final int MAX_WINDOWS = 600;
 
     private long sendBudget = Long.MAX_VALUE;
     private long rateStartNanos;
@@ -87,7 +117,15 @@ final class Worker {
 
     /** Immutable copy of the counters, taken on the loop. */
     record Snapshot(long sent, long sendDropped, long delivered, long peerReceived, long peerDropped, long stale,
-                    long invalid, long connectionsLost, LogLinearHistogram rtt) {
+                    long invalid, long connectionsLost, Histogram rtt, Histogram rttCorrected,
+                    List<Histogram> timeline) {
+
+        /** Counters only: no histograms (null) and no timeline, so taking one allocates next to nothing. */
+        Snapshot(long sent, long sendDropped, long delivered, long peerReceived, long peerDropped, long stale,
+                 long invalid, long connectionsLost) {
+            this(sent, sendDropped, delivered, peerReceived, peerDropped, stale, invalid, connectionsLost, null, null,
+                    List.of());
+        }
     }
 
     // ---- called on the loop -------------------------------------------------------------------------------
@@ -126,9 +164,20 @@ final class Worker {
 
     /** Starts sending probes of {@code newEpoch}; counters restart from zero. */
     void startEpoch(int newEpoch, long budget) {
+        startEpoch(newEpoch, budget, 0);
+    }
+
+    /**
+     * Starts sending probes of {@code newEpoch}; counters restart from zero. With {@code timelineWindowNanos > 0} the
+     * corrected RTT is also kept per window of that length from now on ({@link #timeline}).
+     */
+    void startEpoch(int newEpoch, long budget, long timelineWindowNanos) {
         epoch = newEpoch;
         sent = sendDropped = delivered = peerReceived = peerDropped = stale = invalid = 0;
         rtt.reset();
+        rttCorrected.reset();
+        timeline.clear();
+        timelineNanos = timelineWindowNanos;
         sendBudget = budget;
         ready.clear();
         nextReady = 0;
@@ -199,12 +248,69 @@ final class Worker {
     }
 
     Snapshot snapshot(boolean withHistogram) {
-        LogLinearHistogram copy = new LogLinearHistogram();
-        if (withHistogram) {
-            copy.add(rtt);
+        if (!withHistogram) {
+            return new Snapshot(sent, sendDropped, delivered, peerReceived, peerDropped, stale, invalid,
+                    connectionsLost);
+        }
+        List<Histogram> windows = new ArrayList<>(timeline.size());
+        for (Histogram h : timeline) {
+            windows.add(h == null ? null : h.copy());
         }
         return new Snapshot(sent, sendDropped, delivered, peerReceived, peerDropped, stale, invalid, connectionsLost,
-                copy);
+                rtt.copy(), rttCorrected.copy(), windows);
+    }
+
+    /**
+     * One echo of this epoch came back at {@code nowNanos}: its RTT from the actual send ({@link #rtt}) and from the
+     * intended send ({@link #rttCorrected}, and the timeline window of the intended send time).
+     */
+    void recordRtt(long nowNanos, long sentNanos, long intendedNanos) {
+        Histograms.record(rtt, nowNanos - sentNanos);
+        long corrected = nowNanos - Math.min(sentNanos, intendedNanos);
+        Histograms.record(rttCorrected, corrected);
+        if (timelineNanos > 0) {
+            long w = Math.max(0, intendedNanos - rateStartNanos) / timelineNanos;
+            int i = (int) Math.min(w, MAX_WINDOWS - 1);
+            while (timeline.size() <= i) {
+                timeline.add(null);
+            }
+            Histogram h = timeline.get(i);
+            if (h == null) {
+                h = Histograms.window(); // once per window, not per probe
+                timeline.set(i, h);
+            }
+            Histograms.record(h, corrected);
+        }
+    }
+
+    /** Most probes one tick sends while catching up after a stall: this long's worth of the rate. */
+    static final long CATCH_UP_NANOS = 10_000_000;
+
+    /**
+     * Probes to send on a tick {@code elapsedNanos} after the schedule began, when {@code scheduled} have been
+     * sent (or dropped) so far: those that fell due, at most {@link #CATCH_UP_NANOS} worth. The rest stays due
+     * (nothing is skipped), so the next ticks send it, and its RTT counts from when it was due.
+     */
+    static long dueNow(long elapsedNanos, double perNanos, long scheduled) {
+        long due = (long) (elapsedNanos * perNanos) - scheduled;
+        long cap = Math.max(1, (long) (perNanos * CATCH_UP_NANOS));
+        return Math.max(0, Math.min(due, cap));
+    }
+
+    /**
+     * Intended send time of probe {@code k} (0-based) of a schedule that began at {@code startNanos} with
+     * {@code perNanos} probes per nanosecond and a tick of {@code tickNanos}: probe {@code k} is due at
+     * {@code start + ceil((k + 1) / perNanos)}, and an on-time ticker sends it at the first tick at or after that.
+     */
+    static long intendedNanos(long startNanos, double perNanos, long tickNanos, long k) {
+        long due = (long) Math.ceil((k + 1) / perNanos);
+        long ticks = (due + tickNanos - 1) / tickNanos;
+        return startNanos + ticks * tickNanos;
+    }
+
+    /** When this epoch's schedule (and timeline) began (System.nanoTime). */
+    long scheduleStartNanos() {
+        return rateStartNanos;
     }
 
     /** True while this worker may send one more probe (sending and within the packet budget). */
@@ -223,19 +329,18 @@ final class Worker {
         dirty.clear();
     }
 
-    /** Fixed-rate pacing: sends the probes due since the epoch started, round-robin over ready allocations. */
+    /**
+     * Fixed-rate pacing: sends the probes due since the epoch started, round-robin over ready allocations, each
+     * stamped with its intended send time (see the class comment).
+     */
     private void rateTick() {
         if (!sending) {
             return;
         }
         long now = System.nanoTime();
         double perNanos = settings.ratePps() / (double) settings.threads() / 1e9;
-        long due = (long) ((now - rateStartNanos) * perNanos) - rateSent;
-        long cap = Math.max(1, (long) (perNanos * 10_000_000)); // at most 10 ms worth at once after a stall
-        if (due > cap) {
-            rateSent += due - cap;
-            due = cap;
-        }
+        long tickNanos = settings.tickMicros() * 1000;
+        long due = dueNow(now - rateStartNanos, perNanos, rateSent);
         int n = ready.size();
         if (n == 0) {
             return;
@@ -246,7 +351,8 @@ final class Worker {
         for (long i = 0; i < due && maySend(); i++) {
             ClientAllocation a = ready.get(nextReady);
             nextReady = nextReady + 1 == n ? 0 : nextReady + 1;
-            a.sendProbe(now);
+            long intended = Math.min(now, intendedNanos(rateStartNanos, perNanos, tickNanos, rateSent));
+            a.sendProbe(now, intended);
             rateSent++;
         }
         flushDirty();

@@ -56,6 +56,24 @@ class SmallPartsTest {
     }
 
     @Test
+    void timelineAndTheProbesSmallestSizeAreChecked() {
+        LoadGenerator g = new LoadGenerator();
+        new CommandLine(g).parseArgs("--payload", "31", "--timeline", "10ms", "--timeline-origin-ms", "-1");
+        assertEquals(List.of("--payload: found 31 (expected: 32..1400)",
+                "--timeline: found 0.010s (expected: 0, or at least 100ms and at most 600 windows in --duration)",
+                "--timeline-origin-ms: found -1 (expected: 0 or a time in ms since the epoch)"), g.validate());
+
+        LoadGenerator tooMany = new LoadGenerator();
+        new CommandLine(tooMany).parseArgs("--timeline", "1s", "--duration", "601s");
+        assertEquals(1, tooMany.validate().size(), tooMany.validate().toString());
+
+        LoadGenerator ok = new LoadGenerator();
+        new CommandLine(ok).parseArgs("--payload", "32", "--rate", "20000", "--duration", "30s", "--timeline", "1s",
+                "--timeline-origin-ms", "1764612000000");
+        assertEquals(List.of(), ok.validate());
+    }
+
+    @Test
     void transportTlsVersionsAndHoldAreChecked() {
         LoadGenerator g = new LoadGenerator();
         new CommandLine(g).parseArgs("--transport", "quic", "--tls-protocols", "TLSv1.3,SSLv3", "--hold", "5m");

@@ -117,7 +117,7 @@ class StreamClientAllocationTest {
         }
         assertEquals(3, f.worker.delivered);
         assertEquals(0, f.worker.invalid);
-        assertEquals(3, f.worker.rtt.count());
+        assertEquals(3, f.worker.rtt.getTotalCount());
         assertFalse(f.ch.finish());
     }
 

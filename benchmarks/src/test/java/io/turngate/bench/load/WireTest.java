@@ -40,27 +40,43 @@ class WireTest {
     }
 
     @Test
+    void probeCarriesItsIntendedSendTimeBesideItsSendTime() {
+        ByteBuf b = Unpooled.buffer();
+        try {
+            Wire.writeProbe(b, Worker.EPOCH_MEASURE, 1, 2L, 5_000L, 3_000L, Wire.PROBE_MIN_LENGTH);
+            assertEquals(32, b.readableBytes());
+            assertEquals(5_000L, Wire.probeTime(b, 0));
+            assertEquals(3_000L, Wire.probeIntendedTime(b, 0));
+            b.clear();
+            Wire.writeProbe(b, Worker.EPOCH_MEASURE, 1, 2L, 7_000L, 100);
+            assertEquals(7_000L, Wire.probeIntendedTime(b, 0), "no schedule: intended is the send time");
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
     void sendIndicationIsWhatTheStunCodecReadsAndDataIsFoundByOffset() throws Exception {
         InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40_000);
         ByteBuf b = Unpooled.buffer();
         try {
-            Wire.writeSendIndicationHead(b, 99L, peer, 30);
+            Wire.writeSendIndicationHead(b, 99L, peer, 34);
             int probeAt = b.writerIndex();
-            Wire.writeProbe(b, Worker.EPOCH_WARMUP, 3, 5L, 6L, 30);
-            Wire.writePadding(b, 30);
-            assertEquals(Wire.sendIndicationLength(30, false), b.readableBytes());
+            Wire.writeProbe(b, Worker.EPOCH_WARMUP, 3, 5L, 6L, 34);
+            Wire.writePadding(b, 34);
+            assertEquals(Wire.sendIndicationLength(34, false), b.readableBytes());
             assertEquals(Wire.SEND_INDICATION, Wire.stunType(b, 0, b.readableBytes()));
             assertFalse(Wire.isChannelData(b, 0));
 
             int v = Wire.dataAttributeValue(b, 0, b.readableBytes());
             assertEquals(probeAt, v);
-            assertEquals(30, b.getUnsignedShort(v - 2));
+            assertEquals(34, b.getUnsignedShort(v - 2));
 
             StunMessage m = StunCodec.decode(b.duplicate()).message();
             assertEquals(StunMethod.SEND, m.method());
             assertEquals(StunClass.INDICATION, m.messageClass());
             assertEquals(peer, m.attribute(XorPeerAddress.class).address());
-            byte[] probe = new byte[30];
+            byte[] probe = new byte[34];
             b.getBytes(probeAt, probe);
             assertArrayEquals(probe, m.attribute(Data.class).value());
         } finally {
@@ -73,10 +89,10 @@ class WireTest {
         InetSocketAddress peer = new InetSocketAddress("::1", 3480);
         ByteBuf b = Unpooled.buffer();
         try {
-            Wire.writeSendIndicationHead(b, 0x0102030405060708L, peer, 24);
-            Wire.writeProbe(b, 1, 0, 0, 0, 24);
-            Wire.writePadding(b, 24);
-            assertEquals(Wire.sendIndicationLength(24, true), b.readableBytes());
+            Wire.writeSendIndicationHead(b, 0x0102030405060708L, peer, 32);
+            Wire.writeProbe(b, 1, 0, 0, 0, 32);
+            Wire.writePadding(b, 32);
+            assertEquals(Wire.sendIndicationLength(32, true), b.readableBytes());
             assertEquals(peer, StunCodec.decode(b.duplicate()).message().attribute(XorPeerAddress.class).address());
         } finally {
             b.release();
