@@ -1,5 +1,6 @@
 package io.turngate.turn;
 
+import io.turngate.stun.attr.ChannelNumber;
 import java.net.InetSocketAddress;
 
 /**
@@ -16,10 +17,6 @@ public final class ChannelBinding {
      * 5 minutes (the RFC makes the client wait; turngate refuses such a ChannelBind with 400 until then).
      */
     public static final long REUSE_WAIT_SECONDS = 300;
-    /** First valid channel number (RFC 8656 §12). */
-    public static final int MIN_NUMBER = 0x4000;
-    /** Last valid channel number: 0x7FFF as in RFC 5766 and pion/turn (RFC 8656 narrows it to 0x4FFF). */
-    public static final int MAX_NUMBER = 0x7FFF;
 
     private final int number;
     private final InetSocketAddress peer;
@@ -34,7 +31,7 @@ public final class ChannelBinding {
     }
 
     public static boolean isValidNumber(int number) {
-        return number >= MIN_NUMBER && number <= MAX_NUMBER;
+        return number >= ChannelNumber.MIN && number <= ChannelNumber.MAX;
     }
 
     public int number() {

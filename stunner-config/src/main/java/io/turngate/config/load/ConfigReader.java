@@ -127,10 +127,14 @@ final class ConfigReader {
         try {
             HttpEndpoint.parse(url, defaultPort);
         } catch (IllegalArgumentException e) {
-            // The parser says what is wrong; a bad port is told apart from a URL that does not parse at all.
+            // The parser's reason ("no http:// scheme in URL (expected: ...)") without the URL it repeats, then what
+            // was expected: a port in range for a bad port, the endpoint's form for everything else.
             String m = e.getMessage() == null ? "" : e.getMessage();
-            problems.add(path + ": " + quote(url) + (m.startsWith("invalid port")
-                    ? " (expected: a port in 1..65535)" : " (expected: " + HttpEndpoint.EXPECTED + ")"));
+            int cut = m.indexOf(" in " + url);
+            String reason = (cut >= 0 ? m.substring(0, cut) : m.replaceFirst(" \\(expected:.*$", "")).trim();
+            problems.add(path + ": " + quote(url) + " (" + (reason.isEmpty() ? "" : reason + "; ")
+                    + (m.startsWith("invalid port") ? "expected: a port in 1..65535)"
+                            : "expected: " + HttpEndpoint.EXPECTED + ")"));
         }
     }
 

@@ -346,8 +346,10 @@ class StunAttributesTest {
         void roundTripsAndReportsRange() throws Exception {
             ChannelNumber c = (ChannelNumber) roundTrip(new ChannelNumber(0x4000), "40000000");
             assertTrue(c.inValidRange());
-            assertTrue(new ChannelNumber(0x4FFF).inValidRange());
-            assertFalse(new ChannelNumber(0x5000).inValidRange());
+            assertTrue(new ChannelNumber(ChannelNumber.RFC8656_MAX).inValidRange());
+            assertTrue(new ChannelNumber(0x5000).inValidRange()); // RFC 5766's range, which coturn's client uses
+            assertTrue(new ChannelNumber(0x7FFF).inValidRange());
+            assertFalse(new ChannelNumber(0x8000).inValidRange());
             assertFalse(new ChannelNumber(0x3FFF).inValidRange());
             assertEquals(new ChannelNumber(0x5000), decodeValue(AttributeType.CHANNEL_NUMBER, hex("5000ffff")));
         }
