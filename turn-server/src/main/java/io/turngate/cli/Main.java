@@ -19,6 +19,7 @@ import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
 import io.turngate.server.SelfSignedCertificate;
 import io.turngate.server.StreamLimits;
+import io.turngate.server.TlsEngine;
 import io.turngate.server.Transport;
 import io.turngate.server.WarmUp;
 import io.turngate.turn.IntegrityPolicy;
@@ -216,6 +217,12 @@ public final class Main implements Callable<Integer> {
             description = "TURN-TLS: close a connection whose TLS handshake did not finish within this long (default:"
                     + " ${DEFAULT-VALUE}).")
     Duration tlsHandshakeTimeout;
+
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "TURN-TLS: auto (default: OpenSSL, BoringSSL from netty-tcnative, where its native library"
+                    + " loads, else the JDK's engine, with the reason in the log), openssl (required: a TLS listener"
+                    + " fails without it) or jdk (the JDK's SSLEngine).")
+    String tlsEngine;
 
     @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "" + StreamLimits.MAX_FRAME_BYTES_DEFAULT,
             description = "TURN-TCP/TURN-TLS: the longest STUN or ChannelData message accepted, header included; a"
@@ -646,6 +653,11 @@ public final class Main implements Callable<Integer> {
                 return d[0] + ": found " + v + " (expected: at least 1ms)";
             }
         }
+        try {
+            TlsEngine.parse(tlsEngine);
+        } catch (IllegalArgumentException e) {
+            return "--tls-engine: " + e.getMessage();
+        }
         if (maxFrameSize < StreamLimits.MAX_FRAME_BYTES_MIN || maxFrameSize > StreamLimits.MAX_FRAME_BYTES_MAX) {
             return "--max-frame-size: found " + maxFrameSize + " (expected: " + StreamLimits.MAX_FRAME_BYTES_MIN + ".."
                     + StreamLimits.MAX_FRAME_BYTES_MAX + ")";
@@ -672,7 +684,8 @@ public final class Main implements Callable<Integer> {
                         .withTimeouts(firstRequestTimeout.toMillis(), idleConnectionTimeout.toMillis(),
                                 tlsHandshakeTimeout.toMillis())
                         .withMaxFrameBytes(maxFrameSize))
-                .withIntegrity(IntegrityPolicy.parse(integrity));
+                .withIntegrity(IntegrityPolicy.parse(integrity))
+                .withTlsEngine(TlsEngine.parse(tlsEngine));
     }
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */

@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.turngate.config.v1.ListenerProtocol;
 
@@ -36,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * back-pressure (see {@link StreamClientHandler}).
  *
  * <p>Certificate reload ({@link #certificate}): the TLS context is a volatile snapshot read at each accept, so new
- * connections get the new certificate and established ones keep the session they have.
+ * connections get the new certificate and established ones keep the session they have. With OpenSSL
+ * ({@link TlsEngine}) the context is reference-counted: each connection's engine holds a reference, the listener
+ * one more; the listener's is handed to whoever replaces the context ({@link #certificate(SslContext)} returns it)
+ * and released by {@link #stop}.
  *
  * <p>Threading: {@link #start}, {@link #certificate} and {@link #stop} under the gateway's lock; accept-time checks
  * on the connection's event loop with atomic counters; the rest in the cores.
@@ -54,23 +58,29 @@ final class StreamListener {
     private final AtomicLong accepted = new AtomicLong();
     private final ConcurrentHashMap<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
     private volatile SslContext tls;
+    /** The TLS engine serving, {@code null} for TURN-TCP. */
+    private final TlsEngine.Choice engine;
     private Channel server;
+    private boolean released;
 
-    private StreamListener(ListenerRuntime runtime, StreamLimits limits, SslContext tls) {
+    private StreamListener(ListenerRuntime runtime, StreamLimits limits, SslContext tls, TlsEngine.Choice engine) {
         this.runtime = runtime;
         this.limits = limits;
         this.tls = tls;
+        this.engine = engine;
     }
 
     /**
      * Binds the listener's port and starts serving.
      *
-     * @param tls the TLS context for TURN-TLS, {@code null} for TURN-TCP
+     * @param tls    the TLS context for TURN-TLS, {@code null} for TURN-TCP; the listener owns it from here on, and
+     *               releases it when the bind fails
+     * @param engine the engine {@code tls} was built for, {@code null} for TURN-TCP
      * @throws Exception when the port cannot be bound (Netty reports it as an undeclared {@code IOException})
      */
     static StreamListener start(ListenerRuntime runtime, Services services, EventLoopGroup group, StreamLimits limits,
-                                SslContext tls) throws Exception {
-        StreamListener l = new StreamListener(runtime, limits, tls);
+                                SslContext tls, TlsEngine.Choice engine) throws Exception {
+        StreamListener l = new StreamListener(runtime, limits, tls, engine);
         for (EventExecutor e : group) {
             StreamCore core = new StreamCore(l, (EventLoop) e, services);
             l.cores.add(core);
@@ -90,7 +100,12 @@ final class StreamListener {
                         l.accept(ch);
                     }
                 });
-        l.server = b.bind(new InetSocketAddress(runtime.config.port())).syncUninterruptibly().channel();
+        try {
+            l.server = b.bind(new InetSocketAddress(runtime.config.port())).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            ReferenceCountUtil.release(tls);
+            throw e;
+        }
         for (StreamCore c : l.cores) {
             c.start();
         }
@@ -99,7 +114,7 @@ final class StreamListener {
 
     /** A listener with no socket and no cores, for tests that run a {@link StreamCore} on a loop of their own. */
     static StreamListener unbound(ListenerRuntime runtime, StreamLimits limits) {
-        return new StreamListener(runtime, limits, null);
+        return new StreamListener(runtime, limits, null, null);
     }
 
     String name() {
@@ -134,9 +149,21 @@ final class StreamListener {
         return accepted.get();
     }
 
-    /** Serves {@code context} to the connections accepted from now on; established ones keep theirs. */
-    void certificate(SslContext context) {
+    /** The TLS engine serving ({@code null} for TURN-TCP). */
+    TlsEngine.Choice engine() {
+        return engine;
+    }
+
+    /**
+     * Serves {@code context} to the connections accepted from now on; established ones keep theirs.
+     *
+     * @return the context served until now, whose listener reference the caller now holds (to release once it is
+     *         not coming back, or to hand back here on a rollback)
+     */
+    SslContext certificate(SslContext context) {
+        SslContext old = this.tls;
         this.tls = context;
+        return old;
     }
 
     SslContext certificate() {
@@ -214,6 +241,10 @@ final class StreamListener {
     /** Stops accepting, closes every connection (their allocations go) and stops the cores; returns when done. */
     void stop(String why) {
         server.close().syncUninterruptibly();
+        if (!released) {
+            released = true;
+            ReferenceCountUtil.release(tls); // connections still open hold references of their own until they close
+        }
         for (StreamCore c : cores) {
             try {
                 c.eventLoop().submit(() -> c.closeAll(why)).syncUninterruptibly();
