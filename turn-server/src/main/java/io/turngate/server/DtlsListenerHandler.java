@@ -99,7 +99,8 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
 
     private final ListenerRuntime listener;
     private final Services services;
-    private final DtlsIdentity identity;
+    /** The certificate new handshakes get; replaced in place by a reload ({@link #identity(DtlsIdentity)}). */
+    private volatile DtlsIdentity identity;
     private final DtlsLimits limits;
     private final BcTlsCrypto crypto;
     private final SocketStats stats;
@@ -110,6 +111,8 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     private final ChannelDataHandler channelData;
     private final ThreadPoolExecutor handshakes;
     private final Map<InetSocketAddress, DtlsSession> sessions = new HashMap<>();
+    /** Sessions (established or handshaking) per client IP address, for {@link DtlsLimits#maxSessionsPerSource()}. */
+    private final Map<java.net.InetAddress, Integer> sessionsPerSource = new HashMap<>();
     private final List<UdpRelaySocket> relaysToFlush = new ArrayList<>();
     private final LogLimiter sessionLog = new LogLimiter(ListenerRuntime.LOG_LINES_PER_SECOND);
     /** One datagram in, its plaintext, and one record's plaintext out: reused, the loop is single-threaded. */
@@ -182,6 +185,24 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     @Override
     public int connections() {
         return established;
+    }
+
+    /**
+     * Serves {@code next} to the handshakes that start from now on (a certificate reload, applied in place: Bouncy
+     * Castle reads the credentials once per handshake, in {@link DtlsServer}); established sessions keep the keys
+     * they negotiated and handshakes in flight the certificate they started with. Any thread.
+     */
+    void identity(DtlsIdentity next) {
+        this.identity = next;
+    }
+
+    DtlsIdentity identity() {
+        return identity;
+    }
+
+    /** The crypto the listener's identity was made with (a reload's new identity is made with it too). */
+    BcTlsCrypto crypto() {
+        return crypto;
     }
 
     /** DTLS handshakes in flight (tests). On the event loop only. */
@@ -321,19 +342,30 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         DtlsSession old = sessions.get(sender);
+        int replaced = old == null ? 0 : 1; // a client that lost its state replaces its own session
+        if (limits.maxSessions() > 0 && sessions.size() - replaced >= limits.maxSessions()) {
+            stats.count(Counter.DTLS_SESSION_LISTENER_LIMIT);
+            return;
+        }
+        if (limits.maxSessionsPerSource() > 0
+                && sessionsPerSource.getOrDefault(sender.getAddress(), 0) - replaced >= limits.maxSessionsPerSource()) {
+            stats.count(Counter.DTLS_SESSION_SOURCE_LIMIT);
+            return;
+        }
         if (old != null) {
             close(old, "a new handshake from the same address", false);
         }
         DtlsSession s = new DtlsSession(this, sender);
         s.deadlineNanos = services.nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(limits.handshakeTimeoutMillis());
         DTLSRequest request = cookies.request;
+        DtlsIdentity id = identity; // the certificate of the moment: a reload reaches the handshakes after it
         try {
-            handshakes.execute(() -> handshake(s, request));
+            handshakes.execute(() -> handshake(s, request, id));
         } catch (RejectedExecutionException e) {
             stats.count(Counter.DTLS_HANDSHAKES_REFUSED);
             return;
         }
-        sessions.put(sender, s);
+        putSession(s);
         handshakesInFlight++;
         stats.count(Counter.DTLS_HANDSHAKES_STARTED);
     }
@@ -349,12 +381,12 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     /** On a handshake thread: the blocking handshake, handed back to the event loop when it ends. */
-    private void handshake(DtlsSession s, DTLSRequest request) {
+    private void handshake(DtlsSession s, DTLSRequest request, DtlsIdentity id) {
         DTLSTransport t = null;
         Exception failure = null;
         try {
             t = new DTLSServerProtocol().accept(
-                    new DtlsServer(crypto, identity, (int) limits.handshakeTimeoutMillis()), s, request);
+                    new DtlsServer(crypto, id, (int) limits.handshakeTimeoutMillis()), s, request);
         } catch (Exception e) {
             failure = e;
         }
@@ -373,7 +405,7 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
             return; // timed out or the listener closed meanwhile; the thread saw the abort
         }
         if (t == null) {
-            sessions.remove(s.remoteAddress());
+            removeSession(s);
             s.state = DtlsSession.State.CLOSED;
             stats.count(s.aborted || failure instanceof TlsTimeoutException ? Counter.DTLS_HANDSHAKE_TIMEOUTS
                     : Counter.DTLS_HANDSHAKES_FAILED);
@@ -524,6 +556,17 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
 
     // ------------------------------------------------------------------------------- ending sessions
 
+    private void putSession(DtlsSession s) {
+        sessions.put(s.remoteAddress(), s);
+        sessionsPerSource.merge(s.remoteAddress().getAddress(), 1, Integer::sum);
+    }
+
+    /** Removes {@code s}, which is the session of its address. */
+    private void removeSession(DtlsSession s) {
+        sessions.remove(s.remoteAddress());
+        sessionsPerSource.computeIfPresent(s.remoteAddress().getAddress(), (k, n) -> n > 1 ? n - 1 : null);
+    }
+
     /** Closes {@code s} after the event being handled (e.g. after the Refresh response that deleted its allocation). */
     void closeLater(DtlsSession s, String why) {
         s.markClosing();
@@ -541,7 +584,7 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
         if (s.state == DtlsSession.State.CLOSED || sessions.get(s.remoteAddress()) != s) {
             return;
         }
-        sessions.remove(s.remoteAddress());
+        removeSession(s);
         s.markClosing();
         if (s.state == DtlsSession.State.HANDSHAKING) {
             s.abortHandshake(); // the thread ends; handshakeEnded sees the session gone

@@ -354,7 +354,9 @@ public final class Gateway implements AutoCloseable {
         services.self.addPort(l.port());
         listeners.put(l.name(), rt);
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (DTLS 1.2, "
-                + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase()
+                + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase() + ", at most "
+                + options.dtls().maxHandshakes() + " handshakes in flight, " + limitText(options.dtls().maxSessions())
+                + " sessions, " + limitText(options.dtls().maxSessionsPerSource()) + " per source IP"
                 + "), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
     }
 
@@ -654,8 +656,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Reconciles to {@code next} (already validated), as stunnerd's reconciler does (stunner-compat §1f) from a
      * {@link ConfigDiff}: listeners that went away stop; a listener whose protocol, port, address, cert or key
-     * changed restarts (its own allocations go, nobody else's), except a TURN-TLS listener's new cert and key, which
-     * new connections get while established ones stay; routes, clusters, endpoints, credentials, realm and
+     * changed restarts (its own allocations go, nobody else's), except a TURN-TLS or TURN-DTLS listener's new cert
+     * and key, which new connections (handshakes) get while established ones stay; routes, clusters, endpoints, credentials, realm and
      * quota change in place, so allocations on untouched listeners survive. If a listener cannot start, the change
      * is rolled back and the running config keeps serving.
      *
@@ -691,6 +693,19 @@ public final class Gateway implements AutoCloseable {
                 }
             }
         }
+        // ... and of TURN-DTLS listeners, whose handler serves the new identity to the handshakes after it.
+        Map<String, DtlsIdentity> newDtls = new LinkedHashMap<>();
+        for (ListenerConfig l : diff.listenersToUpdate()) {
+            ListenerRuntime rt = listeners.get(l.name());
+            DtlsListenerHandler h = rt == null ? null : dtlsHandler(rt);
+            if (h != null && !l.certificateEquals(rt.config)) {
+                try {
+                    newDtls.put(l.name(), DtlsIdentity.parse(l.name(), l.cert(), l.key(), h.crypto()));
+                } catch (ConfigException e) {
+                    certProblems.addAll(e.problems());
+                }
+            }
+        }
         if (!certProblems.isEmpty()) {
             newCerts.values().forEach(io.netty.util.ReferenceCountUtil::release);
             configsRejected.incrementAndGet();
@@ -718,6 +733,12 @@ public final class Gateway implements AutoCloseable {
         newCerts.forEach((name, ctx) -> {
             StreamListener stream = listeners.get(name).stream;
             oldCerts.put(name, stream.certificate(ctx));
+        });
+        Map<String, DtlsIdentity> oldDtls = new LinkedHashMap<>();
+        newDtls.forEach((name, id) -> {
+            DtlsListenerHandler h = dtlsHandler(listeners.get(name));
+            oldDtls.put(name, h.identity());
+            h.identity(id);
         });
         // 3. New and restarted listeners.
         List<String> problems = new ArrayList<>();
@@ -752,6 +773,13 @@ public final class Gateway implements AutoCloseable {
                 io.netty.util.ReferenceCountUtil.release(rt != null && rt.stream != null ? rt.stream.certificate(ctx)
                         : ctx);
             });
+            oldDtls.forEach((name, id) -> {
+                ListenerRuntime rt = listeners.get(name);
+                DtlsListenerHandler h = rt == null ? null : dtlsHandler(rt);
+                if (h != null) {
+                    h.identity(id);
+                }
+            });
             for (ListenerRuntime rt : stopped) {
                 try {
                     startListener(prev, rt.config, prevResolved);
@@ -764,12 +792,26 @@ public final class Gateway implements AutoCloseable {
         }
         configsApplied.incrementAndGet();
         oldCerts.values().forEach(io.netty.util.ReferenceCountUtil::release); // their connections hold their own
+        for (String name : newDtls.keySet()) {
+            LOG.info("listener " + name + ": new DTLS certificate, served to new handshakes (established sessions keep"
+                    + " theirs)");
+        }
         for (String name : newCerts.keySet()) {
             LOG.info("listener " + name + ": new TLS certificate, served to new connections (established ones keep"
                     + " theirs)");
         }
         LOG.info("config applied: {} listener(s), {} cluster(s); {}", next.listeners().size(), next.clusters().size(),
                 diff);
+    }
+
+    /** The DTLS handler of a TURN-DTLS listener, {@code null} for the other protocols. */
+    private static DtlsListenerHandler dtlsHandler(ListenerRuntime rt) {
+        for (ListenerShard h : rt.handlers) {
+            if (h instanceof DtlsListenerHandler) {
+                return (DtlsListenerHandler) h;
+            }
+        }
+        return null;
     }
 
     /** The current DNS answers restricted to {@code cfg}'s names (for a rollback to it). */

@@ -36,6 +36,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * accepted (one over a limit is closed at once and counted); the frame size; the first-request and idle deadlines;
  * back-pressure (see {@link StreamClientHandler}).
  *
+ * <p>The caps are checked after {@code accept(2)}, in the child's initializer, before any handler or buffer exists
+ * for it. Earlier is not possible with Netty or the socket API: the kernel completes the TCP handshake (or answers
+ * with SYN cookies) before a connection can be accepted, and nothing before {@code accept} knows the source
+ * address. What can be saved is saved: a refused connection is closed with {@code SO_LINGER} 0, an RST at once
+ * instead of a FIN exchange, so it leaves no TIME_WAIT socket on the server and costs no more than the accept.
+ * (Stopping accepts while the listener is full, {@code autoRead} off on the server channel, would leave refused
+ * clients waiting in the backlog instead of failing fast, and would not help the per-IP cap.)
+ *
  * <p>Certificate reload ({@link #certificate}): the TLS context is a volatile snapshot read at each accept, so new
  * connections get the new certificate and established ones keep the session they have. With OpenSSL
  * ({@link TlsEngine}) the context is reference-counted: each connection's engine holds a reference, the listener
@@ -176,13 +184,13 @@ final class StreamListener {
         InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (!take(open, limits.maxConnections())) {
             core.stats.count(Counter.STREAM_LISTENER_LIMIT);
-            ch.close();
+            refuse(ch);
             return;
         }
         if (!takeSource(source)) {
             open.decrementAndGet();
             core.stats.count(Counter.STREAM_SOURCE_LIMIT);
-            ch.close();
+            refuse(ch);
             return;
         }
         accepted.incrementAndGet();
@@ -205,6 +213,16 @@ final class StreamListener {
         }
         p.addLast("frames", new StreamFrameDecoder(limits.maxFrameBytes()));
         p.addLast("turn", new StreamClientHandler(core, limits, context != null));
+    }
+
+    /** Closes a connection over a cap with an RST (SO_LINGER 0): no FIN exchange, no TIME_WAIT on the server. */
+    private static void refuse(Channel ch) {
+        try {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            // a transport without SO_LINGER: a plain close
+        }
+        ch.close();
     }
 
     private static boolean take(AtomicInteger n, int limit) {
