@@ -1,6 +1,5 @@
 package io.turngate.server;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -16,15 +15,12 @@ import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
-import io.turngate.relay.RelayHandler;
 import io.turngate.relay.SegmentBatch;
-import io.turngate.relay.UdpRelayPortAllocator;
 import io.turngate.relay.UdpRelaySocket;
 import io.turngate.stun.StunHeader;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.AllocationTable;
 import io.turngate.turn.handler.ChannelDataHandler;
-import io.turngate.turn.handler.PeerDataHandler;
 import io.turngate.turn.handler.SendIndicationHandler;
 import io.turngate.turn.handler.TurnContext;
 import io.turngate.turn.handler.TurnRequestDispatcher;
@@ -103,6 +99,7 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     private volatile DtlsIdentity identity;
     private final DtlsLimits limits;
     private final BcTlsCrypto crypto;
+    private final TurnCore turnCore;
     private final SocketStats stats;
     private final TurnContext core;
     private final AllocationTable allocations;
@@ -140,20 +137,14 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
         this.limits = limits;
         this.crypto = crypto;
         SegmentBatch.Gso noGso = new SegmentBatch.Gso(false, cause -> { });
-        this.stats = new SocketStats(noGso);
-        this.core = new TurnContext(listener, services.auth, services.unauthenticatedAnswers, services.self,
-                services.nanoClock, stats);
-        this.allocations = core.allocations();
-        PeerDataHandler peerData = new PeerDataHandler(core);
-        UdpRelayPortAllocator relayPorts = new UdpRelayPortAllocator(
-                v4 -> services.transport.datagramOptions(new Bootstrap(), RECEIVE_BUFFER)
-                        .group(loop)
-                        .channelFactory(() -> services.transport.newDatagramChannel(v4)),
-                ch -> new UdpRelaySocket(ch, noGso, relaysToFlush, a -> new RelayHandler(peerData, a, stats)),
-                services.reservations, services.self, services.nanoClock, stats);
-        this.dispatcher = new TurnRequestDispatcher(core, relayPorts);
-        this.sendIndications = new SendIndicationHandler(core, new Indications());
-        this.channelData = new ChannelDataHandler(core);
+        this.turnCore = TurnCore.wire(listener, services, new SocketStats(noGso), () -> loop, noGso, relaysToFlush,
+                ch -> { });
+        this.stats = turnCore.stats();
+        this.core = turnCore.context();
+        this.allocations = turnCore.allocations();
+        this.dispatcher = turnCore.dispatcher();
+        this.sendIndications = turnCore.sendIndications();
+        this.channelData = turnCore.channelData();
         this.handshakes = new ThreadPoolExecutor(0, limits.maxHandshakes(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), new DefaultThreadFactory("turngate-dtls-handshake", true));
     }
@@ -167,18 +158,8 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
-    public SocketStats stats() {
-        return stats;
-    }
-
-    @Override
-    public int allocationCount() {
-        return allocations.size();
-    }
-
-    @Override
-    public Map<String, Integer> allocationsPerUser() {
-        return allocations.allocationsPerUser();
+    public TurnCore turnCore() {
+        return turnCore;
     }
 
     /** Established DTLS sessions ({@code stunner_listener_connections} of a TURN-DTLS listener). */
