@@ -25,8 +25,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Beyond stunnerd (extra fields, which stunnerd's own clients ignore): the stats carry turngate's real counters
  * (stunnerd fills them only with its premium offload engine), {@code timestamp} is the Unix time in milliseconds the
- * numbers were read at, and each listener has {@code relay_address}, {@code sockets}, {@code served} and
- * {@code allocations} with {@code users} (allocations per username, the {@code users} query parameter's number of
+ * numbers were read at, and each listener has {@code relay_address}, {@code sockets}, {@code served},
+ * {@code tls_engine} (TURN-TLS: {@code openssl} or {@code jdk}) and {@code allocations} with {@code users} (allocations per username, the {@code users} query parameter's number of
  * the largest, default {@value #USERS_DEFAULT}); a {@code turngate} object holds the process facts.
  */
 final class StatusReport {
@@ -76,6 +76,9 @@ final class StatusReport {
                     o.put("relay_address", v.relayAddress().getHostAddress());
                     o.put("sockets", v.sockets());
                     o.put("connections", v.connections());
+                    if (v.tlsEngine() != null) {
+                        o.put("tls_engine", v.tlsEngine());
+                    }
                     Map<String, Integer> perUser = snapshot.perListenerAndUser().get(name);
                     o.put("allocations", perUser == null ? v.allocations()
                             : perUser.values().stream().mapToInt(Integer::intValue).sum());

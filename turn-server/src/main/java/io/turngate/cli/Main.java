@@ -18,7 +18,9 @@ import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.Logs;
 import io.turngate.server.Gateway;
 import io.turngate.server.SelfSignedCertificate;
+import io.turngate.server.DtlsLimits;
 import io.turngate.server.StreamLimits;
+import io.turngate.server.TlsEngine;
 import io.turngate.server.Transport;
 import io.turngate.server.WarmUp;
 import io.turngate.turn.IntegrityPolicy;
@@ -190,13 +192,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-connections-per-listener", paramLabel = "N",
             defaultValue = "" + StreamLimits.MAX_CONNECTIONS_DEFAULT,
             description = "TURN-TCP/TURN-TLS: open connections per listener; more are closed at accept and counted;"
-                    + " 0 = no limit (default: ${DEFAULT-VALUE}).")
+                    + " TURN-DTLS: sessions per listener, more ClientHellos get no handshake; 0 = no limit (default:"
+                    + " ${DEFAULT-VALUE}).")
     int maxConnectionsPerListener;
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N",
             defaultValue = "" + StreamLimits.MAX_CONNECTIONS_PER_SOURCE_DEFAULT,
             description = "TURN-TCP/TURN-TLS: open connections per source IP and listener; more are closed at accept"
-                    + " and counted; 0 = no limit (default: ${DEFAULT-VALUE}).")
+                    + " and counted; TURN-DTLS: sessions per source IP and listener; 0 = no limit (default:"
+                    + " ${DEFAULT-VALUE}).")
     int maxConnectionsPerIp;
 
     @Option(names = "--first-request-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -216,6 +220,28 @@ public final class Main implements Callable<Integer> {
             description = "TURN-TLS: close a connection whose TLS handshake did not finish within this long (default:"
                     + " ${DEFAULT-VALUE}).")
     Duration tlsHandshakeTimeout;
+
+    @Option(names = "--dtls-max-handshakes", paramLabel = "N", defaultValue = "" + DtlsLimits.MAX_HANDSHAKES_DEFAULT,
+            description = "TURN-DTLS: handshakes in flight per listener (cookie-verified, each holds a thread); a"
+                    + " ClientHello beyond it is dropped and counted (default: ${DEFAULT-VALUE}).")
+    int dtlsMaxHandshakes;
+
+    @Option(names = "--dtls-handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10s",
+            description = "TURN-DTLS: drop a handshake that did not finish within this long (default: ${DEFAULT-VALUE}).")
+    Duration dtlsHandshakeTimeout;
+
+    @Option(names = "--dtls-idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s",
+            description = "TURN-DTLS: close a session without an allocation that received nothing for this long"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration dtlsIdleTimeout;
+
+    @Option(names = "--tls-engine", paramLabel = "ENGINE", defaultValue = "auto",
+            description = "TURN-TLS: auto (default: OpenSSL, BoringSSL from netty-tcnative, where its native library"
+                    + " loads, else the JDK's engine, with the reason in the log), openssl (required: a TLS listener"
+                    + " fails without it) or jdk (the JDK's SSLEngine).")
+    String tlsEngine;
 
     @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "" + StreamLimits.MAX_FRAME_BYTES_DEFAULT,
             description = "TURN-TCP/TURN-TLS: the longest STUN or ChannelData message accepted, header included; a"
@@ -646,6 +672,21 @@ public final class Main implements Callable<Integer> {
                 return d[0] + ": found " + v + " (expected: at least 1ms)";
             }
         }
+        if (dtlsMaxHandshakes < 1) {
+            return "--dtls-max-handshakes: found " + dtlsMaxHandshakes + " (expected: 1 or more)";
+        }
+        for (Object[] d : new Object[][] {{"--dtls-handshake-timeout", dtlsHandshakeTimeout},
+                {"--dtls-idle-timeout", dtlsIdleTimeout}}) {
+            Duration v = (Duration) d[1];
+            if (v.toMillis() <= 0) {
+                return d[0] + ": found " + v + " (expected: at least 1ms)";
+            }
+        }
+        try {
+            TlsEngine.parse(tlsEngine);
+        } catch (IllegalArgumentException e) {
+            return "--tls-engine: " + e.getMessage();
+        }
         if (maxFrameSize < StreamLimits.MAX_FRAME_BYTES_MIN || maxFrameSize > StreamLimits.MAX_FRAME_BYTES_MAX) {
             return "--max-frame-size: found " + maxFrameSize + " (expected: " + StreamLimits.MAX_FRAME_BYTES_MIN + ".."
                     + StreamLimits.MAX_FRAME_BYTES_MAX + ")";
@@ -672,7 +713,10 @@ public final class Main implements Callable<Integer> {
                         .withTimeouts(firstRequestTimeout.toMillis(), idleConnectionTimeout.toMillis(),
                                 tlsHandshakeTimeout.toMillis())
                         .withMaxFrameBytes(maxFrameSize))
-                .withIntegrity(IntegrityPolicy.parse(integrity));
+                .withIntegrity(IntegrityPolicy.parse(integrity))
+                .withTlsEngine(TlsEngine.parse(tlsEngine))
+                .withDtls(new DtlsLimits(dtlsMaxHandshakes, dtlsHandshakeTimeout.toMillis(), dtlsIdleTimeout.toMillis())
+                        .withSessions(maxConnectionsPerListener, maxConnectionsPerIp));
     }
 
     /** {@code -i}, else {@code STUNNER_NAMESPACE/STUNNER_NAME}, else {@code default/stunnerd-<hostname>} (stunnerd's). */

@@ -48,6 +48,12 @@ public enum Counter {
             "DTLS handshakes started (a ClientHello came back with a valid cookie)"),
     DTLS_HANDSHAKES_REFUSED(Family.DTLS_EVENTS, "handshake_refused",
             "Cookie-verified ClientHellos not served: the listener had its maximum of handshakes in flight"),
+    DTLS_SESSION_LISTENER_LIMIT(Family.DTLS_EVENTS, "listener_limit",
+            "Cookie-verified ClientHellos not served: the listener had its maximum of DTLS sessions"
+                    + " (--max-connections-per-listener)"),
+    DTLS_SESSION_SOURCE_LIMIT(Family.DTLS_EVENTS, "source_limit",
+            "Cookie-verified ClientHellos not served: the client's IP address had its maximum of DTLS sessions"
+                    + " (--max-connections-per-ip)"),
     DTLS_HANDSHAKE_TIMEOUTS(Family.DTLS_EVENTS, "handshake_timeout", "DTLS handshakes dropped at their timeout"),
     DTLS_HANDSHAKES_FAILED(Family.DTLS_EVENTS, "handshake_failed",
             "DTLS handshakes that failed (alert, no common cipher suite, bad message)"),

@@ -1,6 +1,5 @@
 package io.turngate.server;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -16,15 +15,12 @@ import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
-import io.turngate.relay.RelayHandler;
 import io.turngate.relay.SegmentBatch;
-import io.turngate.relay.UdpRelayPortAllocator;
 import io.turngate.relay.UdpRelaySocket;
 import io.turngate.stun.StunHeader;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.AllocationTable;
 import io.turngate.turn.handler.ChannelDataHandler;
-import io.turngate.turn.handler.PeerDataHandler;
 import io.turngate.turn.handler.SendIndicationHandler;
 import io.turngate.turn.handler.TurnContext;
 import io.turngate.turn.handler.TurnRequestDispatcher;
@@ -99,9 +95,11 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
 
     private final ListenerRuntime listener;
     private final Services services;
-    private final DtlsIdentity identity;
+    /** The certificate new handshakes get; replaced in place by a reload ({@link #identity(DtlsIdentity)}). */
+    private volatile DtlsIdentity identity;
     private final DtlsLimits limits;
     private final BcTlsCrypto crypto;
+    private final TurnCore turnCore;
     private final SocketStats stats;
     private final TurnContext core;
     private final AllocationTable allocations;
@@ -110,6 +108,8 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     private final ChannelDataHandler channelData;
     private final ThreadPoolExecutor handshakes;
     private final Map<InetSocketAddress, DtlsSession> sessions = new HashMap<>();
+    /** Sessions (established or handshaking) per client IP address, for {@link DtlsLimits#maxSessionsPerSource()}. */
+    private final Map<java.net.InetAddress, Integer> sessionsPerSource = new HashMap<>();
     private final List<UdpRelaySocket> relaysToFlush = new ArrayList<>();
     private final LogLimiter sessionLog = new LogLimiter(ListenerRuntime.LOG_LINES_PER_SECOND);
     /** One datagram in, its plaintext, and one record's plaintext out: reused, the loop is single-threaded. */
@@ -137,20 +137,14 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
         this.limits = limits;
         this.crypto = crypto;
         SegmentBatch.Gso noGso = new SegmentBatch.Gso(false, cause -> { });
-        this.stats = new SocketStats(noGso);
-        this.core = new TurnContext(listener, services.auth, services.unauthenticatedAnswers, services.self,
-                services.nanoClock, stats);
-        this.allocations = core.allocations();
-        PeerDataHandler peerData = new PeerDataHandler(core);
-        UdpRelayPortAllocator relayPorts = new UdpRelayPortAllocator(
-                v4 -> services.transport.datagramOptions(new Bootstrap(), RECEIVE_BUFFER)
-                        .group(loop)
-                        .channelFactory(() -> services.transport.newDatagramChannel(v4)),
-                ch -> new UdpRelaySocket(ch, noGso, relaysToFlush, a -> new RelayHandler(peerData, a, stats)),
-                services.reservations, services.self, services.nanoClock, stats);
-        this.dispatcher = new TurnRequestDispatcher(core, relayPorts);
-        this.sendIndications = new SendIndicationHandler(core, new Indications());
-        this.channelData = new ChannelDataHandler(core);
+        this.turnCore = TurnCore.wire(listener, services, new SocketStats(noGso), () -> loop, noGso, relaysToFlush,
+                ch -> { });
+        this.stats = turnCore.stats();
+        this.core = turnCore.context();
+        this.allocations = turnCore.allocations();
+        this.dispatcher = turnCore.dispatcher();
+        this.sendIndications = turnCore.sendIndications();
+        this.channelData = turnCore.channelData();
         this.handshakes = new ThreadPoolExecutor(0, limits.maxHandshakes(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), new DefaultThreadFactory("turngate-dtls-handshake", true));
     }
@@ -164,24 +158,32 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
-    public SocketStats stats() {
-        return stats;
-    }
-
-    @Override
-    public int allocationCount() {
-        return allocations.size();
-    }
-
-    @Override
-    public Map<String, Integer> allocationsPerUser() {
-        return allocations.allocationsPerUser();
+    public TurnCore turnCore() {
+        return turnCore;
     }
 
     /** Established DTLS sessions ({@code stunner_listener_connections} of a TURN-DTLS listener). */
     @Override
     public int connections() {
         return established;
+    }
+
+    /**
+     * Serves {@code next} to the handshakes that start from now on (a certificate reload, applied in place: Bouncy
+     * Castle reads the credentials once per handshake, in {@link DtlsServer}); established sessions keep the keys
+     * they negotiated and handshakes in flight the certificate they started with. Any thread.
+     */
+    void identity(DtlsIdentity next) {
+        this.identity = next;
+    }
+
+    DtlsIdentity identity() {
+        return identity;
+    }
+
+    /** The crypto the listener's identity was made with (a reload's new identity is made with it too). */
+    BcTlsCrypto crypto() {
+        return crypto;
     }
 
     /** DTLS handshakes in flight (tests). On the event loop only. */
@@ -321,19 +323,30 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         DtlsSession old = sessions.get(sender);
+        int replaced = old == null ? 0 : 1; // a client that lost its state replaces its own session
+        if (limits.maxSessions() > 0 && sessions.size() - replaced >= limits.maxSessions()) {
+            stats.count(Counter.DTLS_SESSION_LISTENER_LIMIT);
+            return;
+        }
+        if (limits.maxSessionsPerSource() > 0
+                && sessionsPerSource.getOrDefault(sender.getAddress(), 0) - replaced >= limits.maxSessionsPerSource()) {
+            stats.count(Counter.DTLS_SESSION_SOURCE_LIMIT);
+            return;
+        }
         if (old != null) {
             close(old, "a new handshake from the same address", false);
         }
         DtlsSession s = new DtlsSession(this, sender);
         s.deadlineNanos = services.nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(limits.handshakeTimeoutMillis());
         DTLSRequest request = cookies.request;
+        DtlsIdentity id = identity; // the certificate of the moment: a reload reaches the handshakes after it
         try {
-            handshakes.execute(() -> handshake(s, request));
+            handshakes.execute(() -> handshake(s, request, id));
         } catch (RejectedExecutionException e) {
             stats.count(Counter.DTLS_HANDSHAKES_REFUSED);
             return;
         }
-        sessions.put(sender, s);
+        putSession(s);
         handshakesInFlight++;
         stats.count(Counter.DTLS_HANDSHAKES_STARTED);
     }
@@ -349,12 +362,12 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     /** On a handshake thread: the blocking handshake, handed back to the event loop when it ends. */
-    private void handshake(DtlsSession s, DTLSRequest request) {
+    private void handshake(DtlsSession s, DTLSRequest request, DtlsIdentity id) {
         DTLSTransport t = null;
         Exception failure = null;
         try {
             t = new DTLSServerProtocol().accept(
-                    new DtlsServer(crypto, identity, (int) limits.handshakeTimeoutMillis()), s, request);
+                    new DtlsServer(crypto, id, (int) limits.handshakeTimeoutMillis()), s, request);
         } catch (Exception e) {
             failure = e;
         }
@@ -373,7 +386,7 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
             return; // timed out or the listener closed meanwhile; the thread saw the abort
         }
         if (t == null) {
-            sessions.remove(s.remoteAddress());
+            removeSession(s);
             s.state = DtlsSession.State.CLOSED;
             stats.count(s.aborted || failure instanceof TlsTimeoutException ? Counter.DTLS_HANDSHAKE_TIMEOUTS
                     : Counter.DTLS_HANDSHAKES_FAILED);
@@ -524,6 +537,17 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
 
     // ------------------------------------------------------------------------------- ending sessions
 
+    private void putSession(DtlsSession s) {
+        sessions.put(s.remoteAddress(), s);
+        sessionsPerSource.merge(s.remoteAddress().getAddress(), 1, Integer::sum);
+    }
+
+    /** Removes {@code s}, which is the session of its address. */
+    private void removeSession(DtlsSession s) {
+        sessions.remove(s.remoteAddress());
+        sessionsPerSource.computeIfPresent(s.remoteAddress().getAddress(), (k, n) -> n > 1 ? n - 1 : null);
+    }
+
     /** Closes {@code s} after the event being handled (e.g. after the Refresh response that deleted its allocation). */
     void closeLater(DtlsSession s, String why) {
         s.markClosing();
@@ -541,7 +565,7 @@ final class DtlsListenerHandler extends ChannelInboundHandlerAdapter implements 
         if (s.state == DtlsSession.State.CLOSED || sessions.get(s.remoteAddress()) != s) {
             return;
         }
-        sessions.remove(s.remoteAddress());
+        removeSession(s);
         s.markClosing();
         if (s.state == DtlsSession.State.HANDSHAKING) {
             s.abortHandshake(); // the thread ends; handshakeEnded sees the session gone

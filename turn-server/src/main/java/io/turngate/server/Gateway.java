@@ -86,11 +86,12 @@ public final class Gateway implements AutoCloseable {
      * @param stream                    the limits of TURN-TCP and TURN-TLS listeners
      * @param integrity                 {@code --integrity}: which long-term credential integrity is accepted
      * @param dtls                      the bounds of TURN-DTLS listeners (handshakes in flight, timeouts)
+     * @param tlsEngine                 {@code --tls-engine}: the TLS implementation of TURN-TLS listeners
      */
         public record Options(int udpThreads, long nonceLifetimeMillis, LongSupplier nanoClock, LongSupplier wallClockMillis,
                           boolean udpGso, int maxAllocations, int maxAllocationsPerListener,
                           double unauthenticatedRate, double unauthenticatedBurst, StreamLimits stream,
-                          IntegrityPolicy integrity, DtlsLimits dtls) {
+                          IntegrityPolicy integrity, DtlsLimits dtls, TlsEngine tlsEngine) {
         /**
          * Default per-source rate of unauthenticated answers (per second) and burst: a spoofed 10k/s flood is cut to
          * 2 % of it, while a NAT with many clients (every new allocation costs one 401) stays far below the limit.
@@ -101,58 +102,73 @@ public final class Gateway implements AutoCloseable {
         public static Options defaults() {
             return new Options(0, RequestAuthenticator.DEFAULT_NONCE_LIFETIME_MILLIS, System::nanoTime,
                     System::currentTimeMillis, true, 0, 0, UNAUTHENTICATED_RATE_DEFAULT, UNAUTHENTICATED_BURST_DEFAULT,
-                    StreamLimits.defaults(), IntegrityPolicy.SHA1_ALLOWED, DtlsLimits.defaults());
+                    StreamLimits.defaults(), IntegrityPolicy.SHA1_ALLOWED, DtlsLimits.defaults(),
+                    TlsEngine.AUTO);
         }
 
         public Options withUdpThreads(int n) {
             return new Options(n, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls,
+                    tlsEngine);
         }
 
         public Options withNonceLifetimeMillis(long ms) {
             return new Options(udpThreads, ms, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls,
+                    tlsEngine);
         }
 
         public Options withClocks(LongSupplier nano, LongSupplier wallMillis) {
             return new Options(udpThreads, nonceLifetimeMillis, nano, wallMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls,
+                    tlsEngine);
         }
 
         /** Coalesce same-size bursts to one destination into UDP GSO sends where the transport can (default on). */
         public Options withUdpGso(boolean on) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, on, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls,
+                    tlsEngine);
         }
 
         /** Allocation caps over all listeners and per listener; 0 = no limit. */
         public Options withMaxAllocations(int total, int perListener) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, total, perListener,
-                    unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls);
+                    unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls, tlsEngine);
         }
 
         /** Per-source limit of unauthenticated answers: {@code rate} per second (0 = none), {@code burst} at once. */
         public Options withUnauthenticatedLimit(double rate, double burst) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, rate, burst, stream, integrity, dtls);
+                    maxAllocationsPerListener, rate, burst, stream, integrity, dtls, tlsEngine);
         }
 
         /** The limits of TURN-TCP and TURN-TLS listeners. */
         public Options withStreamLimits(StreamLimits limits) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits, integrity, dtls);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, limits, integrity, dtls,
+                    tlsEngine);
         }
 
         /** {@code --integrity}: SHA-1 allowed (default, browsers) or SHA-256 required (RFC 8489 clients only). */
         public Options withIntegrity(IntegrityPolicy policy) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, policy, dtls);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, policy, dtls,
+                    tlsEngine);
+        }
+
+        /** {@code --tls-engine}: OpenSSL where it loads ({@link TlsEngine#AUTO}, default), or the one named. */
+        public Options withTlsEngine(TlsEngine engine) {
+            return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, dtls,
+                    engine);
         }
 
         /** The bounds of TURN-DTLS listeners. */
         public Options withDtls(DtlsLimits limits) {
             return new Options(udpThreads, nonceLifetimeMillis, nanoClock, wallClockMillis, udpGso, maxAllocations,
-                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, limits);
+                    maxAllocationsPerListener, unauthenticatedRate, unauthenticatedBurst, stream, integrity, limits,
+                    tlsEngine);
         }
     }
 
@@ -288,12 +304,13 @@ public final class Gateway implements AutoCloseable {
     private void startStreamListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
             throws ConfigException {
         InetAddress relay = relayAddress(l);
-        io.netty.handler.ssl.SslContext tls = l.protocol() == ListenerProtocol.TURN_TLS
-                ? TlsCertificates.serverContext(l) : null;
+        TlsEngine.Choice engine = l.protocol() == ListenerProtocol.TURN_TLS ? options.tlsEngine().choose(l.name())
+                : null;
+        io.netty.handler.ssl.SslContext tls = engine != null ? TlsCertificates.serverContext(l, engine) : null;
         ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
         StreamListener stream;
         try {
-            stream = StreamListener.start(rt, services, group, options.stream(), tls);
+            stream = StreamListener.start(rt, services, group, options.stream(), tls, engine);
         } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
             throw new ConfigException("listeners[" + l.name() + "].port: cannot bind TCP port " + l.port() + ": "
                     + e.getMessage());
@@ -305,7 +322,7 @@ public final class Gateway implements AutoCloseable {
         listeners.put(l.name(), rt);
         StreamLimits lim = options.stream();
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + stream.cores().size()
-                + (stream.cores().size() == 1 ? " event loop, " : " event loops, ") + transport.name().toLowerCase() + (tls != null ? ", TLS 1.3/1.2 JDK engine" : "")
+                + (stream.cores().size() == 1 ? " event loop, " : " event loops, ") + transport.name().toLowerCase() + (engine != null ? ", TLS 1.3/1.2 " + engine.describe() : "")
                 + ", at most " + limitText(lim.maxConnections()) + " connections, " + limitText(lim.maxConnectionsPerSource())
                 + " per source IP), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
     }
@@ -337,7 +354,9 @@ public final class Gateway implements AutoCloseable {
         services.self.addPort(l.port());
         listeners.put(l.name(), rt);
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (DTLS 1.2, "
-                + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase()
+                + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase() + ", at most "
+                + options.dtls().maxHandshakes() + " handshakes in flight, " + limitText(options.dtls().maxSessions())
+                + " sessions, " + limitText(options.dtls().maxSessionsPerSource()) + " per source IP"
                 + "), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
     }
 
@@ -443,9 +462,10 @@ public final class Gateway implements AutoCloseable {
      * @param connections   its open downstream connections ({@code stunner_listener_connections}): a UDP listener's
      *                      sockets, a TCP/TLS listener's open connections, a DTLS listener's established sessions
      *                      (the sum of {@link ListenerShard#connections()} over its shards)
+     * @param tlsEngine     a TURN-TLS listener's TLS engine ({@code openssl} or {@code jdk}), {@code null} for others
      */
     public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
-                               int allocations, int connections) {
+                               int allocations, int connections, String tlsEngine) {
     }
 
     /**
@@ -484,7 +504,8 @@ public final class Gateway implements AutoCloseable {
                 connections += h.connections();
             }
             out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
-                    rt.allocations.get(), connections));
+                    rt.allocations.get(), connections,
+                    rt.stream != null && rt.stream.engine() != null ? rt.stream.engine().wire() : null));
         }
         return out;
     }
@@ -635,8 +656,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Reconciles to {@code next} (already validated), as stunnerd's reconciler does (stunner-compat §1f) from a
      * {@link ConfigDiff}: listeners that went away stop; a listener whose protocol, port, address, cert or key
-     * changed restarts (its own allocations go, nobody else's), except a TURN-TLS listener's new cert and key, which
-     * new connections get while established ones stay; routes, clusters, endpoints, credentials, realm and
+     * changed restarts (its own allocations go, nobody else's), except a TURN-TLS or TURN-DTLS listener's new cert
+     * and key, which new connections (handshakes) get while established ones stay; routes, clusters, endpoints, credentials, realm and
      * quota change in place, so allocations on untouched listeners survive. If a listener cannot start, the change
      * is rolled back and the running config keeps serving.
      *
@@ -666,13 +687,27 @@ public final class Gateway implements AutoCloseable {
             ListenerRuntime rt = listeners.get(l.name());
             if (rt != null && rt.stream != null && rt.stream.isTls() && !l.certificateEquals(rt.config)) {
                 try {
-                    newCerts.put(l.name(), TlsCertificates.serverContext(l));
+                    newCerts.put(l.name(), TlsCertificates.serverContext(l, rt.stream.engine()));
+                } catch (ConfigException e) {
+                    certProblems.addAll(e.problems());
+                }
+            }
+        }
+        // ... and of TURN-DTLS listeners, whose handler serves the new identity to the handshakes after it.
+        Map<String, DtlsIdentity> newDtls = new LinkedHashMap<>();
+        for (ListenerConfig l : diff.listenersToUpdate()) {
+            ListenerRuntime rt = listeners.get(l.name());
+            DtlsListenerHandler h = rt == null ? null : dtlsHandler(rt);
+            if (h != null && !l.certificateEquals(rt.config)) {
+                try {
+                    newDtls.put(l.name(), DtlsIdentity.parse(l.name(), l.cert(), l.key(), h.crypto()));
                 } catch (ConfigException e) {
                     certProblems.addAll(e.problems());
                 }
             }
         }
         if (!certProblems.isEmpty()) {
+            newCerts.values().forEach(io.netty.util.ReferenceCountUtil::release);
             configsRejected.incrementAndGet();
             throw new ConfigException(certProblems);
         }
@@ -697,8 +732,13 @@ public final class Gateway implements AutoCloseable {
         Map<String, io.netty.handler.ssl.SslContext> oldCerts = new LinkedHashMap<>();
         newCerts.forEach((name, ctx) -> {
             StreamListener stream = listeners.get(name).stream;
-            oldCerts.put(name, stream.certificate());
-            stream.certificate(ctx);
+            oldCerts.put(name, stream.certificate(ctx));
+        });
+        Map<String, DtlsIdentity> oldDtls = new LinkedHashMap<>();
+        newDtls.forEach((name, id) -> {
+            DtlsListenerHandler h = dtlsHandler(listeners.get(name));
+            oldDtls.put(name, h.identity());
+            h.identity(id);
         });
         // 3. New and restarted listeners.
         List<String> problems = new ArrayList<>();
@@ -729,8 +769,15 @@ public final class Gateway implements AutoCloseable {
             }
             oldCerts.forEach((name, ctx) -> {
                 ListenerRuntime rt = listeners.get(name);
-                if (rt != null && rt.stream != null) {
-                    rt.stream.certificate(ctx);
+                // The new context goes (connections accepted meanwhile keep references of their own).
+                io.netty.util.ReferenceCountUtil.release(rt != null && rt.stream != null ? rt.stream.certificate(ctx)
+                        : ctx);
+            });
+            oldDtls.forEach((name, id) -> {
+                ListenerRuntime rt = listeners.get(name);
+                DtlsListenerHandler h = rt == null ? null : dtlsHandler(rt);
+                if (h != null) {
+                    h.identity(id);
                 }
             });
             for (ListenerRuntime rt : stopped) {
@@ -744,12 +791,27 @@ public final class Gateway implements AutoCloseable {
             throw new ConfigException(problems);
         }
         configsApplied.incrementAndGet();
+        oldCerts.values().forEach(io.netty.util.ReferenceCountUtil::release); // their connections hold their own
+        for (String name : newDtls.keySet()) {
+            LOG.info("listener " + name + ": new DTLS certificate, served to new handshakes (established sessions keep"
+                    + " theirs)");
+        }
         for (String name : newCerts.keySet()) {
             LOG.info("listener " + name + ": new TLS certificate, served to new connections (established ones keep"
                     + " theirs)");
         }
         LOG.info("config applied: {} listener(s), {} cluster(s); {}", next.listeners().size(), next.clusters().size(),
                 diff);
+    }
+
+    /** The DTLS handler of a TURN-DTLS listener, {@code null} for the other protocols. */
+    private static DtlsListenerHandler dtlsHandler(ListenerRuntime rt) {
+        for (ListenerShard h : rt.handlers) {
+            if (h instanceof DtlsListenerHandler) {
+                return (DtlsListenerHandler) h;
+            }
+        }
+        return null;
     }
 
     /** The current DNS answers restricted to {@code cfg}'s names (for a rollback to it). */

@@ -14,14 +14,23 @@ interface ListenerShard {
     /** The event loop that owns this shard's state. */
     EventLoop eventLoop();
 
+    /** The shard's TURN core, wired once ({@link TurnCore#wire}). */
+    TurnCore turnCore();
+
     /** The shard's counters (read on any thread). */
-    SocketStats stats();
+    default SocketStats stats() {
+        return turnCore().stats();
+    }
 
     /** Live allocations. On {@link #eventLoop()} only. */
-    int allocationCount();
+    default int allocationCount() {
+        return turnCore().allocations().size();
+    }
 
     /** Allocations per username (a copy). On {@link #eventLoop()} only. */
-    Map<String, Integer> allocationsPerUser();
+    default Map<String, Integer> allocationsPerUser() {
+        return turnCore().allocations().allocationsPerUser();
+    }
 
     /**
      * Open downstream connections on this shard ({@code stunner_listener_connections}, stunner-compat §1e, summed

@@ -1,6 +1,5 @@
 package io.turngate.server;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,15 +11,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
-import io.turngate.relay.RelayHandler;
 import io.turngate.relay.SegmentBatch;
-import io.turngate.relay.UdpRelayPortAllocator;
 import io.turngate.relay.UdpRelaySocket;
 import io.turngate.stun.StunHeader;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.AllocationTable;
 import io.turngate.turn.handler.ChannelDataHandler;
-import io.turngate.turn.handler.PeerDataHandler;
 import io.turngate.turn.handler.SendIndicationHandler;
 import io.turngate.turn.handler.TurnContext;
 import io.turngate.turn.handler.TurnRequestDispatcher;
@@ -28,7 +24,6 @@ import io.turngate.turn.handler.TurnRequestDispatcher;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -55,6 +50,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
 
     private final ListenerRuntime listener;
     private final SegmentBatch.Gso gso;
+    private final TurnCore turnCore;
     private final SocketStats stats;
     private final TurnContext core;
     private final AllocationTable allocations;
@@ -79,38 +75,21 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
         this.gso = new SegmentBatch.Gso(services.gso,
                 cause -> LOG.warn("listener {}: a UDP GSO send failed ({}); this socket sends one datagram per system"
                         + " call from now on", listener.name, cause.toString()));
-        this.stats = new SocketStats(gso);
-        this.core = new TurnContext(listener, services.auth, services.unauthenticatedAnswers, services.self,
-                services.nanoClock, stats);
-        this.allocations = core.allocations();
-        PeerDataHandler peerData = new PeerDataHandler(core);
-        UdpRelayPortAllocator relayPorts = new UdpRelayPortAllocator(
-                v4 -> services.transport.datagramOptions(new Bootstrap(), RECEIVE_BUFFER)
-                        .group(channel.eventLoop())
-                        .channelFactory(() -> services.transport.newDatagramChannel(v4)),
-                ch -> new UdpRelaySocket(ch, gso, relaysToFlush, a -> new RelayHandler(peerData, a, stats)),
-                services.reservations, services.self, services.nanoClock, stats);
-        this.dispatcher = new TurnRequestDispatcher(core, relayPorts);
-        this.sendIndications = new SendIndicationHandler(core, new Indications());
-        this.channelData = new ChannelDataHandler(core);
-    }
-
-    /** This socket's counters (read on any thread). */
-    @Override
-    public SocketStats stats() {
-        return stats;
+        this.turnCore = TurnCore.wire(listener, services, new SocketStats(gso), () -> channel.eventLoop(), gso,
+                relaysToFlush, ch -> { });
+        this.stats = turnCore.stats();
+        this.core = turnCore.context();
+        this.allocations = turnCore.allocations();
+        this.dispatcher = turnCore.dispatcher();
+        this.sendIndications = turnCore.sendIndications();
+        this.channelData = turnCore.channelData();
     }
 
     @Override
-    public int allocationCount() {
-        return allocations.size();
+    public TurnCore turnCore() {
+        return turnCore;
     }
 
-    /** This socket's allocations per username (a copy). On this socket's event loop only. */
-    @Override
-    public Map<String, Integer> allocationsPerUser() {
-        return allocations.allocationsPerUser();
-    }
 
     @Override
     public EventLoop eventLoop() {

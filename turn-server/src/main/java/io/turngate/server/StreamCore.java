@@ -1,19 +1,14 @@
 package io.turngate.server;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.turngate.log.Logs;
-import io.turngate.relay.Indications;
-import io.turngate.relay.RelayHandler;
 import io.turngate.relay.SegmentBatch;
-import io.turngate.relay.UdpRelayPortAllocator;
 import io.turngate.relay.UdpRelaySocket;
 import io.turngate.turn.AllocationTable;
 import io.turngate.turn.handler.ChannelDataHandler;
-import io.turngate.turn.handler.PeerDataHandler;
 import io.turngate.turn.handler.SendIndicationHandler;
 import io.turngate.turn.handler.TurnContext;
 import io.turngate.turn.handler.TurnRequestDispatcher;
@@ -21,7 +16,6 @@ import io.turngate.turn.handler.TurnRequestDispatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +39,7 @@ final class StreamCore implements ListenerShard {
 
     final StreamListener listener;
     private final EventLoop loop;
+    private final TurnCore turnCore;
     final SocketStats stats;
     final TurnContext turn;
     final AllocationTable allocations;
@@ -70,23 +65,14 @@ final class StreamCore implements ListenerShard {
         SegmentBatch.Gso gso = new SegmentBatch.Gso(services.gso,
                 cause -> LOG.warn("listener {}: a UDP GSO send to a peer failed ({}); relay sockets of this event loop"
                         + " send one datagram per system call from now on", listener.name(), cause.toString()));
-        this.stats = new SocketStats(gso);
-        this.turn = new TurnContext(listener.runtime(), services.auth, services.unauthenticatedAnswers, services.self,
-                services.nanoClock, stats);
-        this.allocations = turn.allocations();
-        PeerDataHandler peerData = new PeerDataHandler(turn);
-        UdpRelayPortAllocator relayPorts = new UdpRelayPortAllocator(
-                v4 -> services.transport.datagramOptions(new Bootstrap(), UdpRelaySocket.RECEIVE_BUFFER)
-                        .group(loop)
-                        .channelFactory(() -> services.transport.newDatagramChannel(v4)),
-                ch -> {
-                    ch.pipeline().addLast(RelayWritability.NAME, new RelayWritability());
-                    return new UdpRelaySocket(ch, gso, relaysToFlush, a -> new RelayHandler(peerData, a, stats));
-                },
-                services.reservations, services.self, services.nanoClock, stats);
-        this.dispatcher = new TurnRequestDispatcher(turn, relayPorts);
-        this.sendIndications = new SendIndicationHandler(turn, new Indications());
-        this.channelData = new ChannelDataHandler(turn);
+        this.turnCore = TurnCore.wire(listener.runtime(), services, new SocketStats(gso), () -> loop, gso,
+                relaysToFlush, ch -> ch.pipeline().addLast(RelayWritability.NAME, new RelayWritability()));
+        this.stats = turnCore.stats();
+        this.turn = turnCore.context();
+        this.allocations = turnCore.allocations();
+        this.dispatcher = turnCore.dispatcher();
+        this.sendIndications = turnCore.sendIndications();
+        this.channelData = turnCore.channelData();
     }
 
     /** Starts the periodic sweep. On any thread. */
@@ -101,18 +87,8 @@ final class StreamCore implements ListenerShard {
     }
 
     @Override
-    public SocketStats stats() {
-        return stats;
-    }
-
-    @Override
-    public int allocationCount() {
-        return allocations.size();
-    }
-
-    @Override
-    public Map<String, Integer> allocationsPerUser() {
-        return allocations.allocationsPerUser();
+    public TurnCore turnCore() {
+        return turnCore;
     }
 
     void opened(StreamClientHandler c) {

@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.turngate.config.v1.ListenerProtocol;
 
@@ -35,8 +36,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * accepted (one over a limit is closed at once and counted); the frame size; the first-request and idle deadlines;
  * back-pressure (see {@link StreamClientHandler}).
  *
+ * <p>The caps are checked after {@code accept(2)}, in the child's initializer, before any handler or buffer exists
+ * for it. Earlier is not possible with Netty or the socket API: the kernel completes the TCP handshake (or answers
+ * with SYN cookies) before a connection can be accepted, and nothing before {@code accept} knows the source
+ * address. What can be saved is saved: a refused connection is closed with {@code SO_LINGER} 0, an RST at once
+ * instead of a FIN exchange, so it leaves no TIME_WAIT socket on the server and costs no more than the accept.
+ * (Stopping accepts while the listener is full, {@code autoRead} off on the server channel, would leave refused
+ * clients waiting in the backlog instead of failing fast, and would not help the per-IP cap.)
+ *
  * <p>Certificate reload ({@link #certificate}): the TLS context is a volatile snapshot read at each accept, so new
- * connections get the new certificate and established ones keep the session they have.
+ * connections get the new certificate and established ones keep the session they have. With OpenSSL
+ * ({@link TlsEngine}) the context is reference-counted: each connection's engine holds a reference, the listener
+ * one more; the listener's is handed to whoever replaces the context ({@link #certificate(SslContext)} returns it)
+ * and released by {@link #stop}.
  *
  * <p>Threading: {@link #start}, {@link #certificate} and {@link #stop} under the gateway's lock; accept-time checks
  * on the connection's event loop with atomic counters; the rest in the cores.
@@ -54,23 +66,29 @@ final class StreamListener {
     private final AtomicLong accepted = new AtomicLong();
     private final ConcurrentHashMap<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
     private volatile SslContext tls;
+    /** The TLS engine serving, {@code null} for TURN-TCP. */
+    private final TlsEngine.Choice engine;
     private Channel server;
+    private boolean released;
 
-    private StreamListener(ListenerRuntime runtime, StreamLimits limits, SslContext tls) {
+    private StreamListener(ListenerRuntime runtime, StreamLimits limits, SslContext tls, TlsEngine.Choice engine) {
         this.runtime = runtime;
         this.limits = limits;
         this.tls = tls;
+        this.engine = engine;
     }
 
     /**
      * Binds the listener's port and starts serving.
      *
-     * @param tls the TLS context for TURN-TLS, {@code null} for TURN-TCP
+     * @param tls    the TLS context for TURN-TLS, {@code null} for TURN-TCP; the listener owns it from here on, and
+     *               releases it when the bind fails
+     * @param engine the engine {@code tls} was built for, {@code null} for TURN-TCP
      * @throws Exception when the port cannot be bound (Netty reports it as an undeclared {@code IOException})
      */
     static StreamListener start(ListenerRuntime runtime, Services services, EventLoopGroup group, StreamLimits limits,
-                                SslContext tls) throws Exception {
-        StreamListener l = new StreamListener(runtime, limits, tls);
+                                SslContext tls, TlsEngine.Choice engine) throws Exception {
+        StreamListener l = new StreamListener(runtime, limits, tls, engine);
         for (EventExecutor e : group) {
             StreamCore core = new StreamCore(l, (EventLoop) e, services);
             l.cores.add(core);
@@ -90,7 +108,12 @@ final class StreamListener {
                         l.accept(ch);
                     }
                 });
-        l.server = b.bind(new InetSocketAddress(runtime.config.port())).syncUninterruptibly().channel();
+        try {
+            l.server = b.bind(new InetSocketAddress(runtime.config.port())).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            ReferenceCountUtil.release(tls);
+            throw e;
+        }
         for (StreamCore c : l.cores) {
             c.start();
         }
@@ -99,7 +122,7 @@ final class StreamListener {
 
     /** A listener with no socket and no cores, for tests that run a {@link StreamCore} on a loop of their own. */
     static StreamListener unbound(ListenerRuntime runtime, StreamLimits limits) {
-        return new StreamListener(runtime, limits, null);
+        return new StreamListener(runtime, limits, null, null);
     }
 
     String name() {
@@ -134,9 +157,21 @@ final class StreamListener {
         return accepted.get();
     }
 
-    /** Serves {@code context} to the connections accepted from now on; established ones keep theirs. */
-    void certificate(SslContext context) {
+    /** The TLS engine serving ({@code null} for TURN-TCP). */
+    TlsEngine.Choice engine() {
+        return engine;
+    }
+
+    /**
+     * Serves {@code context} to the connections accepted from now on; established ones keep theirs.
+     *
+     * @return the context served until now, whose listener reference the caller now holds (to release once it is
+     *         not coming back, or to hand back here on a rollback)
+     */
+    SslContext certificate(SslContext context) {
+        SslContext old = this.tls;
         this.tls = context;
+        return old;
     }
 
     SslContext certificate() {
@@ -149,13 +184,13 @@ final class StreamListener {
         InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (!take(open, limits.maxConnections())) {
             core.stats.count(Counter.STREAM_LISTENER_LIMIT);
-            ch.close();
+            refuse(ch);
             return;
         }
         if (!takeSource(source)) {
             open.decrementAndGet();
             core.stats.count(Counter.STREAM_SOURCE_LIMIT);
-            ch.close();
+            refuse(ch);
             return;
         }
         accepted.incrementAndGet();
@@ -178,6 +213,16 @@ final class StreamListener {
         }
         p.addLast("frames", new StreamFrameDecoder(limits.maxFrameBytes()));
         p.addLast("turn", new StreamClientHandler(core, limits, context != null));
+    }
+
+    /** Closes a connection over a cap with an RST (SO_LINGER 0): no FIN exchange, no TIME_WAIT on the server. */
+    private static void refuse(Channel ch) {
+        try {
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            // a transport without SO_LINGER: a plain close
+        }
+        ch.close();
     }
 
     private static boolean take(AtomicInteger n, int limit) {
@@ -214,6 +259,10 @@ final class StreamListener {
     /** Stops accepting, closes every connection (their allocations go) and stops the cores; returns when done. */
     void stop(String why) {
         server.close().syncUninterruptibly();
+        if (!released) {
+            released = true;
+            ReferenceCountUtil.release(tls); // connections still open hold references of their own until they close
+        }
         for (StreamCore c : cores) {
             try {
                 c.eventLoop().submit(() -> c.closeAll(why)).syncUninterruptibly();

@@ -2,7 +2,6 @@ package io.turngate.server;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.turngate.config.v1.ConfigException;
 import io.turngate.config.v1.ListenerConfig;
 
@@ -29,8 +28,10 @@ import java.util.List;
 /**
  * The TLS server context of a TURN-TLS listener from its {@code cert} and {@code key} fields (STUNner's: base64 of
  * the PEM certificate chain and of the PEM private key: PKCS#8, PKCS#1 RSA or SEC1 EC, read with Bouncy Castle's
- * PEM parser), checked to belong together, with the JDK's engine (netty-tcnative is not on the class path) and
- * TLS 1.3 and 1.2 only. Errors name the field and the problem, never the certificate or key.
+ * PEM parser), checked to belong together, for the engine {@link TlsEngine} chose (OpenSSL or the JDK's; both get
+ * the same Java key and chain) and TLS 1.3 and 1.2 only. Errors name the field and the problem, never the
+ * certificate or key. An OpenSSL context is reference-counted: its owner releases it
+ * ({@code ReferenceCountUtil.release}, a no-op for the JDK's).
  */
 final class TlsCertificates {
     /** TLS versions served: RFC 8656 §3.1 requires TLS for TURN-TLS; older versions are deprecated (RFC 8996). */
@@ -39,7 +40,7 @@ final class TlsCertificates {
     private TlsCertificates() {
     }
 
-    static SslContext serverContext(ListenerConfig l) throws ConfigException {
+    static SslContext serverContext(ListenerConfig l, TlsEngine.Choice engine) throws ConfigException {
         String where = "listeners[" + l.name() + "]";
         byte[] certPem = decode(l.cert(), where + ".cert");
         byte[] keyPem = decode(l.key(), where + ".key");
@@ -51,10 +52,10 @@ final class TlsCertificates {
         }
         try {
             return SslContextBuilder.forServer(key, chain)
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(engine.provider())
                     .protocols(PROTOCOLS)
                     .build();
-        } catch (Exception e) { // SSLException: e.g. a key type the JDK's engine cannot serve
+        } catch (Exception e) { // SSLException: e.g. a key type the engine cannot serve
             throw new ConfigException(where + ".cert/.key: cannot serve TLS with them (" + safeReason(e) + ")");
         }
     }

@@ -36,6 +36,26 @@ class QuickModeTlsTest {
                 .listeners().get(0).key()));
     }
 
+    /** {@code transport=dtls}: the same self-signed certificate, and a TURN-DTLS listener that serves with it. */
+    @Test
+    void dtlsQuickModeServesDtlsWithASelfSignedCertificate() throws Exception {
+        int port = io.turngate.server.TestGateways.freeUdpPort();
+        StunnerConfig cfg = Main.quickModeConfig("turn://user-1:pass-1@127.0.0.1:" + port + "?transport=dtls");
+        ListenerConfig l = cfg.listeners().get(0);
+        assertEquals(ListenerProtocol.TURN_DTLS, l.protocol());
+        X509Certificate x = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(Base64.getDecoder().decode(l.cert())));
+        assertEquals(x.getSubjectX500Principal(), x.getIssuerX500Principal(), "self-signed");
+        assertTrue(x.getSubjectAlternativeNames().contains(List.of(7, "127.0.0.1")), "IP SAN of the host");
+        try (io.turngate.server.Gateway gw = io.turngate.server.Gateway.start(cfg);
+             io.turngate.server.TestTurnClient c = new io.turngate.server.TestTurnClient(
+                     io.turngate.server.TestDtlsClient.connect(port, x.getEncoded(), 5000),
+                     new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
+                     "user-1", "pass-1")) {
+            assertTrue(c.allocateOrFail() != null, "an allocation over the quick-mode DTLS listener");
+        }
+    }
+
     @Test
     void udpAndTcpQuickModeHaveNoCertificate() throws Exception {
         for (String t : List.of("udp", "tcp")) {

@@ -34,6 +34,8 @@ import io.turngate.interop.browser.TestCa;
 import io.turngate.interop.browser.TestNetns;
 import io.turngate.server.Gateway;
 import io.turngate.server.TestGateways;
+import io.turngate.server.TestTlsEngines;
+import io.turngate.server.TlsEngine;
 
 /**
  * The scene turngate exists for (the CloudRetro demo): a browser in relay-only ICE mode reaches a game worker's
@@ -48,7 +50,8 @@ import io.turngate.server.TestGateways;
  *
  * <p>Each scene runs once per client transport ({@link Transport}): TURN over UDP
  * ({@code turn:127.0.0.1:PORT?transport=udp}), TCP ({@code turn:127.0.0.1:PORT?transport=tcp}, RFC 8656 §3.1) and
- * TLS ({@code turns:localhost:PORT?transport=tcp}). The relay side is UDP in all three. The allowed scene checks
+ * TLS ({@code turns:localhost:PORT?transport=tcp}), TLS once with each engine ({@link TlsEngine}: OpenSSL and the
+ * JDK's). The relay side is UDP in all of them. The allowed scene checks
  * the {@code relayProtocol} of the local candidate of the selected pair, as Chromium's {@code getStats()} reports it
  * ({@code udp}, {@code tcp}, {@code tls}), so a scene cannot pass over another transport than its own.
  *
@@ -69,30 +72,43 @@ class BrowserSceneTest {
     private static final int MESSAGES = 300;
     /** Decoded video frames wanted: two seconds of the worker's 30 fps. */
     private static final int FRAMES = 60;
-    /** Bound on one scene's Node side; a scene takes 5 to 15 s in practice, the six 45 to 90 s together. */
+    /** Bound on one scene's Node side; a scene takes 5 to 15 s in practice, the eight 60 to 120 s together. */
     private static final Duration SCENE_LIMIT = Duration.ofSeconds(50);
 
     private static TestNetns netns;
 
     /** The client's transport to the gateway: the listener's protocol and the browser's ICE server URL. */
     enum Transport {
-        UDP("TURN-UDP", "turn:127.0.0.1:%d?transport=udp", "udp"),
-        TCP("TURN-TCP", "turn:127.0.0.1:%d?transport=tcp", "tcp"),
-        TLS("TURN-TLS", "turns:" + TestCa.SERVER_NAME + ":%d?transport=tcp", "tls");
+        UDP("TURN-UDP", "turn:127.0.0.1:%d?transport=udp", "udp", TlsEngine.AUTO),
+        TCP("TURN-TCP", "turn:127.0.0.1:%d?transport=tcp", "tcp", TlsEngine.AUTO),
+        /** TURN-TLS served by OpenSSL (the default where it loads), */
+        TLS("TURN-TLS", "turns:" + TestCa.SERVER_NAME + ":%d?transport=tcp", "tls", TlsEngine.OPENSSL),
+        /** and by the JDK's engine ({@code --tls-engine jdk}, and the fallback). */
+        TLS_JDK("TURN-TLS", "turns:" + TestCa.SERVER_NAME + ":%d?transport=tcp", "tls", TlsEngine.JDK);
 
         final String protocol;
         final String urlFormat;
         /** RTCIceCandidateStats.relayProtocol of the browser's relay candidate. */
         final String relayProtocol;
+        final TlsEngine engine;
 
-        Transport(String protocol, String urlFormat, String relayProtocol) {
+        Transport(String protocol, String urlFormat, String relayProtocol, TlsEngine engine) {
             this.protocol = protocol;
             this.urlFormat = urlFormat;
             this.relayProtocol = relayProtocol;
+            this.engine = engine;
+        }
+
+        Gateway.Options options() {
+            return TestTlsEngines.options(Gateway.Options.defaults(), engine);
+        }
+
+        boolean tls() {
+            return protocol.equals("TURN-TLS");
         }
 
         String listener() {
-            return "browser-scene/" + name().toLowerCase(Locale.ROOT);
+            return "browser-scene/" + name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         int freePort() {
@@ -111,7 +127,7 @@ class BrowserSceneTest {
          * profile in {@code home} (the scene's HOME) trusts.
          */
         static Listener prepare(Transport t, Path home) throws IOException {
-            if (t != Transport.TLS) {
+            if (!t.tls()) {
                 return new Listener(t, t.freePort(), "", "");
             }
             Prerequisites.requireTlsTools();
@@ -162,7 +178,7 @@ class BrowserSceneTest {
         String worker = netns.workerAddress().getHostAddress();
         String relay = netns.hostAddress().getHostAddress();
         Listener l = Listener.prepare(transport, tmp);
-        try (LogCapture log = LogCapture.attach(); Gateway gw = Gateway.start(config(l, relay, worker))) {
+        try (LogCapture log = LogCapture.attach(); Gateway gw = Gateway.start(config(l, relay, worker), transport.options())) {
             AtomicInteger atAnswer = new AtomicInteger(-1);
             try (SceneRun scene = SceneRun.start(options("allowed", l), tmp, () -> atAnswer.set(gw.allocationCount()))) {
                 JsonNode r = scene.awaitResult(SCENE_LIMIT.plusSeconds(5));
@@ -220,7 +236,8 @@ class BrowserSceneTest {
         String[] q = worker.split("\\.");
         String elsewhere = q[0] + "." + q[1] + "." + q[2] + "." + ((Integer.parseInt(q[3]) & ~3) + 4) + "/30";
         Listener l = Listener.prepare(transport, tmp);
-        try (LogCapture log = LogCapture.attach(); Gateway gw = Gateway.start(config(l, relay, elsewhere))) {
+        try (LogCapture log = LogCapture.attach(); Gateway gw = Gateway.start(config(l, relay, elsewhere),
+                transport.options())) {
             AtomicInteger atAnswer = new AtomicInteger(-1);
             try (SceneRun scene = SceneRun.start(options("refused", l), tmp, () -> atAnswer.set(gw.allocationCount()))) {
                 JsonNode r = scene.awaitResult(SCENE_LIMIT.plusSeconds(5));

@@ -338,6 +338,12 @@ final class InteropSupport {
      */
     static ServerUnderTest startStreamServer(String protocol, List<String> endpoints, String cert, String key)
             throws Exception {
+        return startStreamServer(protocol, endpoints, cert, key, Gateway.Options.defaults());
+    }
+
+    /** {@link #startStreamServer(String, List, String, String)} with turngate's {@code options} (the TLS engine). */
+    static ServerUnderTest startStreamServer(String protocol, List<String> endpoints, String cert, String key,
+                                             Gateway.Options options) throws Exception {
         if (againstCoturn()) {
             Assumptions.assumeTrue(protocol.equals("TURN-TCP"), "the coturn reference run covers TURN-TCP only");
             return startCoturn(endpoints.contains(LOOPBACK));
@@ -346,7 +352,8 @@ final class InteropSupport {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return startTurngate(port, stunnerConfigJson(port, endpoints, protocol, LISTENER_NAME, cert, key), () -> {
+        return startTurngate(port, stunnerConfigJson(port, endpoints, protocol, LISTENER_NAME, cert, key), options,
+                () -> {
             try (java.net.Socket s = new java.net.Socket()) {
                 s.connect(new InetSocketAddress(LOOPBACK, port), 1000);
                 return true;
@@ -408,8 +415,13 @@ final class InteropSupport {
     }
 
     private static ServerUnderTest startTurngate(int port, String json, Probe ready) throws Exception {
+        return startTurngate(port, json, Gateway.Options.defaults(), ready);
+    }
+
+    private static ServerUnderTest startTurngate(int port, String json, Gateway.Options options, Probe ready)
+            throws Exception {
         StunnerConfig cfg = ConfigLoader.parse(json, Map.of());
-        Gateway gw = Gateway.start(cfg);
+        Gateway gw = Gateway.start(cfg, options);
         LogCapture logs = null;
         boolean ok = false;
         try {

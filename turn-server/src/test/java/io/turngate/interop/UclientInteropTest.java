@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.turngate.interop.InteropSupport.Proc;
 import io.turngate.interop.InteropSupport.ServerUnderTest;
 import io.turngate.interop.InteropSupport.UclientReport;
+import io.turngate.server.Gateway;
 import io.turngate.server.SelfSignedCertificate;
+import io.turngate.server.TestTlsEngines;
+import io.turngate.server.TlsEngine;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -110,11 +113,28 @@ class UclientInteropTest {
         refusedWith403(UclientInteropTest::tlsServer, "channel bind: error 403", "-t", "-S");
     }
 
-    /** TURN-TLS with a certificate made now (uclient does not check it without {@code -E}). */
+    @Test
+    void overTlsWithTheJdkEngineChannelDataRelaysEveryMessage() throws Exception {
+        relaysEveryMessage(endpoints -> tlsServer(endpoints, TlsEngine.JDK), "-t", "-S");
+    }
+
+    @Test
+    void overTlsWithTheJdkEngineChannelBindToPeerOutsideRoutesReturns403() throws Exception {
+        refusedWith403(endpoints -> tlsServer(endpoints, TlsEngine.JDK), "channel bind: error 403", "-t", "-S");
+    }
+
+    /** TURN-TLS served by OpenSSL (the default where it loads), with a certificate made now. */
     private static ServerUnderTest tlsServer(List<String> endpoints) throws Exception {
+        return tlsServer(endpoints, TlsEngine.OPENSSL);
+    }
+
+    /** TURN-TLS with {@code engine} and a certificate made now (uclient does not check it without {@code -E}). */
+    private static ServerUnderTest tlsServer(List<String> endpoints, TlsEngine engine) throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.generate(LOOPBACK);
+        Gateway.Options options = InteropSupport.againstCoturn() ? Gateway.Options.defaults()
+                : TestTlsEngines.options(Gateway.Options.defaults(), engine);
         return InteropSupport.startStreamServer("TURN-TLS", endpoints, cert.certificateBase64(),
-                cert.privateKeyBase64());
+                cert.privateKeyBase64(), options);
     }
 
     /** Starts the server under test routed to {@code endpoints}. */

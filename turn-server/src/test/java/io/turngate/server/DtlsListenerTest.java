@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TURN-DTLS listeners (RFC 7350) against Bouncy Castle's own DTLS 1.2 client: the relay through a session, the
  * stateless cookie exchange under a spoofed ClientHello flood (RFC 6347 §4.2.1), the cap on handshakes in flight,
- * the handshake timeout, hostile datagrams, and the listener's cert/key checks. Everything on 127.0.0.1.
+ * the caps on sessions per listener and per source IP, the handshake timeout, hostile datagrams, the listener's
+ * cert/key checks and the certificate reloaded in place. Everything on 127.0.0.1.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DtlsListenerTest {
@@ -236,6 +237,104 @@ class DtlsListenerTest {
         assertEquals(0, connections());
         TestTurnClient c = dtlsClient(port);
         assertNotNull(c.allocateOrFail(), "a real client is served once the stalled ones are gone");
+    }
+
+    /** A DTLS client from {@code local} (an address of 127.0.0.0/8), whose handshake gives up after 1.5 s. */
+    private TestDtlsClient fromAddress(String local, int port, byte[] cert) throws IOException {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(local), 0));
+        try {
+            return TestDtlsClient.connect(s, port, cert, 1500);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private TestTurnClient turnOver(TestDtlsClient d, int port) {
+        TestTurnClient c = new TestTurnClient(d, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                USER, PASS);
+        closeLater.add(c);
+        return c;
+    }
+
+    @Test
+    void sessionsPerListenerAreCappedAndAClosedOneMakesRoom() throws Exception {
+        int port = start(DtlsLimits.defaults().withSessions(2, 0), "127.0.0.1");
+        TestTurnClient a = turnOver(fromAddress("127.0.0.1", port, CERTS.certDer), port);
+        TestTurnClient b = turnOver(fromAddress("127.0.0.2", port, CERTS.certDer), port);
+        assertNotNull(a.allocateOrFail());
+        assertTrue(await(() -> connections() == 2, 2000));
+        // A third client answers its cookie, but the listener has its two sessions: no handshake starts.
+        assertThrows(IOException.class, () -> fromAddress("127.0.0.3", port, CERTS.certDer));
+        assertTrue(count(Counter.DTLS_SESSION_LISTENER_LIMIT) >= 1, "refusals counted");
+        assertEquals(2, count(Counter.DTLS_HANDSHAKES_STARTED));
+        // The sessions in place keep serving, and one that ends (close_notify) makes room for a new one.
+        assertTrue(a.refresh(600).isSuccess());
+        b.close();
+        assertTrue(await(() -> connections() == 1, 2000));
+        assertNotNull(turnOver(fromAddress("127.0.0.3", port, CERTS.certDer), port).allocateOrFail());
+        assertEquals(0, count(Counter.HANDLER_ERRORS));
+    }
+
+    @Test
+    void sessionsPerSourceIpAreCappedWhileOtherAddressesAreServed() throws Exception {
+        int port = start(DtlsLimits.defaults().withSessions(0, 2), "127.0.0.1");
+        turnOver(fromAddress("127.0.0.1", port, CERTS.certDer), port);
+        TestTurnClient second = turnOver(fromAddress("127.0.0.1", port, CERTS.certDer), port);
+        assertNotNull(second.allocateOrFail());
+        assertThrows(IOException.class, () -> fromAddress("127.0.0.1", port, CERTS.certDer),
+                "a third session from 127.0.0.1");
+        assertTrue(count(Counter.DTLS_SESSION_SOURCE_LIMIT) >= 1, "refusals counted");
+        assertEquals(0, count(Counter.DTLS_SESSION_LISTENER_LIMIT));
+        assertNotNull(turnOver(fromAddress("127.0.0.2", port, CERTS.certDer), port).allocateOrFail(),
+                "another address is served");
+        assertTrue(second.refresh(600).isSuccess(), "the sessions in place keep serving");
+        assertTrue(await(() -> connections() == 3, 2000));
+    }
+
+    @Test
+    void newCertificateGoesToNewHandshakesWithoutARestartWhileEstablishedSessionsStay() throws Exception {
+        int port = start(DtlsLimits.defaults(), "127.0.0.1");
+        TestTurnClient before = dtlsClient(port);
+        assertNotNull(before.allocateOrFail());
+        int opened = gw.socketsOpened(DTLS_LISTENER);
+        TestCertificates next = TestCertificates.rsa();
+        gw.apply(dtlsConfig(port, next, "127.0.0.1"));
+
+        assertTrue(before.refresh(600).isSuccess(), "the established session and its allocation stay");
+        assertEquals(1, gw.allocationCount());
+        TestTurnClient after = turnOver(fromAddress("127.0.0.1", port, next.certDer), port);
+        assertNotNull(after.allocateOrFail(), "a new handshake gets the new certificate");
+        assertThrows(IOException.class, () -> fromAddress("127.0.0.1", port, CERTS.certDer),
+                "a client that expects the old certificate fails its handshake");
+        assertEquals(opened + 1, gw.socketsOpened(DTLS_LISTENER), "no restart: the one new session");
+        // A change whose certificate does not parse is rejected; the new one keeps serving.
+        StunnerConfig bad = dtlsConfig(port, next, "127.0.0.1");
+        ListenerConfig l = bad.listeners().get(0);
+        StunnerConfig rejected = new StunnerConfig(bad.version(), bad.admin(), bad.auth(),
+                List.of(new ListenerConfig(l.name(), l.protocol(), "", 0, l.address(), port, "bm90IGEgY2VydA==",
+                        l.key(), l.routes())), bad.clusters());
+        ConfigException e = assertThrows(ConfigException.class, () -> gw.apply(rejected));
+        assertTrue(e.getMessage().contains(".cert: no certificate"), e.getMessage());
+        assertNotNull(turnOver(fromAddress("127.0.0.2", port, next.certDer), port).allocateOrFail());
+    }
+
+    @Test
+    void certificateOfARolledBackChangeIsNotServed() throws Exception {
+        int port = start(DtlsLimits.defaults(), "127.0.0.1");
+        TestCertificates next = TestCertificates.ec();
+        StunnerConfig change = dtlsConfig(port, next, "127.0.0.1");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            // The same change adds a TURN-TCP listener on a port that is taken: all of it is rolled back.
+            ListenerConfig dtls = change.listeners().get(0);
+            ListenerConfig tcp = new ListenerConfig("testns/gateway/tcp-listener", ListenerProtocol.TURN_TCP, "", 0,
+                    "127.0.0.1", busy.getLocalPort(), "", "", dtls.routes());
+            StunnerConfig failing = new StunnerConfig(change.version(), change.admin(), change.auth(),
+                    List.of(dtls, tcp), change.clusters());
+            assertThrows(ConfigException.class, () -> gw.apply(failing));
+        }
+        assertNotNull(turnOver(fromAddress("127.0.0.1", port, CERTS.certDer), port).allocateOrFail(),
+                "the running certificate after the rollback");
     }
 
     @Test

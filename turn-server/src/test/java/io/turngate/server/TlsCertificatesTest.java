@@ -1,5 +1,6 @@
 package io.turngate.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,11 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -29,9 +35,12 @@ import java.util.List;
 /**
  * A TURN-TLS listener's {@code cert} and {@code key} fields (base64 PEM, STUNner's) into a server context: the key
  * encodings operators have (PKCS#8 as cert-manager can write it, PKCS#1 RSA and SEC1 EC as openssl and cert-manager's
- * default write them), and errors that name the field but never show the material. Keys are made at run time.
+ * default write them), with each engine ({@link TlsEngine}: the JDK's and OpenSSL's), and errors that name the
+ * field but never show the material. Keys are made at run time.
  */
 class TlsCertificatesTest {
+    private static final TlsEngine.Choice JDK = new TlsEngine.Choice(TlsEngine.JDK, null);
+
     private static ListenerConfig listener(String certPem, String keyPem) {
         return new ListenerConfig("ns/gw/tls", ListenerProtocol.TURN_TLS, "", 0, "127.0.0.1", 443, b64(certPem),
                 b64(keyPem), List.of());
@@ -70,25 +79,43 @@ class TlsCertificatesTest {
         return new String[] {cert.toString(), key.toString()};
     }
 
-    @Test
-    void pkcs8KeyOfTheSelfSignedCertificateServes() throws Exception {
+    /**
+     * A server context of {@code engine} for {@code l}, which a JDK client completes a TLS 1.3 handshake with (in
+     * memory, engine to engine), released after.
+     */
+    private static void serves(ListenerConfig l, TlsEngine engine) throws Exception {
+        SslContext ctx = TlsCertificates.serverContext(l, TestTlsEngines.choice(engine));
+        try {
+            assertEquals(engine == TlsEngine.OPENSSL, ctx instanceof ReferenceCountedOpenSslContext,
+                    "the context of the engine asked for");
+            TestTlsEngines.handshake(ctx, "TLSv1.3");
+        } finally {
+            ReferenceCountUtil.release(ctx);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
+    void pkcs8KeyOfTheSelfSignedCertificateServes(TlsEngine engine) throws Exception {
         SelfSignedCertificate c = TestCertificates.loopback();
         assertTrue(c.privateKeyPem().startsWith("-----BEGIN PRIVATE KEY-----"));
-        assertNotNull(TlsCertificates.serverContext(listener(c.certificatePem(), c.privateKeyPem())));
+        serves(listener(c.certificatePem(), c.privateKeyPem()), engine);
     }
 
-    @Test
-    void pkcs1RsaKeyServes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
+    void pkcs1RsaKeyServes(TlsEngine engine) throws Exception {
         String[] ck = traditional("RSA", 2048, "SHA256withRSA");
         assertTrue(ck[1].startsWith("-----BEGIN RSA PRIVATE KEY-----"), ck[1].lines().findFirst().orElse(""));
-        assertNotNull(TlsCertificates.serverContext(listener(ck[0], ck[1])));
+        serves(listener(ck[0], ck[1]), engine);
     }
 
-    @Test
-    void sec1EcKeyServes() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
+    void sec1EcKeyServes(TlsEngine engine) throws Exception {
         String[] ck = traditional("EC", 256, "SHA256withECDSA");
         assertTrue(ck[1].startsWith("-----BEGIN EC PRIVATE KEY-----"), ck[1].lines().findFirst().orElse(""));
-        assertNotNull(TlsCertificates.serverContext(listener(ck[0], ck[1])));
+        serves(listener(ck[0], ck[1]), engine);
     }
 
     @Test
@@ -96,7 +123,7 @@ class TlsCertificatesTest {
         SelfSignedCertificate a = TestCertificates.loopback();
         SelfSignedCertificate b = TestCertificates.loopback();
         ConfigException e = assertThrows(ConfigException.class,
-                () -> TlsCertificates.serverContext(listener(a.certificatePem(), b.privateKeyPem())));
+                () -> TlsCertificates.serverContext(listener(a.certificatePem(), b.privateKeyPem()), JDK));
         String msg = String.join("; ", e.problems());
         assertTrue(msg.startsWith("listeners[ns/gw/tls].key: not the private key of the first certificate"), msg);
         assertFalse(msg.contains("BEGIN") || msg.contains(b64(b.privateKeyPem()).substring(0, 40)), msg);
@@ -106,11 +133,11 @@ class TlsCertificatesTest {
     void missingOrNonBase64FieldsNameTheField() {
         ListenerConfig noKey = new ListenerConfig("l", ListenerProtocol.TURN_TLS, "", 0, "", 443, "Yw==", "",
                 List.of());
-        ConfigException e = assertThrows(ConfigException.class, () -> TlsCertificates.serverContext(noKey));
+        ConfigException e = assertThrows(ConfigException.class, () -> TlsCertificates.serverContext(noKey, JDK));
         assertTrue(e.problems().get(0).startsWith("listeners[l].key: missing"), e.problems().toString());
         ListenerConfig notB64 = new ListenerConfig("l", ListenerProtocol.TURN_TLS, "", 0, "", 443, "%%%", "Yw==",
                 List.of());
-        e = assertThrows(ConfigException.class, () -> TlsCertificates.serverContext(notB64));
+        e = assertThrows(ConfigException.class, () -> TlsCertificates.serverContext(notB64, JDK));
         assertTrue(e.problems().get(0).startsWith("listeners[l].cert: not base64"), e.problems().toString());
     }
 }

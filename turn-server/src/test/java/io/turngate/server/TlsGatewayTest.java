@@ -45,10 +45,117 @@ class TlsGatewayTest extends StreamGatewayTestBase {
         return new String[] {cert.certificateBase64(), cert.privateKeyBase64()};
     }
 
+    /** The TLS engine these tests run with: the JDK's here, OpenSSL in {@link OpenSslTlsGatewayTest}. */
+    TlsEngine engine() {
+        return TlsEngine.JDK;
+    }
+
     @Override
     Gateway.Options options() {
-        return Gateway.Options.defaults().withStreamLimits(StreamLimits.defaults()
+        return TestTlsEngines.options(Gateway.Options.defaults(), engine()).withStreamLimits(StreamLimits.defaults()
                 .withTimeouts(10_000, 30_000, HANDSHAKE_TIMEOUT_MILLIS));
+    }
+
+    /**
+     * Five Binding requests in one TLS record, read by the server in one read: five answers in five TLS records
+     * (StreamClientHandler's record per message, commit e1b5a9a: coturn's uclient takes one {@code SSL_read} for one
+     * message). TLS 1.2, where every application_data record after the handshake is data (TLS 1.3 also sends its
+     * session tickets in them); the records are counted on the raw socket below the JDK's {@code SSLSocket}.
+     */
+    @Test
+    void everyAnswerGoesOutInATlsRecordOfItsOwn() throws Exception {
+        int[] appRecords = {0};
+        Socket raw = new Socket() {
+            private java.io.InputStream tapped;
+
+            @Override
+            public synchronized java.io.InputStream getInputStream() throws java.io.IOException {
+                if (tapped == null) {
+                    tapped = new RecordCounter(super.getInputStream(), appRecords);
+                }
+                return tapped;
+            }
+        };
+        raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+        try (SSLSocket s = (SSLSocket) TestCertificates.client("TLSv1.2", cert).createSocket(raw, "127.0.0.1", port,
+                true)) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            appRecords[0] = 0;
+            java.io.ByteArrayOutputStream five = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 5; i++) {
+                five.write(TestTurnClient.encode(StunMessage.of(StunMethod.BINDING, StunClass.REQUEST,
+                        TransactionId.random()), null, false));
+            }
+            s.getOutputStream().write(five.toByteArray()); // one write: one record
+            s.getOutputStream().flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            for (int i = 0; i < 5; i++) {
+                byte[] header = new byte[20];
+                in.readFully(header);
+                in.readFully(new byte[((header[2] & 0xff) << 8) | (header[3] & 0xff)]);
+                assertEquals(0x0101, ((header[0] & 0xff) << 8) | (header[1] & 0xff), "a Binding success response");
+            }
+            assertEquals(5, appRecords[0], "TLS application_data records for 5 answers");
+        }
+    }
+
+    /** Counts TLS application_data records (content type 23, RFC 8446 §5.1) in the bytes read through it. */
+    private static final class RecordCounter extends java.io.FilterInputStream {
+        private final int[] count;
+        private final byte[] header = new byte[5];
+        private int headerSeen;
+        private int bodyLeft;
+
+        RecordCounter(java.io.InputStream in, int[] count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            if (b >= 0) {
+                see(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                see(b, off, n);
+            }
+            return n;
+        }
+
+        private void see(byte[] b, int off, int n) {
+            for (int i = off; i < off + n; i++) {
+                if (bodyLeft > 0) {
+                    int skip = Math.min(bodyLeft, off + n - i);
+                    bodyLeft -= skip;
+                    i += skip - 1;
+                    continue;
+                }
+                header[headerSeen++] = b[i];
+                if (headerSeen == 5) {
+                    headerSeen = 0;
+                    bodyLeft = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+                    if (header[0] == 23) {
+                        synchronized (count) {
+                            count[0]++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theListenerReportsItsEngine() {
+        assertEquals(List.of(engine().wire()), gw.listenerViews().stream().map(Gateway.ListenerView::tlsEngine)
+                .toList(), "the engine /status shows (tls_engine)");
     }
 
     @Override

@@ -22,8 +22,8 @@ import java.util.Set;
  *   <li>a listener whose name is new is started, one whose name is gone is stopped;</li>
  *   <li>a listener whose {@code protocol}, {@code address}, {@code port}, {@code cert} or {@code key} changed is
  *       restarted ({@link ListenerConfig#needsRestartFrom}): its sockets close and its allocations are dropped;
- *       except that a TURN-TLS listener whose {@code cert} or {@code key} changed is updated in place (turngate
- *       serves the new certificate to new connections);</li>
+ *       except that a TURN-TLS or TURN-DTLS listener whose {@code cert} or {@code key} changed is updated in place
+ *       (turngate serves the new certificate to new connections and handshakes);</li>
  *   <li>a listener where only {@code routes}, {@code public_address} or {@code public_port} changed is updated in
  *       place;</li>
  *   <li>clusters are added, removed or changed in place; auth and admin changes are flagged.</li>
@@ -41,8 +41,8 @@ import java.util.Set;
  * @param listenersToStart   names only in the new config
  * @param listenersToStop    names only in the old config (old values)
  * @param listenersToRestart same name, changed so that the sockets must be rebuilt (new values)
- * @param listenersToUpdate  same name, changed in routes/public address/public port only, or a TURN-TLS listener's
- *                           cert/key (new values)
+ * @param listenersToUpdate  same name, changed in routes/public address/public port only, or a TURN-TLS or
+ *                           TURN-DTLS listener's cert/key (new values)
  * @param listenersToKeep    same name, unchanged
  * @param clustersAdded      names only in the new config
  * @param clustersRemoved    names only in the old config (old values)

@@ -24,15 +24,16 @@ public record ListenerConfig(String name, ListenerProtocol protocol, String publ
 
     /**
      * True when a change from {@code other} to this needs the listener's sockets restarted (§1f). turngate reloads
-     * the certificate of a TURN-TLS listener in place (new connections get the new one, established ones keep
-     * theirs), so a {@code cert} or {@code key} change restarts only the other protocols (stunnerd restarts them all).
+     * the certificate of a TURN-TLS or TURN-DTLS listener in place (new connections and handshakes get the new one,
+     * established ones keep theirs), so a {@code cert} or {@code key} change restarts none of them (stunnerd
+     * restarts them all; the other protocols have no certificate).
      */
     public boolean needsRestartFrom(ListenerConfig other) {
         return other == null
                 || protocol != other.protocol
                 || port != other.port
                 || !java.util.Objects.equals(address, other.address)
-                || protocol != ListenerProtocol.TURN_TLS && !certificateEquals(other);
+                || !protocol.needsCertificate() && !certificateEquals(other);
     }
 
     /** Whether {@code cert} and {@code key} are the same as {@code other}'s. */

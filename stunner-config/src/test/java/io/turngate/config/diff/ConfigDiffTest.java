@@ -104,12 +104,16 @@ class ConfigDiffTest {
     }
 
     @Test
-    void certOrKeyChangeOfADtlsListenerRestarts() throws Exception {
+    void certOrKeyChangeOfADtlsListenerIsAnUpdateInPlace() throws Exception {
         String dtls = "version: v1\nauth: {credentials: {username: u, password: p}}\nlisteners:\n"
                 + "  - {name: dtls, protocol: TURN-DTLS, port: 443, cert: Yw==, key: aw==}\n";
         StunnerConfig a = cfg(dtls);
-        assertEquals(List.of("dtls"), names(ConfigDiff.between(a, cfg(dtls.replace("cert: Yw==", "cert: YzI="))).listenersToRestart()));
-        assertEquals(List.of("dtls"), names(ConfigDiff.between(a, cfg(dtls.replace("key: aw==", "key: azI="))).listenersToRestart()));
+        for (String changed : List.of(dtls.replace("cert: Yw==", "cert: YzI="), dtls.replace("key: aw==", "key: azI="))) {
+            ConfigDiff d = ConfigDiff.between(a, cfg(changed));
+            assertEquals(List.of(), names(d.listenersToRestart()), "TURN-DTLS reloads its certificate in place");
+            assertEquals(List.of("dtls"), names(d.listenersToUpdate()));
+            assertFalse(d.touchesSockets());
+        }
     }
 
     @ParameterizedTest(name = "{0}")
