@@ -3,6 +3,7 @@ package io.turngate.turn.handler;
 import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
 import io.turngate.turn.Allocation;
+import io.turngate.turn.AllocationTable;
 import io.turngate.turn.RequestAuthenticator;
 
 import java.util.concurrent.TimeUnit;
@@ -64,16 +65,37 @@ final class AllocationLifecycle {
         }
     }
 
-    /** Expired allocations go; the others drop their expired permissions and channels. */
-    void sweep(long nowNanos) {
-        for (Allocation a : ctx.allocations.snapshot()) { // a copy: delete() removes from the table
+    /** Where the next slice of the sweep starts in the table's dense array ({@code AllocationTable#at}). */
+    private int sweepCursor;
+
+    /**
+     * One slice of the sweep: at most {@code budget} allocations, from where the last slice ended (wrapping at the
+     * end of the table). Expired ones go; the others drop their expired permissions and channels. Deleting the
+     * allocation at the cursor moves the table's last one there, which is looked at next, so a pass misses none
+     * (one the slice already saw may be looked at twice, which is harmless).
+     * Returns how many allocations it looked at.
+     */
+    int sweep(long nowNanos, int budget) {
+        AllocationTable table = ctx.allocations;
+        int i = sweepCursor;
+        int limit = Math.min(budget, table.size()); // a slice never looks at more than the whole table
+        int visited = 0;
+        while (visited < limit && table.size() > 0) {
+            if (i >= table.size()) {
+                i = 0;
+            }
+            Allocation a = table.at(i);
+            visited++;
             if (a.isExpired(nowNanos)) {
-                delete(a, "expired");
+                delete(a, "expired"); // the last allocation moves to i
                 ctx.counters.allocationExpired();
             } else {
                 a.sweep(nowNanos);
+                i++;
             }
         }
+        sweepCursor = i;
+        return visited;
     }
 
     /** Every allocation goes (the listener stopped or restarted). */

@@ -22,6 +22,8 @@ import io.turngate.turn.SourceRateLimiter;
 import io.turngate.turn.handler.CoreFixture.FakeClient;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -196,6 +198,54 @@ class TurnRequestDispatcherTest {
         assertEquals(0, fx.listener.allocations);
         assertEquals(2, fx.relayPorts.sweeps);
         assertFalse(fx.finish(alice));
+    }
+
+    @Test
+    void sweepLooksAtABoundedSliceOfTheTablePerCallAndAPassMissesNone() {
+        List<FakeClient> clients = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            FakeClient c = fx.client(new InetSocketAddress(ALICE_ADDRESS.getAddress(), 41000 + i));
+            fx.allocate(c, ALICE);
+            clients.add(c);
+        }
+        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS) - 1_000_000);
+        fx.dispatcher.sweep(); // 1 ms before every deadline: a second's budget, nothing expired
+        assertEquals(100, fx.context.allocations().size(), "not yet");
+
+        fx.nanos.addAndGet(1_000_000);
+        fx.dispatcher.sweep(); // 1 ms later: 10 allocations' worth, raised to the smallest slice
+        assertEquals(100 - TurnRequestDispatcher.MIN_SWEEP_SLICE, fx.context.allocations().size(),
+                "one slice of the table per call (expected: " + TurnRequestDispatcher.MIN_SWEEP_SLICE + " expired)");
+        fx.nanos.addAndGet(5_000_000);
+        fx.dispatcher.sweep(); // 5 ms: 50 allocations' worth
+        assertEquals(100 - TurnRequestDispatcher.MIN_SWEEP_SLICE - 50, fx.context.allocations().size());
+        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        fx.dispatcher.sweep();
+        assertEquals(0, fx.context.allocations().size(), "the rest of the pass");
+        assertEquals(100, fx.counters.get("allocationExpired"));
+        for (FakeClient c : clients) {
+            assertFalse(fx.finish(c));
+        }
+    }
+
+    @Test
+    void oneSweepPassDeletesEveryExpiredAllocationBetweenLiveOnes() {
+        List<FakeClient> clients = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            FakeClient c = fx.client(new InetSocketAddress(ALICE_ADDRESS.getAddress(), 41000 + i));
+            Allocation a = fx.allocate(c, ALICE);
+            if (i % 3 == 0) { // every third lives on: deleting its neighbours moves allocations into their slots
+                a.setExpiresAtNanos(a.expiresAtNanos() + TimeUnit.SECONDS.toNanos(60));
+            }
+            clients.add(c);
+        }
+        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS));
+        fx.dispatcher.sweep(); // a second's budget: the whole table in one pass
+        assertEquals(34, fx.context.allocations().size(), "the live ones only");
+        assertEquals(66, fx.counters.get("allocationExpired"));
+        for (FakeClient c : clients) {
+            assertFalse(fx.finish(c));
+        }
     }
 
     @Test
