@@ -201,31 +201,55 @@ class TurnRequestDispatcherTest {
     }
 
     @Test
-    void sweepLooksAtABoundedSliceOfTheTablePerCallAndAPassMissesNone() {
-        List<FakeClient> clients = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            FakeClient c = fx.client(new InetSocketAddress(ALICE_ADDRESS.getAddress(), 41000 + i));
-            fx.allocate(c, ALICE);
-            clients.add(c);
-        }
-        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS) - 1_000_000);
-        fx.dispatcher.sweep(); // 1 ms before every deadline: a second's budget, nothing expired
-        assertEquals(100, fx.context.allocations().size(), "not yet");
-
-        fx.nanos.addAndGet(1_000_000);
-        fx.dispatcher.sweep(); // 1 ms later: 10 allocations' worth, raised to the smallest slice
-        assertEquals(100 - TurnRequestDispatcher.MIN_SWEEP_SLICE, fx.context.allocations().size(),
-                "one slice of the table per call (expected: " + TurnRequestDispatcher.MIN_SWEEP_SLICE + " expired)");
-        fx.nanos.addAndGet(5_000_000);
-        fx.dispatcher.sweep(); // 5 ms: 50 allocations' worth
-        assertEquals(100 - TurnRequestDispatcher.MIN_SWEEP_SLICE - 50, fx.context.allocations().size());
-        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        fx.dispatcher.sweep();
-        assertEquals(0, fx.context.allocations().size(), "the rest of the pass");
+    void sweepLooksAtABoundedSliceOfTheTablePerCall() {
+        List<FakeClient> clients = allocations(100);
+        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS));
+        long now = fx.nanos.get();
+        assertEquals(16, fx.dispatcher.sweep(now, 16));
+        assertEquals(84, fx.context.allocations().size(), "one slice of 16 (expected: 16 expired)");
+        assertEquals(50, fx.dispatcher.sweep(now, 50));
+        assertEquals(34, fx.context.allocations().size(), "the next slice of the same pass");
+        assertEquals(34, fx.dispatcher.sweep(now, 1000), "the rest of the pass");
+        assertEquals(0, fx.context.allocations().size());
         assertEquals(100, fx.counters.get("allocationExpired"));
         for (FakeClient c : clients) {
             assertFalse(fx.finish(c));
         }
+    }
+
+    @Test
+    void aSweepPassOverTheTableStartsAtMostOnceASecondAndEachCallIsBounded() {
+        List<FakeClient> clients = allocations(100);
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long deadline = fx.nanos.get() + TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS);
+        long t1 = deadline - 500 * ms;
+        fx.nanos.set(t1);
+        fx.dispatcher.sweep(); // the first call: a second's budget, a whole pass, nothing expired yet
+        assertEquals(0, fx.dispatcher.sweep(t1 + 20 * ms, 1000), "20 ms later: the pass is done, no new one yet");
+        fx.nanos.set(t1 + 999 * ms);
+        fx.dispatcher.sweep();
+        assertEquals(100, fx.context.allocations().size(), "expired, but no pass within a second of the last one");
+        fx.nanos.set(t1 + 1000 * ms);
+        fx.dispatcher.sweep(); // 1 ms after the previous call: 10 allocations' worth, raised to the smallest slice
+        assertEquals(100 - TurnRequestDispatcher.MIN_SWEEP_SLICE, fx.context.allocations().size(),
+                "a call 1 ms after the previous one looks at " + TurnRequestDispatcher.MIN_SWEEP_SLICE + " allocations");
+        fx.nanos.set(t1 + 1020 * ms);
+        fx.dispatcher.sweep(); // 20 ms: 200 allocations' worth, the rest of the pass
+        assertEquals(0, fx.context.allocations().size());
+        assertEquals(100, fx.counters.get("allocationExpired"));
+        for (FakeClient c : clients) {
+            assertFalse(fx.finish(c));
+        }
+    }
+
+    private List<FakeClient> allocations(int n) {
+        List<FakeClient> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FakeClient c = fx.client(new InetSocketAddress(ALICE_ADDRESS.getAddress(), 41000 + i));
+            fx.allocate(c, ALICE);
+            clients.add(c);
+        }
+        return clients;
     }
 
     @Test
