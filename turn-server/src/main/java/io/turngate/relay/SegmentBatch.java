@@ -25,6 +25,16 @@ import java.util.function.Consumer;
  * plain sending would fragment, and 1232 bytes fit the IPv6 minimum MTU (1280 − 40 − 8), so every path that can
  * carry IPv6 takes them unfragmented. WebRTC keeps RTP packets at or under 1200 bytes for the same reason.
  *
+ * <p><b>How long a datagram waits in a batch.</b> A batch is written and flushed at the end of the read batch that
+ * filled it: the {@code channelReadComplete} of the listener socket (datagrams to peers) or of the relay socket
+ * (datagrams to the client), which Netty's epoll read loop fires after at most
+ * {@code server.Transport.MAX_MESSAGES_PER_READ} = 64 datagrams ({@code recvmmsg} batches of 16, Netty counts each
+ * datagram), and earlier when a {@code recvmmsg} comes back with free slots (nothing more queued). So a datagram
+ * waits at most for the reading and relaying of the other 63 datagrams of its read batch, never for later traffic
+ * or a timer, and a batch never outlives the event-loop task that filled it (a datagram that cannot join, such as
+ * one after a full batch, writes the pending ones even sooner). The bound holds for a socket whose send buffer has
+ * room; otherwise the datagrams wait in Netty's outbound buffer for the kernel, as any write does.
+ *
  * <p>Threading: a batch, and the {@link Gso} switch it shares with the other batches of its listener socket, belong
  * to that socket's event loop.
  */

@@ -45,7 +45,11 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
     static final int MAX_DATAGRAM = UdpRelaySocket.MAX_DATAGRAM;
     /** Receive buffer: more than the limit, so an oversized (truncated) datagram is recognisable. */
     static final int RECEIVE_BUFFER = UdpRelaySocket.RECEIVE_BUFFER;
-    private static final long SWEEP_INTERVAL_MILLIS = 1000;
+    /**
+     * Sweep ticks: often, so that each tick's slice of the table is small ({@link TurnRequestDispatcher#sweep}: about
+     * 200 allocations per 20 ms) and no tick holds this socket's datagrams for long.
+     */
+    private static final long SWEEP_INTERVAL_MILLIS = 20;
     private static final Logger LOG = Logs.get("turn");
 
     private final ListenerRuntime listener;
@@ -255,7 +259,10 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
 
     // ------------------------------------------------------------------------------------------------ lifecycle
 
-    /** Periodic sweep: expired allocations, permissions, channels, reservations (deadlines, not timers). */
+    /**
+     * Periodic sweep, one bounded slice of the table per tick: expired allocations, permissions, channels,
+     * reservations (deadlines, not timers).
+     */
     void sweep() {
         dispatcher.sweep();
     }

@@ -38,6 +38,8 @@ public final class Allocation {
     private final byte[] allocateResponse;
     private final long createdAtNanos;
     private long expiresAtNanos;
+    /** Position in its {@link AllocationTable}'s dense array (the sweep's walk), -1 when not in a table. */
+    int tableIndex = -1;
 
     private final Map<InetAddress, Permission> permissions = new HashMap<>();
     private final IntObjectHashMap<Permission> permissionsV4 = new IntObjectHashMap<>();

@@ -1,6 +1,7 @@
 package io.turngate.turn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,17 @@ import java.util.Map;
  * listener socket, the connection on a TCP or TLS listener. Looking an allocation up allocates nothing, so the
  * data path does it per packet. Allocations are also counted per username, for the status page.
  *
+ * <p>The allocations are also kept in a dense array ({@link #at}), removal by swapping the last one into the hole,
+ * so that the periodic sweep can walk the table in bounded slices, one slice per event-loop task, with a cursor
+ * that survives between tasks (a {@code HashMap} iterator does not survive a removal).
+ *
  * <p>Threading: owned by one event loop; no locks.
  */
 public final class AllocationTable {
     private final Map<Object, Allocation> byFiveTuple = new HashMap<>();
     private final Map<String, Integer> perUser = new HashMap<>();
+    private Allocation[] dense = new Allocation[16];
+    private int count;
 
     /** The allocation of the 5-tuple {@code fiveTuple}, or {@code null}. Allocation-free. */
     public Allocation get(Object fiveTuple) {
@@ -33,6 +40,11 @@ public final class AllocationTable {
         if (before != null) {
             throw new IllegalStateException("5-tuple " + a.clientAddress() + " has an allocation already");
         }
+        if (count == dense.length) {
+            dense = Arrays.copyOf(dense, count * 2);
+        }
+        a.tableIndex = count;
+        dense[count++] = a;
         perUser.merge(a.username(), 1, Integer::sum);
     }
 
@@ -41,17 +53,32 @@ public final class AllocationTable {
         if (!byFiveTuple.remove(a.fiveTuple(), a)) {
             return false;
         }
+        int i = a.tableIndex;
+        Allocation last = dense[--count];
+        dense[i] = last;
+        last.tableIndex = i;
+        dense[count] = null;
+        a.tableIndex = -1;
         perUser.computeIfPresent(a.username(), (u, n) -> n > 1 ? n - 1 : null);
         return true;
     }
 
     public int size() {
-        return byFiveTuple.size();
+        return count;
+    }
+
+    /**
+     * The allocation at {@code index} ({@code 0 <= index < size()}) of the dense array. Removing the allocation at
+     * {@code i} moves the last one to {@code i}; adding appends. A walk that removes the one in hand therefore looks
+     * at the same index again, and misses none.
+     */
+    public Allocation at(int index) {
+        return dense[index];
     }
 
     /** A copy of the allocations, for walks that delete. */
     public List<Allocation> snapshot() {
-        return new ArrayList<>(byFiveTuple.values());
+        return new ArrayList<>(Arrays.asList(dense).subList(0, count));
     }
 
     /** Allocations per username (a copy). */

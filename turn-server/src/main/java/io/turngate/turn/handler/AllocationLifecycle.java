@@ -3,6 +3,7 @@ package io.turngate.turn.handler;
 import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
 import io.turngate.turn.Allocation;
+import io.turngate.turn.AllocationTable;
 import io.turngate.turn.RequestAuthenticator;
 
 import java.util.concurrent.TimeUnit;
@@ -64,16 +65,54 @@ final class AllocationLifecycle {
         }
     }
 
-    /** Expired allocations go; the others drop their expired permissions and channels. */
-    void sweep(long nowNanos) {
-        for (Allocation a : ctx.allocations.snapshot()) { // a copy: delete() removes from the table
+    /** A pass of the sweep over the whole table starts at most this often (deadlines have 1 s resolution). */
+    static final long PASS_INTERVAL_NANOS = 1_000_000_000L;
+    /** Where the next slice of the sweep starts in the table's dense array ({@code AllocationTable#at}). */
+    private int sweepCursor;
+    /** Allocations the current pass has still to look at (the table's size when it started); 0: between passes. */
+    private int passRemaining;
+    private long passStartedAtNanos;
+    private boolean passStarted;
+
+    /**
+     * One slice of the sweep: at most {@code budget} allocations, from where the last slice ended (wrapping at the
+     * end of the table). A pass looks at every allocation once and starts at most once per
+     * {@link #PASS_INTERVAL_NANOS}: a small table is swept once a second, as by one walk of it, and a large one in
+     * slices spread over as many calls as it takes. Expired ones go; the others drop their expired permissions and channels. Deleting the
+     * allocation at the cursor moves the table's last one there, which is looked at next, so a pass misses none
+     * (one the slice already saw may be looked at twice, which is harmless).
+     * Returns how many allocations it looked at.
+     */
+    int sweep(long nowNanos, int budget) {
+        AllocationTable table = ctx.allocations;
+        int i = sweepCursor;
+        if (passRemaining == 0) {
+            if (passStarted && nowNanos - passStartedAtNanos < PASS_INTERVAL_NANOS) {
+                return 0;
+            }
+            passStarted = true;
+            passStartedAtNanos = nowNanos;
+            passRemaining = table.size();
+        }
+        int limit = Math.min(Math.min(budget, passRemaining), table.size());
+        int visited = 0;
+        while (visited < limit && table.size() > 0) {
+            if (i >= table.size()) {
+                i = 0;
+            }
+            Allocation a = table.at(i);
+            visited++;
             if (a.isExpired(nowNanos)) {
-                delete(a, "expired");
+                delete(a, "expired"); // the last allocation moves to i
                 ctx.counters.allocationExpired();
             } else {
                 a.sweep(nowNanos);
+                i++;
             }
         }
+        sweepCursor = i;
+        passRemaining = table.size() == 0 ? 0 : passRemaining - visited;
+        return visited;
     }
 
     /** Every allocation goes (the listener stopped or restarted). */

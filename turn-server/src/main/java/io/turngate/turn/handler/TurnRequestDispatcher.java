@@ -50,6 +50,13 @@ public final class TurnRequestDispatcher {
     private final RelayPortAllocator relayPorts;
     private final Responses responses;
     private final AllocationLifecycle lifecycle;
+    /** Allocations the sweep looks at per second (see {@link #sweep}). */
+    static final int SWEEP_RATE_PER_SECOND = 10_000;
+    /** Fewest allocations one sweep call looks at, however soon after the previous one it comes. */
+    static final int MIN_SWEEP_SLICE = 16;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    private long sweptAtNanos = Long.MIN_VALUE;
+    private long reservationsSweptAtNanos = Long.MIN_VALUE;
     private final BindingHandler binding;
     private final AllocateHandler allocate;
     private final RefreshHandler refresh;
@@ -172,11 +179,33 @@ public final class TurnRequestDispatcher {
                 null, false, client);
     }
 
-    /** The periodic sweep (deadlines, not timers): expired allocations, permissions, channels and reservations. */
+    /**
+     * The periodic sweep (deadlines, not timers): expired allocations, permissions and channels, and reservations.
+     * One call is one event-loop task, and its work does not grow with the table: it looks at
+     * {@value #SWEEP_RATE_PER_SECOND} allocations per second since the previous call (at most a second's worth,
+     * {@value #SWEEP_RATE_PER_SECOND}, and at least {@value #MIN_SWEEP_SLICE}), continuing where the previous call
+     * stopped. A pass over the whole table starts at most once a second. A caller that sweeps every 20 ms looks at
+     * at most about 200 allocations per task, so a sweep never holds the loop's datagrams for long; a deadline is
+     * then noticed within 1 s or {@code size / } {@value #SWEEP_RATE_PER_SECOND} seconds, whichever is longer, plus
+     * the caller's interval (1 s up to 10,000 allocations on one loop). Reservations (a few, shared by every loop)
+     * are swept at most once a second.
+     */
     public void sweep() {
         long now = ctx.nanoClock.getAsLong();
-        lifecycle.sweep(now);
-        relayPorts.sweep(now);
+        long elapsed = sweptAtNanos == Long.MIN_VALUE ? SECOND_NANOS : Math.max(0, now - sweptAtNanos);
+        sweptAtNanos = now;
+        sweep(now, (int) Math.max(MIN_SWEEP_SLICE, Math.min(SWEEP_RATE_PER_SECOND,
+                elapsed * SWEEP_RATE_PER_SECOND / SECOND_NANOS)));
+    }
+
+    /** {@link #sweep()} at {@code now}, looking at at most {@code budget} allocations; returns how many it did. */
+    int sweep(long now, int budget) {
+        int visited = lifecycle.sweep(now, budget);
+        if (reservationsSweptAtNanos == Long.MIN_VALUE || now - reservationsSweptAtNanos >= SECOND_NANOS) {
+            reservationsSweptAtNanos = now;
+            relayPorts.sweep(now);
+        }
+        return visited;
     }
 
     /**

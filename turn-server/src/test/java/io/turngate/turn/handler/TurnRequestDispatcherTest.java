@@ -22,6 +22,8 @@ import io.turngate.turn.SourceRateLimiter;
 import io.turngate.turn.handler.CoreFixture.FakeClient;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -196,6 +198,78 @@ class TurnRequestDispatcherTest {
         assertEquals(0, fx.listener.allocations);
         assertEquals(2, fx.relayPorts.sweeps);
         assertFalse(fx.finish(alice));
+    }
+
+    @Test
+    void sweepLooksAtABoundedSliceOfTheTablePerCall() {
+        List<FakeClient> clients = allocations(100);
+        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS));
+        long now = fx.nanos.get();
+        assertEquals(16, fx.dispatcher.sweep(now, 16));
+        assertEquals(84, fx.context.allocations().size(), "one slice of 16 (expected: 16 expired)");
+        assertEquals(50, fx.dispatcher.sweep(now, 50));
+        assertEquals(34, fx.context.allocations().size(), "the next slice of the same pass");
+        assertEquals(34, fx.dispatcher.sweep(now, 1000), "the rest of the pass");
+        assertEquals(0, fx.context.allocations().size());
+        assertEquals(100, fx.counters.get("allocationExpired"));
+        for (FakeClient c : clients) {
+            assertFalse(fx.finish(c));
+        }
+    }
+
+    @Test
+    void aSweepPassOverTheTableStartsAtMostOnceASecondAndEachCallIsBounded() {
+        List<FakeClient> clients = allocations(100);
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        long deadline = fx.nanos.get() + TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS);
+        long t1 = deadline - 500 * ms;
+        fx.nanos.set(t1);
+        fx.dispatcher.sweep(); // the first call: a second's budget, a whole pass, nothing expired yet
+        assertEquals(0, fx.dispatcher.sweep(t1 + 20 * ms, 1000), "20 ms later: the pass is done, no new one yet");
+        fx.nanos.set(t1 + 999 * ms);
+        fx.dispatcher.sweep();
+        assertEquals(100, fx.context.allocations().size(), "expired, but no pass within a second of the last one");
+        fx.nanos.set(t1 + 1000 * ms);
+        fx.dispatcher.sweep(); // 1 ms after the previous call: 10 allocations' worth, raised to the smallest slice
+        assertEquals(100 - TurnRequestDispatcher.MIN_SWEEP_SLICE, fx.context.allocations().size(),
+                "a call 1 ms after the previous one looks at " + TurnRequestDispatcher.MIN_SWEEP_SLICE + " allocations");
+        fx.nanos.set(t1 + 1020 * ms);
+        fx.dispatcher.sweep(); // 20 ms: 200 allocations' worth, the rest of the pass
+        assertEquals(0, fx.context.allocations().size());
+        assertEquals(100, fx.counters.get("allocationExpired"));
+        for (FakeClient c : clients) {
+            assertFalse(fx.finish(c));
+        }
+    }
+
+    private List<FakeClient> allocations(int n) {
+        List<FakeClient> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FakeClient c = fx.client(new InetSocketAddress(ALICE_ADDRESS.getAddress(), 41000 + i));
+            fx.allocate(c, ALICE);
+            clients.add(c);
+        }
+        return clients;
+    }
+
+    @Test
+    void oneSweepPassDeletesEveryExpiredAllocationBetweenLiveOnes() {
+        List<FakeClient> clients = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            FakeClient c = fx.client(new InetSocketAddress(ALICE_ADDRESS.getAddress(), 41000 + i));
+            Allocation a = fx.allocate(c, ALICE);
+            if (i % 3 == 0) { // every third lives on: deleting its neighbours moves allocations into their slots
+                a.setExpiresAtNanos(a.expiresAtNanos() + TimeUnit.SECONDS.toNanos(60));
+            }
+            clients.add(c);
+        }
+        fx.nanos.addAndGet(TimeUnit.SECONDS.toNanos(Allocation.DEFAULT_LIFETIME_SECONDS));
+        fx.dispatcher.sweep(); // a second's budget: the whole table in one pass
+        assertEquals(34, fx.context.allocations().size(), "the live ones only");
+        assertEquals(66, fx.counters.get("allocationExpired"));
+        for (FakeClient c : clients) {
+            assertFalse(fx.finish(c));
+        }
     }
 
     @Test
