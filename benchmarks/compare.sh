@@ -47,6 +47,12 @@ USER_PASS=pass-1
 REALM=stunner.l7mp.io
 GEN_JAVA_OPTS=${GEN_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled}
 TURNGATE_JAVA_OPTS=${TURNGATE_JAVA_OPTS:-}
+# How turngate's JVM is started: "launcher" (default) runs the shipped launcher, turn-server/src/main/sh/stunnerd (the
+# image's entry point), so the JVM options measured are the ones that ship (Serial GC, heap at most half the memory);
+# "java" runs plain `java $TURNGATE_JAVA_OPTS -jar`, the JVM's own defaults (G1 here), as compare.sh did before
+# 2026-12-01. TURNGATE_JAVA_OPTS reaches the JVM either way (the launcher appends it to its own options).
+TURNGATE_LAUNCH=${TURNGATE_LAUNCH:-launcher}
+LAUNCHER=$ROOT/turn-server/src/main/sh/stunnerd
 # The generator owns its core: spinning in epoll_wait spares the servers the cost of waking it up.
 GEN_FLAGS=${GEN_FLAGS:---busy-poll}
 # ...except in the fixed-rate latency runs: a spinning generator delays the softirq work (ksoftirqd) of its own core,
@@ -104,6 +110,7 @@ while [ $# -gt 0 ]; do
     *) echo "compare.sh: unknown option: $1 (expected: see --help)" >&2; usage 2 ;;
   esac
 done
+case "$TURNGATE_LAUNCH" in launcher|java) ;; *) echo "compare.sh: TURNGATE_LAUNCH: found '$TURNGATE_LAUNCH' (expected: launcher or java)" >&2; exit 2 ;; esac
 case "$ONLY" in both|turngate|coturn) ;; *) echo "compare.sh: --only: found '$ONLY' (expected: turngate or coturn)" >&2; exit 2 ;; esac
 if [ "$QUICK" = 1 ]; then DURATION=2s; WARMUP=2s; RUN_WARMUP=500ms; MATRIX_RUN_WARMUP=1s; BIG=1000; fi
 [ "$MATRIX" = 1 ] && [ "$REPEAT_SET" = 0 ] && REPEAT=10
@@ -304,7 +311,10 @@ start_turngate_as() { # name metrics(0|1) jar args
   turngate_config "$port" "$tlsport" "$endpoint" "(left out)" "(left out)" "$health" > "$OUT/$name-stunnerd.conf"
   START_MS[$name]=$(date +%s%3N)
   # shellcheck disable=SC2086
-  taskset -c "$SERVER_CPU" java $TURNGATE_JAVA_OPTS -jar "$jar" -c "$TMP/$name.json" $args >> "$OUT/$name.log" 2>&1 &
+  local launch=(java $TURNGATE_JAVA_OPTS -jar "$jar")
+  if [ "$TURNGATE_LAUNCH" = launcher ]; then launch=(env TURNGATE_JAR="$jar" TURNGATE_JAVA_OPTS="$TURNGATE_JAVA_OPTS" sh "$LAUNCHER"); fi
+  # taskset, env and sh exec the JVM in turn, so $! is the JVM's pid.
+  taskset -c "$SERVER_CPU" "${launch[@]}" -c "$TMP/$name.json" $args >> "$OUT/$name.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_udp_port "$pid" "$port" 60 || { echo "compare.sh: $name did not bind $port (see $OUT/$name.log)" >&2; tail -20 "$OUT/$name.log" >&2; exit 1; }
@@ -322,7 +332,7 @@ start_turngate_as() { # name metrics(0|1) jar args
     READY_MS[$name]=$(date +%s%3N)
     echo "   $name ready $(( READY_MS[$name] - START_MS[$name] )) ms after start ($health/ready said 200)"
   fi
-  echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): java $TURNGATE_JAVA_OPTS -jar $jar -c $OUT/$name-stunnerd.conf $args"
+  echo "== $name pid $pid on 127.0.0.1:$port (cpu $SERVER_CPU): $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | sed "s|$TMP/$name.json|$OUT/$name-stunnerd.conf|")"
   stream_listeners "$name" "$pid" "$port" "$tlsport"
   if [ -n "$mport" ]; then
     # A Prometheus that scrapes every $SCRAPE_EVERY s (harsher than the usual 15-60 s); the scrape work lands on the
