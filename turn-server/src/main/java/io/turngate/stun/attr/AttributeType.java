@@ -142,6 +142,8 @@ public final class AttributeType {
             case NONCE:
             case XOR_RELAYED_ADDRESS:
             case REQUESTED_ADDRESS_FAMILY:
+            case ADDITIONAL_ADDRESS_FAMILY:
+            case ADDRESS_ERROR_CODE:
             case EVEN_PORT:
             case REQUESTED_TRANSPORT:
             case DONT_FRAGMENT:

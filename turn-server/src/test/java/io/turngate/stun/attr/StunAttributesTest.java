@@ -341,6 +341,36 @@ class StunAttributesTest {
     }
 
     @Nested
+    class AdditionalAddressFamilyTest {
+        @Test
+        void roundTripsAndKeepsIpv4AndUnknownFamiliesFor400And440() throws Exception {
+            roundTrip(new AdditionalAddressFamily(RequestedAddressFamily.IPV6), "02000000");
+            assertEquals(new AdditionalAddressFamily(1), decodeValue(AttributeType.ADDITIONAL_ADDRESS_FAMILY,
+                    hex("01000000")));
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.ADDITIONAL_ADDRESS_FAMILY, hex("02"));
+        }
+    }
+
+    @Nested
+    class AddressErrorCodeTest {
+        @Test
+        void roundTripsWithTheFamilyInTheFirstByte() throws Exception {
+            // RFC 8656 §18.12: family 0x02, reserved, class 4, number 40, "Address Family not Supported".
+            roundTrip(new AddressErrorCode(RequestedAddressFamily.IPV6, 440, "Address Family not Supported"),
+                    "02000428" + java.util.HexFormat.of().formatHex(
+                            "Address Family not Supported".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            roundTrip(new AddressErrorCode(RequestedAddressFamily.IPV6, 508, ""), "02000508");
+        }
+
+        @Test
+        void badClassOrNumberOrLengthIsRejected() {
+            assertRejected(Reason.BAD_VALUE, AttributeType.ADDRESS_ERROR_CODE, hex("02000228"));
+            assertRejected(Reason.BAD_VALUE, AttributeType.ADDRESS_ERROR_CODE, hex("02000464"));
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.ADDRESS_ERROR_CODE, hex("0200"));
+        }
+    }
+
+    @Nested
     class ChannelNumberTest {
         @Test
         void roundTripsAndReportsRange() throws Exception {
