@@ -106,12 +106,16 @@ final class AttributeCodec {
                 expectLength(type, len, RequestedAddressFamily.LENGTH, messageType, tid);
                 return new RequestedAddressFamily(raw[off] & 0xFF);
             case AttributeType.ADDITIONAL_ADDRESS_FAMILY:
+            case AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT:
                 expectLength(type, len, AdditionalAddressFamily.LENGTH, messageType, tid);
-                return new AdditionalAddressFamily(raw[off] & 0xFF);
-            case AttributeType.ADDRESS_ERROR_CODE: {
+                return new AdditionalAddressFamily(raw[off] & 0xFF,
+                        type == AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT);
+            case AttributeType.ADDRESS_ERROR_CODE:
+            case AttributeType.ADDRESS_ERROR_CODE_DRAFT: {
                 // RFC 8656 §18.12: ERROR-CODE's layout with the family in the first byte.
                 ErrorCodeAttribute e = errorCode(type, raw, off, len, messageType, tid);
-                return new AddressErrorCode(raw[off] & 0xFF, e.code(), e.reason());
+                return new AddressErrorCode(raw[off] & 0xFF, e.code(), e.reason(),
+                        type == AttributeType.ADDRESS_ERROR_CODE_DRAFT);
             }
             case AttributeType.CHANNEL_NUMBER:
                 expectLength(type, len, ChannelNumber.LENGTH, messageType, tid);

@@ -6,9 +6,14 @@ package io.turngate.stun.attr;
  * valid, §7.2 answers 400 to IPv4). Any family value decodes, so that the server can answer instead of dropping the
  * request.
  *
+ * <p>coturn before 4.8.0 (Debian's 4.6 among them) sends it as {@code 0x8032}, the draft's number
+ * ({@link AttributeType#ADDITIONAL_ADDRESS_FAMILY_DRAFT}); {@link #draft} keeps which one the client used, so that
+ * the answer's ADDRESS-ERROR-CODE is numbered as the client expects.
+ *
  * @param family 0..255; {@link RequestedAddressFamily#IPV6} = 2 is the one valid value
+ * @param draft  sent as {@code 0x8032} (coturn before 4.8.0) rather than RFC 8656's {@code 0x8000}
  */
-public record AdditionalAddressFamily(int family) implements StunAttribute {
+public record AdditionalAddressFamily(int family, boolean draft) implements StunAttribute {
 
     /** Value length on the wire. */
     public static final int LENGTH = 4;
@@ -19,8 +24,13 @@ public record AdditionalAddressFamily(int family) implements StunAttribute {
         }
     }
 
+    /** RFC 8656's ADDITIONAL-ADDRESS-FAMILY {@code 0x8000}. */
+    public AdditionalAddressFamily(int family) {
+        this(family, false);
+    }
+
     @Override
     public int type() {
-        return AttributeType.ADDITIONAL_ADDRESS_FAMILY;
+        return draft ? AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT : AttributeType.ADDITIONAL_ADDRESS_FAMILY;
     }
 }

@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param family {@link RequestedAddressFamily#IPV4} or {@link RequestedAddressFamily#IPV6} (0..255 decode)
  * @param code   300..699
  * @param reason the reason phrase, never {@code null}
+ * @param draft  numbered {@code 0x8033} as coturn before 4.8.0 expects (the answer to a {@code 0x8032}
+ *               ADDITIONAL-ADDRESS-FAMILY), rather than RFC 8656's {@code 0x8001}
  */
-public record AddressErrorCode(int family, int code, String reason) implements StunAttribute {
+public record AddressErrorCode(int family, int code, String reason, boolean draft) implements StunAttribute {
 
     public AddressErrorCode {
         if (family < 0 || family > 0xFF) {
@@ -30,8 +32,13 @@ public record AddressErrorCode(int family, int code, String reason) implements S
         }
     }
 
+    /** RFC 8656's ADDRESS-ERROR-CODE {@code 0x8001}. */
+    public AddressErrorCode(int family, int code, String reason) {
+        this(family, code, reason, false);
+    }
+
     @Override
     public int type() {
-        return AttributeType.ADDRESS_ERROR_CODE;
+        return draft ? AttributeType.ADDRESS_ERROR_CODE_DRAFT : AttributeType.ADDRESS_ERROR_CODE;
     }
 }

@@ -134,7 +134,7 @@ final class AllocateHandler {
         }
         Lifetime lifetime = req.attribute(Lifetime.class);
         long granted = Allocation.grantLifetime(lifetime == null ? -1 : lifetime.seconds());
-        Pending p = new Pending(r, client, who, granted, relayAddress, additional != null);
+        Pending p = new Pending(r, client, who, granted, relayAddress, additional);
         pending.put(fiveTuple, p);
         // Steps 5-6: the relay port (a reserved one for a RESERVATION-TOKEN, 508 when unknown; an even one, maybe
         // with the next reserved, for EVEN-PORT: the IPv4 socket's of a dual allocation).
@@ -169,18 +169,21 @@ final class AllocateHandler {
         private final long lifetimeSeconds;
         private final InetAddress relayAddress;
         private final boolean dual;
+        /** The request's ADDITIONAL-ADDRESS-FAMILY was coturn's pre-4.8 0x8032: answer with 0x8033. */
+        private final boolean draftCodePoints;
         /** A dual allocation's IPv4 socket while its IPv6 one binds. */
         private RelaySocket first;
         private Long firstToken;
 
         Pending(ReceivedStun request, ClientTransport client, RequestAuthenticator.Authenticated who,
-                long lifetimeSeconds, InetAddress relayAddress, boolean dual) {
+                long lifetimeSeconds, InetAddress relayAddress, AdditionalAddressFamily additional) {
             this.request = request;
             this.client = client;
             this.who = who;
             this.lifetimeSeconds = lifetimeSeconds;
             this.relayAddress = relayAddress;
-            this.dual = dual;
+            this.dual = additional != null;
+            this.draftCodePoints = additional != null && additional.draft();
         }
 
         @Override
@@ -299,7 +302,7 @@ final class AllocateHandler {
         }
         if (additionalFailure != null) {
             attrs.add(new AddressErrorCode(RequestedAddressFamily.IPV6, additionalFailure.errorCode().code(),
-                    additionalFailure.errorCode().reason()));
+                    additionalFailure.errorCode().reason(), p.draftCodePoints));
             ctx.counters.refused(additionalFailure);
         }
         attrs.add(new Lifetime(p.lifetimeSeconds));

@@ -303,6 +303,22 @@ class AddressFamilyTest {
     }
 
     @Test
+    void coturnsPre48AdditionalAddressFamilyMakesADualAllocationAndGetsItsOwnAddressErrorCode() {
+        // turnutils_uclient -Z of coturn < 4.8.0 sends ADDITIONAL-ADDRESS-FAMILY as 0x8032.
+        assertEquals(2, relayed(allocate(new AdditionalAddressFamily(RequestedAddressFamily.IPV6, true))).size());
+        FakeClient bob = fx.client(CoreFixture.BOB_ADDRESS);
+        fx.listener.relayV6 = null;
+        fx.receive(bob, fx.request(StunMethod.ALLOCATE, bob, CoreFixture.BOB, udp(),
+                new AdditionalAddressFamily(RequestedAddressFamily.IPV6, true)));
+        ReceivedStun r = response(bob);
+        assertSuccess(r, CoreFixture.BOB);
+        AddressErrorCode e = r.message().attribute(AddressErrorCode.class);
+        assertEquals(io.turngate.stun.attr.AttributeType.ADDRESS_ERROR_CODE_DRAFT, e.type(), "0x8033, as it expects");
+        assertEquals(440, e.code());
+        assertFalse(fx.finish(alice, bob));
+    }
+
+    @Test
     void bothRequestedAndAdditionalAddressFamilyGet400() {
         assertError(400, allocate(new RequestedAddressFamily(RequestedAddressFamily.IPV4),
                 new AdditionalAddressFamily(RequestedAddressFamily.IPV6)));
