@@ -74,10 +74,11 @@ final class StatusReport {
                 Gateway.ListenerView v = running.get(name);
                 o.put("served", v != null);
                 if (v != null) {
-                    o.put("relay_address", v.relayAddress().getHostAddress());
+                    o.put("relay_address", io.netty.util.NetUtil.toAddressString(v.relayAddress()));
                     if (v.otherFamilyRelayAddress() != null) { // RFC 8656 §7.2: the other family's relayed address
                         o.put(v.otherFamilyRelayAddress() instanceof java.net.Inet6Address ? "relay_address_ipv6"
-                                : "relay_address_ipv4", v.otherFamilyRelayAddress().getHostAddress());
+                                : "relay_address_ipv4", io.netty.util.NetUtil.toAddressString(
+                                        v.otherFamilyRelayAddress()));
                     }
                     o.put("sockets", v.sockets());
                     o.put("connections", v.connections());

@@ -447,9 +447,10 @@ public final class Gateway implements AutoCloseable {
     /** {@code 203.0.113.1}, or {@code 203.0.113.1 (IPv6 2001:db8::1)} with the other family's address. */
     private static String relayText(ListenerRuntime rt) {
         InetAddress other = rt.otherFamilyRelayAddress;
-        return rt.relayAddress.getHostAddress() + (other == null
+        return io.netty.util.NetUtil.toAddressString(rt.relayAddress) + (other == null
                 ? (rt.relayAddress instanceof Inet6Address ? " (no IPv4 relay)" : " (no IPv6 relay)")
-                : (other instanceof Inet6Address ? " (IPv6 " : " (IPv4 ") + other.getHostAddress() + ")");
+                : (other instanceof Inet6Address ? " (IPv6 " : " (IPv4 ") + io.netty.util.NetUtil.toAddressString(other)
+                        + ")");
     }
 
     private static InetAddress hostAddress(boolean preferV6) throws UnknownHostException {

@@ -172,6 +172,20 @@ class AddressFamilyTest {
     }
 
     @Test
+    void theGatewaysOwnPortsOnIpv6LoopbackAreNeverAPeerEvenWhenARouteNamesIt() throws Exception {
+        assertSuccess(allocate(new RequestedAddressFamily(RequestedAddressFamily.IPV6)), ALICE);
+        Allocation a = fx.context.allocations().get(alice.fiveTuple());
+        InetSocketAddress ownRelayPort = new InetSocketAddress(CoreFixture.ipv6Loopback(), FIRST_RELAY_PORT);
+        assertError(403, channelBind(0x4000, ownRelayPort));
+        assertEquals(1, fx.counters.refusals(Refusal.PEER_OWN_PORT));
+        assertSuccess(createPermission(ownRelayPort), ALICE); // IP-only, as for IPv4; its data is dropped
+        sendIndication(a, ownRelayPort);
+        assertEquals(1, fx.counters.get("selfPeerDenied"));
+        assertNull(fx.peerWire.readOutbound(), "nothing sent to the gateway's own port");
+        assertFalse(fx.finish(alice));
+    }
+
+    @Test
     void ipv4AllocationRefusesIpv6PeersWith443() {
         fx.allocate(alice, ALICE);
         assertError(443, createPermission(v6Peer));
