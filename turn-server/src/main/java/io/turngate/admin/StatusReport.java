@@ -25,8 +25,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Beyond stunnerd (extra fields, which stunnerd's own clients ignore): the stats carry turngate's real counters
  * (stunnerd fills them only with its premium offload engine), {@code timestamp} is the Unix time in milliseconds the
- * numbers were read at, and each listener has {@code relay_address}, {@code sockets}, {@code served},
- * {@code tls_engine} (TURN-TLS: {@code openssl} or {@code jdk}) and {@code allocations} with {@code users} (allocations per username, the {@code users} query parameter's number of
+ * numbers were read at, and each listener has {@code relay_address} (and {@code relay_address_ipv6} or
+ * {@code relay_address_ipv4}, the other family's relay address, when it has one), {@code sockets}, {@code served},
+ * {@code tls_engine} (TURN-TLS: {@code openssl} or {@code jdk}) and
+ * {@code allocations} with {@code users} (allocations per username, the {@code users} query parameter's number of
  * the largest, default {@value #USERS_DEFAULT}); a {@code turngate} object holds the process facts.
  */
 final class StatusReport {
@@ -73,7 +75,12 @@ final class StatusReport {
                 Gateway.ListenerView v = running.get(name);
                 o.put("served", v != null);
                 if (v != null) {
-                    o.put("relay_address", v.relayAddress().getHostAddress());
+                    o.put("relay_address", io.netty.util.NetUtil.toAddressString(v.relayAddress()));
+                    if (v.otherFamilyRelayAddress() != null) { // RFC 8656 §7.2: the other family's relayed address
+                        o.put(v.otherFamilyRelayAddress() instanceof java.net.Inet6Address ? "relay_address_ipv6"
+                                : "relay_address_ipv4", io.netty.util.NetUtil.toAddressString(
+                                        v.otherFamilyRelayAddress()));
+                    }
                     o.put("sockets", v.sockets());
                     o.put("connections", v.connections());
                     if (v.tlsEngine() != null) {

@@ -174,7 +174,8 @@ public final class Logs {
             return "-";
         }
         InetAddress ip = a.getAddress();
-        String host = ip == null ? a.getHostString() : ip.getHostAddress();
+        // RFC 5952 text for IPv6 ([::1]:3478, not [0:0:0:0:0:0:0:1]:3478)
+        String host = ip == null ? a.getHostString() : io.netty.util.NetUtil.toAddressString(ip);
         return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -92,6 +92,13 @@ public final class UdpRelayPortAllocator implements RelayPortAllocator {
             return;
         }
         Channel kept = reserved.channel();
+        if ((((InetSocketAddress) kept.localAddress()).getAddress() instanceof java.net.Inet4Address)
+                != request.ipv4()) {
+            // Reserved by an allocation of the other family (REQUESTED-ADDRESS-FAMILY): its port is of no use here.
+            kept.close();
+            completion.failed(Refusal.INSUFFICIENT_CAPACITY, "RESERVATION-TOKEN of a port of the other address family");
+            return;
+        }
         if (kept.isActive() && kept.eventLoop().inEventLoop()) {
             completion.allocated(sockets.apply(kept), null); // the reserved socket becomes the relay socket as it is
         } else {

@@ -271,7 +271,8 @@ public final class Gateway implements AutoCloseable {
     private void startUdpListener(StunnerConfig cfg, ListenerConfig l, Map<String, Set<InetAddress>> resolved)
             throws ConfigException {
         InetAddress relay = relayAddress(l);
-        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
+        ListenerRuntime rt = new ListenerRuntime(l, relay, otherFamilyRelayAddress(relay),
+                RoutePolicy.compile(cfg, l, resolved), services);
         int sockets = Math.max(1, options.udpThreads());
         if (sockets > 1 && transport != Transport.EPOLL) {
             LOG.warn("--udp-thread-num " + sockets + " needs the epoll transport (SO_REUSEPORT); using one socket");
@@ -294,7 +295,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + sockets + " socket"
                 + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + (services.gso ? ", UDP GSO" : "")
                 + "), relay address "
-                + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+                + relayText(rt) + ", routes " + describeRoutes(cfg, l));
     }
 
     /**
@@ -307,7 +308,8 @@ public final class Gateway implements AutoCloseable {
         TlsEngine.Choice engine = l.protocol() == ListenerProtocol.TURN_TLS ? options.tlsEngine().choose(l.name())
                 : null;
         io.netty.handler.ssl.SslContext tls = engine != null ? TlsCertificates.serverContext(l, engine) : null;
-        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
+        ListenerRuntime rt = new ListenerRuntime(l, relay, otherFamilyRelayAddress(relay),
+                RoutePolicy.compile(cfg, l, resolved), services);
         StreamListener stream;
         try {
             stream = StreamListener.start(rt, services, group, options.stream(), tls, engine);
@@ -324,7 +326,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + stream.cores().size()
                 + (stream.cores().size() == 1 ? " event loop, " : " event loops, ") + transport.name().toLowerCase() + (engine != null ? ", TLS 1.3/1.2 " + engine.describe() : "")
                 + ", at most " + limitText(lim.maxConnections()) + " connections, " + limitText(lim.maxConnectionsPerSource())
-                + " per source IP), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+                + " per source IP), relay address " + relayText(rt) + ", routes " + describeRoutes(cfg, l));
     }
 
     private static String limitText(int limit) {
@@ -341,7 +343,8 @@ public final class Gateway implements AutoCloseable {
         BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
         DtlsIdentity identity = DtlsIdentity.parse(l.name(), l.cert(), l.key(), crypto);
         InetAddress relay = relayAddress(l);
-        ListenerRuntime rt = new ListenerRuntime(l, relay, RoutePolicy.compile(cfg, l, resolved), services);
+        ListenerRuntime rt = new ListenerRuntime(l, relay, otherFamilyRelayAddress(relay),
+                RoutePolicy.compile(cfg, l, resolved), services);
         try {
             bindDatagramSocket(rt, l, new DtlsListenerHandler(rt, services, identity, options.dtls(), crypto),
                     DtlsListenerHandler.RECEIVE_BUFFER, false);
@@ -357,7 +360,7 @@ public final class Gateway implements AutoCloseable {
                 + (identity.ec ? "ECDSA" : "RSA") + " certificate, " + transport.name().toLowerCase() + ", at most "
                 + options.dtls().maxHandshakes() + " handshakes in flight, " + limitText(options.dtls().maxSessions())
                 + " sessions, " + limitText(options.dtls().maxSessionsPerSource()) + " per source IP"
-                + "), relay address " + relay.getHostAddress() + ", routes " + describeRoutes(cfg, l));
+                + "), relay address " + relayText(rt) + ", routes " + describeRoutes(cfg, l));
     }
 
     /** Binds one listener socket on the wildcard address and {@code l}'s port, served by {@code handler}. */
@@ -412,6 +415,63 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The advertised relay address of the family the listener's {@link #relayAddress} is not in (RFC 8656 §7.2:
+     * REQUESTED-ADDRESS-FAMILY, or the IPv6 half of a dual allocation), or {@code null} when this host has none
+     * (then that family gets 440). STUNner's listener has one {@code address} field, so the other family's address is
+     * the host's, chosen as {@link #relayAddress} chooses one for an unspecified {@code address}: the first
+     * non-loopback, non-link-local address of that family on an up interface. A loopback {@code address}
+     * ({@code 127.0.0.1}, {@code ::1}) pairs with the other family's loopback, so a local try-out stays local. With
+     * no such IPv6 address, IPv6 falls back to {@code ::1} when the loopback interface has it (as IPv4 falls back to
+     * 127.0.0.1), else there is no IPv6 relay. The relay sockets themselves bind the family's wildcard address.
+     */
+    static InetAddress otherFamilyRelayAddress(InetAddress primary) {
+        boolean wantV6 = primary instanceof Inet4Address;
+        try {
+            if (primary.isLoopbackAddress()) {
+                return wantV6 ? ipv6Loopback() : InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            }
+            if (!wantV6) {
+                return hostAddress(false);
+            }
+            InetAddress host = hostAddress(true);
+            if (host instanceof Inet6Address) {
+                return host;
+            }
+            return ipv6Loopback();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** {@code ::1} when the loopback interface has it (IPv6 is enabled on this host), else {@code null}. */
+    private static InetAddress ipv6Loopback() throws UnknownHostException {
+        InetAddress v6 = InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (nif.isUp() && nif.isLoopback()) {
+                    for (InetAddress ip : Collections.list(nif.getInetAddresses())) {
+                        if (ip instanceof Inet6Address && ip.isLoopbackAddress()) {
+                            return v6;
+                        }
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // no interface list: no IPv6 relay
+        }
+        return null;
+    }
+
+    /** {@code 203.0.113.1}, or {@code 203.0.113.1 (IPv6 2001:db8::1)} with the other family's address. */
+    private static String relayText(ListenerRuntime rt) {
+        InetAddress other = rt.otherFamilyRelayAddress;
+        return io.netty.util.NetUtil.toAddressString(rt.relayAddress) + (other == null
+                ? (rt.relayAddress instanceof Inet6Address ? " (no IPv4 relay)" : " (no IPv6 relay)")
+                : (other instanceof Inet6Address ? " (IPv6 " : " (IPv4 ") + io.netty.util.NetUtil.toAddressString(other)
+                        + ")");
+    }
+
     private static InetAddress hostAddress(boolean preferV6) throws UnknownHostException {
         try {
             List<NetworkInterface> nifs = Collections.list(NetworkInterface.getNetworkInterfaces());
@@ -456,6 +516,8 @@ public final class Gateway implements AutoCloseable {
      * One running listener as the admin endpoints show it.
      *
      * @param sockets       sockets serving it now (UDP and DTLS sockets, the TCP server socket)
+     * @param otherFamilyRelayAddress the relay address of the other family (IPv6 beside an IPv4 {@code relayAddress}),
+     *                      {@code null} when there is none
      * @param socketsOpened {@code stunner_listener_connections_total}: sockets it opened (UDP), connections it
      *                      accepted (TCP/TLS) or DTLS sessions it established since it started
      * @param allocations   its live allocations
@@ -464,8 +526,8 @@ public final class Gateway implements AutoCloseable {
      *                      (the sum of {@link ListenerShard#connections()} over its shards)
      * @param tlsEngine     a TURN-TLS listener's TLS engine ({@code openssl} or {@code jdk}), {@code null} for others
      */
-    public record ListenerView(ListenerConfig config, InetAddress relayAddress, int sockets, int socketsOpened,
-                               int allocations, int connections, String tlsEngine) {
+    public record ListenerView(ListenerConfig config, InetAddress relayAddress, InetAddress otherFamilyRelayAddress,
+                               int sockets, int socketsOpened, int allocations, int connections, String tlsEngine) {
     }
 
     /**
@@ -503,8 +565,8 @@ public final class Gateway implements AutoCloseable {
             for (ListenerShard h : rt.handlers) {
                 connections += h.connections();
             }
-            out.add(new ListenerView(rt.config, rt.relayAddress, rt.channels.size(), rt.socketsOpened.get(),
-                    rt.allocations.get(), connections,
+            out.add(new ListenerView(rt.config, rt.relayAddress, rt.otherFamilyRelayAddress, rt.channels.size(),
+                    rt.socketsOpened.get(), rt.allocations.get(), connections,
                     rt.stream != null && rt.stream.engine() != null ? rt.stream.engine().wire() : null));
         }
         return out;

@@ -7,6 +7,7 @@ import io.turngate.turn.Refusal;
 import io.turngate.turn.RoutePolicy;
 import io.turngate.turn.TurnListener;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,8 @@ final class ListenerRuntime implements TurnListener {
 
     final String name;
     final InetAddress relayAddress;
+    /** The advertised relay address of the other family ({@link Gateway#otherFamilyRelayAddress}), or {@code null}. */
+    final InetAddress otherFamilyRelayAddress;
     final List<Channel> channels = new CopyOnWriteArrayList<>();
     /** The TURN cores: one per UDP socket, or one per event loop of a TCP/TLS listener. */
     final List<ListenerShard> handlers = new CopyOnWriteArrayList<>();
@@ -40,11 +43,23 @@ final class ListenerRuntime implements TurnListener {
     volatile RoutePolicy policy;
     private final Services services;
 
+    /** A listener with a relay of {@code relayAddress}'s family only. */
     ListenerRuntime(ListenerConfig config, InetAddress relayAddress, RoutePolicy policy, Services services) {
+        this(config, relayAddress, null, policy, services);
+    }
+
+    ListenerRuntime(ListenerConfig config, InetAddress relayAddress, InetAddress otherFamilyRelayAddress,
+                    RoutePolicy policy, Services services) {
+        if (otherFamilyRelayAddress != null
+                && (otherFamilyRelayAddress instanceof Inet4Address) == (relayAddress instanceof Inet4Address)) {
+            throw new IllegalArgumentException("relay addresses of the same family: " + relayAddress + ", "
+                    + otherFamilyRelayAddress);
+        }
         this.services = services;
         this.name = config.name();
         this.config = config;
         this.relayAddress = relayAddress;
+        this.otherFamilyRelayAddress = otherFamilyRelayAddress;
         this.policy = policy;
     }
 
@@ -65,6 +80,11 @@ final class ListenerRuntime implements TurnListener {
     @Override
     public InetAddress relayAddress() {
         return relayAddress;
+    }
+
+    @Override
+    public InetAddress relayAddress(boolean ipv4) {
+        return (relayAddress instanceof Inet4Address) == ipv4 ? relayAddress : otherFamilyRelayAddress;
     }
 
     @Override

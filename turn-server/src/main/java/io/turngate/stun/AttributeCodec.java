@@ -6,6 +6,8 @@ import io.turngate.stun.attr.AttributeType;
 import io.turngate.stun.attr.ChannelNumber;
 import io.turngate.stun.attr.Data;
 import io.turngate.stun.attr.DontFragment;
+import io.turngate.stun.attr.AdditionalAddressFamily;
+import io.turngate.stun.attr.AddressErrorCode;
 import io.turngate.stun.attr.ErrorCodeAttribute;
 import io.turngate.stun.attr.EvenPort;
 import io.turngate.stun.attr.Lifetime;
@@ -103,6 +105,18 @@ final class AttributeCodec {
             case AttributeType.REQUESTED_ADDRESS_FAMILY:
                 expectLength(type, len, RequestedAddressFamily.LENGTH, messageType, tid);
                 return new RequestedAddressFamily(raw[off] & 0xFF);
+            case AttributeType.ADDITIONAL_ADDRESS_FAMILY:
+            case AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT:
+                expectLength(type, len, AdditionalAddressFamily.LENGTH, messageType, tid);
+                return new AdditionalAddressFamily(raw[off] & 0xFF,
+                        type == AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT);
+            case AttributeType.ADDRESS_ERROR_CODE:
+            case AttributeType.ADDRESS_ERROR_CODE_DRAFT: {
+                // RFC 8656 §18.12: ERROR-CODE's layout with the family in the first byte.
+                ErrorCodeAttribute e = errorCode(type, raw, off, len, messageType, tid);
+                return new AddressErrorCode(raw[off] & 0xFF, e.code(), e.reason(),
+                        type == AttributeType.ADDRESS_ERROR_CODE_DRAFT);
+            }
             case AttributeType.CHANNEL_NUMBER:
                 expectLength(type, len, ChannelNumber.LENGTH, messageType, tid);
                 return new ChannelNumber(u16(raw, off));
@@ -201,18 +215,23 @@ final class AttributeCodec {
     /** RFC 8489 §14.8: 21 reserved bits, Class (3 bits), Number (8 bits), reason phrase. */
     private static ErrorCodeAttribute errorCode(byte[] raw, int off, int len, int messageType, TransactionId tid)
             throws StunCodecException {
-        int type = AttributeType.ERROR_CODE;
+        return errorCode(AttributeType.ERROR_CODE, raw, off, len, messageType, tid);
+    }
+
+    /** The ERROR-CODE layout of {@code type} (ERROR-CODE or ADDRESS-ERROR-CODE, whose first byte the caller reads). */
+    private static ErrorCodeAttribute errorCode(int type, byte[] raw, int off, int len, int messageType,
+                                                TransactionId tid) throws StunCodecException {
         if (len < 4) {
             throw badLength(type, len, "at least 4", messageType, tid);
         }
         int errorClass = raw[off + 2] & 0x07;
         int number = raw[off + 3] & 0xFF;
         if (errorClass < 3 || errorClass > 6) {
-            throw new StunCodecException(Reason.BAD_VALUE, "ERROR-CODE class: found " + errorClass
+            throw new StunCodecException(Reason.BAD_VALUE, AttributeType.name(type) + " class: found " + errorClass
                     + " (expected: 3..6)", messageType, tid);
         }
         if (number > 99) {
-            throw new StunCodecException(Reason.BAD_VALUE, "ERROR-CODE number: found " + number
+            throw new StunCodecException(Reason.BAD_VALUE, AttributeType.name(type) + " number: found " + number
                     + " (expected: 0..99)", messageType, tid);
         }
         String reason = text(type, raw, off + 4, len - 4, ErrorCodeAttribute.MAX_REASON_BYTES, messageType, tid);
@@ -310,6 +329,16 @@ final class AttributeCodec {
         } else if (attribute instanceof RequestedAddressFamily) {
             out.writeByte(((RequestedAddressFamily) attribute).family());
             out.writeMedium(0);
+        } else if (attribute instanceof AdditionalAddressFamily) {
+            out.writeByte(((AdditionalAddressFamily) attribute).family());
+            out.writeMedium(0);
+        } else if (attribute instanceof AddressErrorCode) {
+            AddressErrorCode e = (AddressErrorCode) attribute;
+            out.writeByte(e.family());
+            out.writeByte(0);
+            out.writeByte(e.code() / 100);
+            out.writeByte(e.code() % 100);
+            out.writeBytes(e.reason().getBytes(StandardCharsets.UTF_8));
         } else if (attribute instanceof ChannelNumber) {
             out.writeShort(((ChannelNumber) attribute).number());
             out.writeShort(0);

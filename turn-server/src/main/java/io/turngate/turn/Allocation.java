@@ -33,6 +33,9 @@ public final class Allocation {
     private final InetSocketAddress clientAddress;
     private final RelaySocket relay;
     private final InetSocketAddress relayedAddress;
+    /** The IPv6 relay socket of a dual allocation (RFC 8656 §7.2, ADDITIONAL-ADDRESS-FAMILY), else {@code null}. */
+    private final RelaySocket additionalRelay;
+    private final InetSocketAddress additionalRelayedAddress;
     private final String username;
     private final TransactionId allocateTransaction;
     private final byte[] allocateResponse;
@@ -64,8 +67,21 @@ public final class Allocation {
     public Allocation(ClientTransport client, RelaySocket relay, InetSocketAddress relayedAddress, String username,
                       TransactionId allocateTransaction, byte[] allocateResponse, long createdAtNanos,
                       long expiresAtNanos) {
-        this(client, client.fiveTuple(), client.remoteAddress(), relay, relayedAddress, username, allocateTransaction,
-                allocateResponse, createdAtNanos, expiresAtNanos);
+        this(client, client.fiveTuple(), client.remoteAddress(), relay, relayedAddress, null, null, username,
+                allocateTransaction, allocateResponse, createdAtNanos, expiresAtNanos);
+    }
+
+    /**
+     * A dual allocation (RFC 8656 §7.2): {@code relay} on the IPv4 {@code relayedAddress} and {@code additionalRelay}
+     * on the IPv6 {@code additionalRelayedAddress}; a peer is reached through the socket of its family.
+     */
+    public Allocation(ClientTransport client, RelaySocket relay, InetSocketAddress relayedAddress,
+                      RelaySocket additionalRelay, InetSocketAddress additionalRelayedAddress, String username,
+                      TransactionId allocateTransaction, byte[] allocateResponse, long createdAtNanos,
+                      long expiresAtNanos) {
+        this(client, client.fiveTuple(), client.remoteAddress(), relay, relayedAddress, additionalRelay,
+                additionalRelayedAddress, username, allocateTransaction, allocateResponse, createdAtNanos,
+                expiresAtNanos);
     }
 
     /**
@@ -74,13 +90,23 @@ public final class Allocation {
      */
     public Allocation(InetSocketAddress client, RelaySocket relay, InetSocketAddress relayedAddress, String username,
                       TransactionId allocateTransaction, byte[] allocateResponse, long expiresAtNanos) {
-        this(null, client, client, relay, relayedAddress, username, allocateTransaction, allocateResponse, 0,
+        this(null, client, client, relay, relayedAddress, null, null, username, allocateTransaction, allocateResponse, 0,
                 expiresAtNanos);
     }
 
     private Allocation(ClientTransport client, Object fiveTuple, InetSocketAddress clientAddress, RelaySocket relay,
-                       InetSocketAddress relayedAddress, String username, TransactionId allocateTransaction,
+                       InetSocketAddress relayedAddress, RelaySocket additionalRelay,
+                       InetSocketAddress additionalRelayedAddress, String username, TransactionId allocateTransaction,
                        byte[] allocateResponse, long createdAtNanos, long expiresAtNanos) {
+        if ((additionalRelay == null) != (additionalRelayedAddress == null)) {
+            throw new IllegalArgumentException("additional relay socket and address go together");
+        }
+        if (additionalRelay != null && (!(relayedAddress.getAddress() instanceof Inet4Address)
+                || additionalRelayedAddress.getAddress() instanceof Inet4Address)) {
+            throw new IllegalArgumentException("a dual allocation is IPv4 + IPv6 (RFC 8656 §7.2)");
+        }
+        this.additionalRelay = additionalRelay;
+        this.additionalRelayedAddress = additionalRelayedAddress;
         this.client = client;
         this.fiveTuple = fiveTuple;
         this.clientAddress = clientAddress;
@@ -128,9 +154,33 @@ public final class Allocation {
         return relay;
     }
 
-    /** The address advertised in XOR-RELAYED-ADDRESS: the listener's {@code address} and the relay socket's port. */
+    /**
+     * The address advertised in (the first) XOR-RELAYED-ADDRESS: the listener's relay address of the allocation's
+     * family and the relay socket's port. The IPv4 one of a dual allocation.
+     */
     public InetSocketAddress relayedAddress() {
         return relayedAddress;
+    }
+
+    /** The IPv6 relay socket of a dual allocation, or {@code null}. */
+    public RelaySocket additionalRelay() {
+        return additionalRelay;
+    }
+
+    /** The IPv6 relayed address of a dual allocation (its second XOR-RELAYED-ADDRESS), or {@code null}. */
+    public InetSocketAddress additionalRelayedAddress() {
+        return additionalRelayedAddress;
+    }
+
+    /**
+     * The relay socket of the family {@code ipv4} (true: IPv4, false: IPv6), or {@code null} when the allocation has
+     * no relayed address of that family (RFC 8656 §10.2, §12.2: a peer of that family gets 443). Control path.
+     */
+    public RelaySocket relay(boolean ipv4) {
+        if ((relayedAddress.getAddress() instanceof Inet4Address) == ipv4) {
+            return relay;
+        }
+        return ipv4 ? null : additionalRelay;
     }
 
     public String username() {
@@ -176,7 +226,10 @@ public final class Allocation {
         long deadline = nowNanos + TimeUnit.SECONDS.toNanos(Permission.LIFETIME_SECONDS);
         Permission p = permissions.get(peer);
         if (p == null) {
-            p = new Permission(peer, local, deadline);
+            // The socket of the peer's family; a peer the allocation has no family for (admission refuses those with
+            // 443, only tests and benchmarks install them directly) goes through the first relay socket.
+            RelaySocket via = relay(peer instanceof Inet4Address);
+            p = new Permission(peer, local, via == null ? relay : via, deadline);
             permissions.put(peer, p);
             if (peer instanceof Inet4Address) {
                 permissionsV4.put(ipv4(p.peerBytes()), p);

@@ -19,6 +19,8 @@ public final class Permission {
     private final InetAddress peer;
     private final byte[] peerBytes;
     private final boolean local;
+    /** The allocation's relay socket of the peer's family (RFC 8656 §7.2: a dual allocation has one per family). */
+    private final RelaySocket relay;
     private long expiresAtNanos;
     private RoutePolicy checkedAgainst;
     private int[] portRanges;
@@ -32,10 +34,11 @@ public final class Permission {
     /** Next IPv6 permission with the same key in {@link Allocation}'s map (collision chain), or {@code null}. */
     Permission nextV6;
 
-    Permission(InetAddress peer, boolean local, long expiresAtNanos) {
+    Permission(InetAddress peer, boolean local, RelaySocket relay, long expiresAtNanos) {
         this.peer = peer;
         this.peerBytes = peer.getAddress();
         this.local = local;
+        this.relay = relay;
         this.expiresAtNanos = expiresAtNanos;
         long high = 0;
         long low = 0;
@@ -57,6 +60,14 @@ public final class Permission {
     /** Is the peer IP one of this host's own addresses (then the gateway's own ports are never relayed to)? */
     public boolean local() {
         return local;
+    }
+
+    /**
+     * The relay socket that sends to this peer: the allocation's socket of the peer's family, chosen once when the
+     * permission is installed, so that the data path needs no per-packet family branch.
+     */
+    public RelaySocket relay() {
+        return relay;
     }
 
     public InetAddress peer() {

@@ -15,8 +15,18 @@ public interface TurnListener {
     /** The listener's name, as in the config. */
     String name();
 
-    /** The address advertised in XOR-RELAYED-ADDRESS (with the relay socket's port). */
+    /**
+     * The address advertised in XOR-RELAYED-ADDRESS (with the relay socket's port) for an Allocate without
+     * REQUESTED-ADDRESS-FAMILY: its family is the allocation's default family.
+     */
     InetAddress relayAddress();
+
+    /**
+     * The address advertised for a relayed address of the family {@code ipv4} (true: IPv4, false: IPv6), or
+     * {@code null} when the listener offers no relay of that family (RFC 8656 §7.2: 440, or ADDRESS-ERROR-CODE 440
+     * for the IPv6 half of a dual allocation).
+     */
+    InetAddress relayAddress(boolean ipv4);
 
     /** The route policy now in force (read on every relayed packet; never {@code null}). */
     RoutePolicy policy();

@@ -175,6 +175,9 @@ class AdminServersTest {
         JsonNode l = before.path("listeners").get(0);
         assertEquals(TestGateways.LISTENER, l.path("name").asText());
         assertTrue(l.path("stats").path("rx").has("pkts") && l.path("stats").path("tx").has("bytes"), l.toString());
+        // The listener's address is 127.0.0.1: its IPv6 relay address is ::1 (RFC 8656 §7.2).
+        assertEquals("127.0.0.1", l.path("relay_address").asText(), l.toString());
+        assertEquals("::1", l.path("relay_address_ipv6").asText(), l.toString());
         assertEquals("cluster-a", before.path("clusters").get(0).path("name").asText());
 
         try (TestPeer echo = TestPeer.echo();

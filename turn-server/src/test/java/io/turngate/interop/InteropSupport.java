@@ -50,6 +50,8 @@ final class InteropSupport {
     static final String PASSWORD = "pass-1";
     static final String REALM = "stunner.l7mp.io";
     static final String LOOPBACK = "127.0.0.1";
+    /** The IPv6 loopback, the peer of the IPv6 and dual-allocation runs. */
+    static final String LOOPBACK_V6 = "::1";
     static final String LISTENER_NAME = "interop/udp-gateway/udp-listener";
     static final String DTLS_LISTENER_NAME = "interop/dtls-gateway/dtls-listener";
     static final String CLUSTER_NAME = "interop/echo-peers";
@@ -113,13 +115,18 @@ final class InteropSupport {
      * (RTP and RTCP peer).
      */
     static int freeUdpPortPair() throws IOException {
+        return freeUdpPortPair(LOOPBACK);
+    }
+
+    /** {@link #freeUdpPortPair()} on {@code address} ({@code ::1} for an IPv6 peer). */
+    static int freeUdpPortPair(String address) throws IOException {
         for (int attempt = 0; attempt < 64; attempt++) {
-            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(address, 0))) {
                 int p = a.getLocalPort();
                 if (p >= 65535) {
                     continue;
                 }
-                try (DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, p + 1))) {
+                try (DatagramSocket b = new DatagramSocket(new InetSocketAddress(address, p + 1))) {
                     return p;
                 } catch (SocketException busy) {
                     // p+1 taken: try another
@@ -224,12 +231,17 @@ final class InteropSupport {
 
     /** {@code turnutils_peer} (a UDP echo) on 127.0.0.1 {@code port} and {@code port+1}, answering when returned. */
     static Proc startEchoPeer(int port) throws IOException, InterruptedException {
+        return startEchoPeer(LOOPBACK, port);
+    }
+
+    /** {@link #startEchoPeer(int)} on {@code address} ({@code ::1} for an IPv6 peer). */
+    static Proc startEchoPeer(String address, int port) throws IOException, InterruptedException {
         Path tool = requireTool("turnutils_peer", "Debian package coturn");
-        Proc peer = Proc.start("turnutils_peer", List.of(tool.toString(), "-L", LOOPBACK, "-p", Integer.toString(port)));
+        Proc peer = Proc.start("turnutils_peer", List.of(tool.toString(), "-L", address, "-p", Integer.toString(port)));
         boolean ok = false;
         try {
-            if (!udpEchoAnswers(port, START_TIMEOUT) || !udpEchoAnswers(port + 1, START_TIMEOUT)) {
-                throw new AssertionError("turnutils_peer on " + LOOPBACK + ":" + port + " and :" + (port + 1)
+            if (!udpEchoAnswers(address, port, START_TIMEOUT) || !udpEchoAnswers(address, port + 1, START_TIMEOUT)) {
+                throw new AssertionError("turnutils_peer on " + address + " " + port + " and " + (port + 1)
                         + " did not echo within " + START_TIMEOUT + "; output:\n" + peer.output());
             }
             ok = true;
@@ -241,12 +253,12 @@ final class InteropSupport {
         }
     }
 
-    private static boolean udpEchoAnswers(int port, Duration timeout) throws IOException {
+    private static boolean udpEchoAnswers(String address, int port, Duration timeout) throws IOException {
         byte[] probe = "interop-probe".getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
             s.setSoTimeout(100);
-            InetSocketAddress dst = new InetSocketAddress(LOOPBACK, port);
+            InetSocketAddress dst = new InetSocketAddress(address, port);
             while (System.nanoTime() < deadline) {
                 s.send(new DatagramPacket(probe, probe.length, dst));
                 DatagramPacket in = new DatagramPacket(new byte[64], 64);
@@ -587,8 +599,14 @@ final class InteropSupport {
      */
     static UclientReport runUclient(int serverPort, int peerPort, int messages, int clients, Duration timeout,
                                     String... flags) throws IOException, InterruptedException {
+        return runUclient(LOOPBACK, serverPort, peerPort, messages, clients, timeout, flags);
+    }
+
+    /** {@link #runUclient(int, int, int, int, Duration, String...)} to the peer at {@code peerAddress}. */
+    static UclientReport runUclient(String peerAddress, int serverPort, int peerPort, int messages, int clients,
+                                    Duration timeout, String... flags) throws IOException, InterruptedException {
         Path tool = requireTool("turnutils_uclient", "Debian package coturn");
-        List<String> cmd = new ArrayList<>(List.of(tool.toString(), "-e", LOOPBACK, "-r", Integer.toString(peerPort),
+        List<String> cmd = new ArrayList<>(List.of(tool.toString(), "-e", peerAddress, "-r", Integer.toString(peerPort),
                 "-p", Integer.toString(serverPort), "-u", USER, "-w", PASSWORD,
                 "-n", Integer.toString(messages), "-m", Integer.toString(clients), "-l", "120"));
         cmd.addAll(Arrays.asList(flags));

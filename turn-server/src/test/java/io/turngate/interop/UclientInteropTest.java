@@ -5,6 +5,7 @@ import static io.turngate.interop.InteropSupport.LOOPBACK;
 import static io.turngate.interop.InteropSupport.PERMISSION_DENIED;
 import static io.turngate.interop.InteropSupport.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,48 @@ class UclientInteropTest {
         refusedWith403("create permission error 403", "-s");
     }
 
+    // ------------------------------------------------------- IPv6 and dual allocations (RFC 8656 §7.2)
+
+    /**
+     * {@code -x}: REQUESTED-ADDRESS-FAMILY IPv6 from an IPv4 client, to a {@code turnutils_peer} on {@code ::1}
+     * that the only route names; every message comes back through the IPv6 relay socket.
+     */
+    @Test
+    void ipv6RelayToAnIpv6PeerRelaysEveryMessage() throws Exception {
+        relaysEveryMessageTo(InteropSupport.LOOPBACK_V6, InteropSupport::startServer, "-x", "-c");
+    }
+
+    /** {@code -x} with Send/Data indications, whose XOR-PEER-ADDRESS is then IPv6. */
+    @Test
+    void ipv6RelayWithSendAndDataIndicationsRelaysEveryMessage() throws Exception {
+        relaysEveryMessageTo(InteropSupport.LOOPBACK_V6, InteropSupport::startServer, "-x", "-c", "-s");
+    }
+
+    /**
+     * {@code -Z}: ADDITIONAL-ADDRESS-FAMILY, one IPv4 and one IPv6 relayed address in one Allocate; uclient uses the
+     * relayed address of its peer's family, here the IPv6 one to {@code ::1}.
+     */
+    @Test
+    void dualAllocationToAnIpv6PeerRelaysEveryMessage() throws Exception {
+        assertDualAllocations(relaysEveryMessageTo(InteropSupport.LOOPBACK_V6, InteropSupport::startServer, "-Z"));
+    }
+
+    /** {@code -Z} to the IPv4 peer: the dual allocation's IPv4 half. */
+    @Test
+    void dualAllocationToAnIpv4PeerRelaysEveryMessage() throws Exception {
+        assertDualAllocations(relaysEveryMessageTo(LOOPBACK, InteropSupport::startServer, "-Z"));
+    }
+
+    /** turngate logged every allocation with both relayed addresses (IPv4 and IPv6). */
+    private static void assertDualAllocations(List<String> log) {
+        List<String> created = log.stream().filter(l -> l.contains("allocation created")).collect(Collectors.toList());
+        assertFalse(created.isEmpty(), () -> "no 'allocation created' line; log:\n" + String.join("\n", log));
+        for (String l : created) {
+            assertTrue(l.contains("relay address " + LOOPBACK + ":") && l.contains(" and [::1]:"),
+                    () -> "a dual allocation's two relayed addresses (expected in): " + l);
+        }
+    }
+
     // ------------------------------------------------------------- TURN-TCP (RFC 8656 §3.1): uclient -t
 
     @Test
@@ -155,12 +198,23 @@ class UclientInteropTest {
     }
 
     private static void relaysEveryMessage(Start start, String... flags) throws Exception {
-        int peerPort = InteropSupport.freeUdpPortPair();
-        try (ServerUnderTest server = start.start(List.of(LOOPBACK));
-             Proc peer = InteropSupport.startEchoPeer(peerPort)) {
-            UclientReport r = InteropSupport.runUclient(server.port(), peerPort, MESSAGES, CLIENTS, UCLIENT_TIMEOUT,
-                    flags);
-            String ctx = "turnutils_uclient " + String.join(" ", flags) + " via " + describe(server) + ":\n"
+        relaysEveryMessageTo(LOOPBACK, start, flags);
+    }
+
+    /**
+     * uclient relays every message to a {@code turnutils_peer} on {@code peerAddress}, the one routed endpoint.
+     *
+     * @return the server's log lines (turngate's; empty for coturn)
+     */
+    private static List<String> relaysEveryMessageTo(String peerAddress, Start start, String... flags)
+            throws Exception {
+        int peerPort = InteropSupport.freeUdpPortPair(peerAddress);
+        try (ServerUnderTest server = start.start(List.of(peerAddress));
+             Proc peer = InteropSupport.startEchoPeer(peerAddress, peerPort)) {
+            UclientReport r = InteropSupport.runUclient(peerAddress, server.port(), peerPort, MESSAGES, CLIENTS,
+                    UCLIENT_TIMEOUT, flags);
+            String ctx = "turnutils_uclient -e " + peerAddress + " " + String.join(" ", flags) + " via "
+                    + describe(server) + ":\n"
                     + r.summary();
             assertEquals(0, r.exitCode(), () -> "exit code (expected: 0); " + ctx + "\nfull output:\n" + r.output());
             assertEquals(List.of(), r.errorLines(), () -> "TURN error responses (expected: none); " + ctx);
@@ -168,6 +222,7 @@ class UclientInteropTest {
             assertEquals(r.sentMsgs(), r.receivedMsgs(), () -> "tot_recv_msgs (expected: = tot_send_msgs); " + ctx);
             assertEquals(0, r.lostPackets(), () -> "lost packets; " + ctx);
             assertEquals(0.0, r.lostPercent(), () -> "lost %; " + ctx);
+            return server.kind().equals("turngate") ? List.copyOf(server.logLines()) : List.of();
         }
     }
 

@@ -2,6 +2,7 @@ package io.turngate.server;
 
 import io.turngate.auth.EphemeralCredentials;
 import io.turngate.config.v1.ClusterConfig;
+import io.turngate.stun.attr.AdditionalAddressFamily;
 import io.turngate.config.v1.StunnerConfig;
 import io.turngate.log.LogCapture;
 import io.turngate.turn.Refusal;
@@ -662,6 +663,111 @@ class TurnOutcomesTest {
         assertNothingArrives(echo);
     }
 
+    /**
+     * The disguised-peer table in both families: IPv4 loopback and metadata addresses written as IPv6, and IPv6's
+     * own special ranges, each under wildcard routes of both families, from an IPv4, an IPv6 (REQUESTED-ADDRESS-
+     * FAMILY) and a dual (ADDITIONAL-ADDRESS-FAMILY) allocation. A peer whose canonical family the allocation has a
+     * relayed address for gets 403 (the special-range rule), any other 443 (RFC 8656 §10.2, §12.2); never a
+     * permission, never a datagram. An ordinary IPv6 address under {@code ::/0} is admitted (the control).
+     */
+    @Test
+    void disguisedAndSpecialPeersAreRefusedInBothFamiliesOnIpv4Ipv6AndDualAllocations() throws Exception {
+        port = TestGateways.freeUdpPort();
+        start(config(staticAuth(), port, "127.0.0.1", List.of(cluster("any4", "0.0.0.0/0"), cluster("any6", "::/0"))));
+        TestPeer echo6 = track(TestPeer.on(InetAddress.getByName("::1"), true));
+        // {canonical family is IPv4?, 16 address bytes}
+        Object[][] forms = {
+            {true, ip6("::ffff:127.0.0.1")},
+            {true, ip6("::127.0.0.1")},
+            {true, ip6("2002:7f00:1::1")},                    // 6to4
+            {true, ip6("64:ff9b::127.0.0.1")},                // NAT64 well-known prefix
+            {true, ip6("::ffff:169.254.169.254")},            // cloud metadata, IPv4-mapped
+            {true, ip6("64:ff9b::a9fe:a9fe")},                // cloud metadata via NAT64
+            {false, ip6("::1")},
+            {false, ip6("::")},
+            {false, ip6("fe80::1")},
+            {false, ip6("ff02::1")},
+            {false, ip6("fd00::1")},                          // unique-local, not named
+            {false, ip6("2001:0:4136:e378:8000:63bf:3fff:fdd2")},  // Teredo
+            {false, ip6("64:ff9b:1::7f00:1")},                // NAT64 local-use prefix
+        };
+        StunAttribute[][] families = {
+            {},
+            {new RequestedAddressFamily(RequestedAddressFamily.IPV6)},
+            {new AdditionalAddressFamily(RequestedAddressFamily.IPV6)},
+        };
+        boolean[][] has = {{true, false}, {false, true}, {true, true}}; // {IPv4 relay, IPv6 relay}
+        long denied = permissionRefusals(gw);
+        int refusals = 0;
+        for (int f = 0; f < families.length; f++) {
+            TestTurnClient c = client();
+            Response alloc = c.allocate(families[f]);
+            assertSuccess(alloc);
+            assertEquals((has[f][0] ? 1 : 0) + (has[f][1] ? 1 : 0),
+                    alloc.message().attributes(io.turngate.stun.attr.XorRelayedAddress.class).size());
+            for (Object[] form : forms) {
+                byte[] a = (byte[]) form[1];
+                int expected = has[f][(Boolean) form[0] ? 0 : 1] ? 403 : 443;
+                int p = (Boolean) form[0] ? echo.port() : echo6.port();
+                TransactionId tid = TransactionId.random();
+                Response perm = c.authenticated(StunMethod.CREATE_PERMISSION, tid,
+                        List.of(TestTurnClient.rawXorPeerAddress(tid, a, p)));
+                assertError(expected, perm);
+                TransactionId tid2 = TransactionId.random();
+                Response bind = c.authenticated(StunMethod.CHANNEL_BIND, tid2,
+                        List.of(new ChannelNumber(0x4000), TestTurnClient.rawXorPeerAddress(tid2, a, p)));
+                assertError(expected, bind);
+                refusals += 2;
+                TransactionId tid3 = TransactionId.random();
+                c.sendRaw(TestTurnClient.sendIndicationBytes(tid3, TestTurnClient.rawXorPeerAddress(tid3, a, p),
+                        bytes("leak"), false));
+            }
+            c.sendChannelData(0x4000, bytes("leak"));
+            if (has[f][1]) {
+                assertSuccess(c.createPermission(addr("2001:db8::1", 9))); // ::/0 admits an ordinary IPv6 peer
+            } else {
+                assertError(443, c.createPermission(addr("2001:db8::1", 9)));
+                refusals++;
+            }
+        }
+        assertEquals(refusals, permissionRefusals(gw) - denied);
+        assertNothingArrives(echo);
+        assertNothingArrives(echo6);
+    }
+
+    /** A route naming {@code ::1} admits it (as {@code 127.0.0.1} for IPv4): data goes both ways over IPv6. */
+    @Test
+    void explicitlyRoutedIpv6LoopbackIsRelayedThroughTheIpv6RelaySocket() throws Exception {
+        port = TestGateways.freeUdpPort();
+        start(config(staticAuth(), port, "127.0.0.1", List.of(cluster("a-any", "::/0"), cluster("b-local", "::1"))));
+        TestPeer echo6 = track(TestPeer.on(InetAddress.getByName("::1"), true));
+        for (StunAttribute family : new StunAttribute[] {new RequestedAddressFamily(RequestedAddressFamily.IPV6),
+            new AdditionalAddressFamily(RequestedAddressFamily.IPV6)}) {
+            TestTurnClient c = client();
+            Response alloc = c.allocate(family);
+            assertSuccess(alloc);
+            List<io.turngate.stun.attr.XorRelayedAddress> relayed = alloc.message().attributes(
+                    io.turngate.stun.attr.XorRelayedAddress.class);
+            InetSocketAddress v6 = relayed.get(relayed.size() - 1).address();
+            assertEquals(InetAddress.getByName("::1"), v6.getAddress(), "the IPv6 relay address of a loopback listener");
+            assertSuccess(c.createPermission(echo6.address()));
+            c.sendIndication(echo6.address(), bytes("hello6"));
+            TestPeer.Received got = echo6.poll(2000);
+            assertNotNull(got, "the IPv6 peer received nothing");
+            assertArrayEquals(bytes("hello6"), got.data());
+            assertEquals(v6.getPort(), got.from().getPort(), "sent from the IPv6 relay socket");
+            StunMessage ind = receiveDataIndication(c);
+            assertArrayEquals(bytes("hello6"), ind.attribute(Data.class).value());
+            assertEquals(echo6.address(), ind.attribute(XorPeerAddress.class).address());
+        }
+    }
+
+    private static byte[] ip6(String literal) {
+        byte[] a = io.turngate.config.route.PeerAddresses.parseLiteral(literal);
+        assertEquals(16, a.length, literal);
+        return a;
+    }
+
     @Test
     void linkLocalMulticastUnspecifiedBroadcastRefused() throws Exception {
         start("0.0.0.0/0");
@@ -913,12 +1019,16 @@ class TurnOutcomesTest {
     // ============================================================================================ Families, quota, auth none
 
     @Test
-    void allocateWithRequestedAddressFamilyIpv6OnIpv4ListenerReturns440() throws Exception {
+    void allocateWithAnUnknownFamilyReturns440AndIpv6OnAnIpv4ListenerGetsItsIpv6Relay() throws Exception {
         start("127.0.0.1");
         TestTurnClient c = client();
-        assertError(440, c.allocate(new RequestedAddressFamily(RequestedAddressFamily.IPV6)));
+        assertError(440, c.allocate(new RequestedAddressFamily(3)));
         assertEquals(0, gw.allocationCount());
-        assertSuccess(c.allocate(new RequestedAddressFamily(RequestedAddressFamily.IPV4)));
+        // The listener's address is 127.0.0.1: its IPv6 relay address is ::1 (Gateway.otherFamilyRelayAddress).
+        Response r = c.allocate(new RequestedAddressFamily(RequestedAddressFamily.IPV6));
+        assertSuccess(r);
+        assertEquals(InetAddress.getByName("::1"), r.attribute(io.turngate.stun.attr.XorRelayedAddress.class)
+                .address().getAddress());
     }
 
     @Test

@@ -193,6 +193,30 @@ class RoutePolicyTest {
     }
 
     @Test
+    void ipv6CidrsAndPortRangesMatchAndSpecialIpv6RangesNeedNaming() throws Exception {
+        RoutePolicy p = compile(listener("a-wide", "b-pods", "c-lo"), cluster("a-wide", "::/0:<3000-3999>"),
+                cluster("b-pods", "fd00:10::/64:<5000-5999>", "2001:db8:1::/48"), cluster("c-lo", "::1"));
+        assertEquals("a-wide", admittedBy(p, "2001:db8:1::9"), "the first cluster in route order");
+        assertArrayEquals(new int[] {3000, 3999}, p.portRanges(ip("2001:db8:1::9")));
+        assertTrue(RoutePolicy.portAllowed(p.portRanges(ip("2001:db8:1::9")), 3999));
+        assertFalse(RoutePolicy.portAllowed(p.portRanges(ip("2001:db8:1::9")), 4000));
+        // Not covered by ::/0: unique-local (named by b-pods, with its ports), loopback (named by c-lo), link-local,
+        // multicast, unspecified, Teredo (named by none).
+        assertEquals("b-pods", admittedBy(p, "fd00:10::7"));
+        assertArrayEquals(new int[] {5000, 5999}, p.portRanges(ip("fd00:10::7")));
+        assertNull(admittedBy(p, "fd00:11::7"), "a unique-local address no route names");
+        assertEquals("c-lo", admittedBy(p, "::1"));
+        for (String s : new String[] {"fe80::1", "ff02::1", "::", "2001:0:4136:e378:8000:63bf:3fff:fdd2"}) {
+            assertNull(admittedBy(p, s), s);
+            assertNull(p.portRanges(ip(s)), s);
+        }
+        // A non-octet-aligned IPv6 prefix: 2001:db8:8000::/33 holds 2001:db8:8000:: up to 2001:db8:ffff:....
+        RoutePolicy odd = compile(listener("c"), cluster("c", "2001:db8:8000::/33"));
+        assertEquals("c", admittedBy(odd, "2001:db8:ffff:ffff::1"));
+        assertNull(admittedBy(odd, "2001:db8:7fff:ffff::1"));
+    }
+
+    @Test
     void emptyPolicyRefusesEverything() throws Exception {
         assertNull(RoutePolicy.EMPTY.admit(ip("192.0.2.1")));
         assertNull(RoutePolicy.EMPTY.portRanges(ip("192.0.2.1")));

@@ -19,7 +19,9 @@ import io.turngate.config.v1.Endpoint;
  *
  * <p><b>Special ranges.</b> Loopback ({@code 127.0.0.0/8}, {@code ::1}), unspecified / "this network"
  * ({@code 0.0.0.0/8}, {@code ::}), link-local ({@code 169.254.0.0/16}, {@code fe80::/10}), multicast
- * ({@code 224.0.0.0/4}, {@code ff00::/8}) and limited broadcast ({@code 255.255.255.255}) peers are refused unless
+ * ({@code 224.0.0.0/4}, {@code ff00::/8}), limited broadcast ({@code 255.255.255.255}) and, IPv6 only,
+ * unique-local ({@code fc00::/7}), Teredo ({@code 2001::/32}) and NAT64 local-use ({@code 64:ff9b:1::/48}) peers
+ * are refused unless
  * an endpoint of a cluster names that range <em>explicitly</em>: the endpoint's prefix must lie within the
  * special range ({@code 127.0.0.1}, {@code 127.0.0.0/8}), not merely cover it ({@code 0.0.0.0/0} does not). This
  * closes the classic open-relay holes (TURN to the server's own loopback services, cloud metadata at
@@ -46,7 +48,25 @@ public final class PeerAddresses {
         UNSPECIFIED("0.0.0.0/8", "::/128", "unspecified"),
         LINK_LOCAL("169.254.0.0/16", "fe80::/10", "link-local"),
         MULTICAST("224.0.0.0/4", "ff00::/8", "multicast"),
-        BROADCAST("255.255.255.255/32", null, "limited broadcast");
+        BROADCAST("255.255.255.255/32", null, "limited broadcast"),
+        /**
+         * IPv6 unique-local addresses (RFC 4193), IPv6 only: the IPv6 counterpart of a private network that is not
+         * the pods' (IPv6 pod networks commonly use ULA, and a route names those pods' addresses, which names the
+         * range: a {@code /128} lies within it). {@code ::/0} does not admit them.
+         */
+        UNIQUE_LOCAL(null, "fc00::/7", "unique-local"),
+        /**
+         * Teredo (RFC 4380 §2.6), IPv6 only. Not canonicalised: the address embeds the Teredo server's IPv4 address
+         * and the client's mapped IPv4 address obfuscated (XOR 0xffff), and a host with a Teredo interface sends to
+         * that mapped address directly, so a route written for IPv6 must not reach it by a covering prefix.
+         */
+        TEREDO(null, "2001::/32", "Teredo"),
+        /**
+         * The NAT64 local-use prefix (RFC 8215), IPv6 only. Unlike the well-known {@code 64:ff9b::/96} it is not
+         * canonicalised (where a network-specific prefix puts the IPv4 address depends on its length, RFC 6052
+         * §2.2), so it is refused unless named: a translator on it would reach any IPv4 address.
+         */
+        NAT64_LOCAL_USE(null, "64:ff9b:1::/48", "NAT64 local-use");
 
         private final Endpoint v4;
         private final Endpoint v6;
@@ -55,14 +75,17 @@ public final class PeerAddresses {
         private final String description;
 
         SpecialRange(String v4, String v6, String description) {
-            this.v4 = Endpoint.parse(v4);
+            this.v4 = v4 == null ? null : Endpoint.parse(v4);
             this.v6 = v6 == null ? null : Endpoint.parse(v6);
             this.v4Cidr = v4;
             this.v6Cidr = v6;
             this.description = description;
         }
 
-        /** The range of this kind in the family of {@code addr} (4 or 16 bytes, taken as written), or {@code null}. */
+        /**
+         * The range of this kind in the family of {@code addr} (4 or 16 bytes, taken as written), or {@code null}
+         * (broadcast has no IPv6 range; unique-local, Teredo and NAT64 local-use no IPv4 one).
+         */
         public Endpoint rangeFor(byte[] addr) {
             return addr.length == 4 ? v4 : v6;
         }
@@ -209,6 +232,16 @@ public final class PeerAddresses {
         }
         if ((addr[0] & 0xff) == 0xff) {
             return SpecialRange.MULTICAST;
+        }
+        if ((addr[0] & 0xfe) == 0xfc) {
+            return SpecialRange.UNIQUE_LOCAL;
+        }
+        if (addr[0] == 0x20 && addr[1] == 0x01 && addr[2] == 0 && addr[3] == 0) {
+            return SpecialRange.TEREDO;
+        }
+        if (addr[0] == 0x00 && addr[1] == 0x64 && (addr[2] & 0xff) == 0xff && (addr[3] & 0xff) == 0x9b
+                && addr[4] == 0 && addr[5] == 0x01) {
+            return SpecialRange.NAT64_LOCAL_USE;
         }
         return null;
     }

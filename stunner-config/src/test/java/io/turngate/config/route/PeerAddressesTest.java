@@ -105,6 +105,38 @@ class PeerAddressesTest {
         assertNull(PeerAddresses.classify(ip("fe7f::1")));
         assertEquals(SpecialRange.MULTICAST, PeerAddresses.classify(ip("ff02::1")));
         assertNull(PeerAddresses.classify(ip("2001:db8::1")));
+        // IPv6 only: unique-local fc00::/7, Teredo 2001::/32, NAT64 local-use 64:ff9b:1::/48.
+        assertNull(PeerAddresses.classify(ip("fbff:ffff::1")));
+        assertEquals(SpecialRange.UNIQUE_LOCAL, PeerAddresses.classify(ip("fc00::")));
+        assertEquals(SpecialRange.UNIQUE_LOCAL, PeerAddresses.classify(ip("fd12:3456::1")));
+        assertEquals(SpecialRange.UNIQUE_LOCAL, PeerAddresses.classify(ip("fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")));
+        assertNull(PeerAddresses.classify(ip("fe00::1")));
+        assertEquals(SpecialRange.TEREDO, PeerAddresses.classify(ip("2001::")));
+        assertEquals(SpecialRange.TEREDO, PeerAddresses.classify(ip("2001:0:ffff:ffff:ffff:ffff:ffff:ffff")));
+        assertNull(PeerAddresses.classify(ip("2001:1::1")));
+        assertEquals(SpecialRange.NAT64_LOCAL_USE, PeerAddresses.classify(ip("64:ff9b:1::7f00:1")));
+        assertEquals(SpecialRange.NAT64_LOCAL_USE, PeerAddresses.classify(ip("64:ff9b:1:ffff::")));
+        assertNull(PeerAddresses.classify(ip("64:ff9b:2::1")));
+        assertNull(PeerAddresses.embedding(ip("64:ff9b:1::7f00:1")), "local-use NAT64 is not canonicalised");
+        assertNull(PeerAddresses.embedding(ip("2001:0:4136:e378:8000:63bf:3fff:fdd2")), "Teredo is not canonicalised");
+        // These ranges have no IPv4 form; an IPv4 address is never classified as one.
+        assertNull(SpecialRange.UNIQUE_LOCAL.rangeFor(v4(10, 0, 0, 1)));
+        assertEquals("unique-local fc00::/7", SpecialRange.UNIQUE_LOCAL.describe(ip("fd00::1")));
+    }
+
+    @Test
+    void ipv6OnlySpecialRangesAreNamedOnlyFromWithin() {
+        byte[] ula = ip("fd00::5");
+        assertFalse(PeerAddresses.admits(Endpoint.parse("::/0"), ula));
+        assertFalse(PeerAddresses.admits(Endpoint.parse("fc00::/6"), ula));
+        assertTrue(PeerAddresses.admits(Endpoint.parse("fc00::/7"), ula));
+        assertTrue(PeerAddresses.admits(Endpoint.parse("fd00::/8"), ula));
+        assertTrue(PeerAddresses.admits(Endpoint.parse("fd00::5"), ula));
+        byte[] teredo = ip("2001:0:4136:e378:8000:63bf:3fff:fdd2");
+        assertFalse(PeerAddresses.admits(Endpoint.parse("2001::/16"), teredo));
+        assertTrue(PeerAddresses.admits(Endpoint.parse("2001::/32"), teredo));
+        assertFalse(PeerAddresses.admits(Endpoint.parse("64:ff9b::/32"), ip("64:ff9b:1::a00:1")));
+        assertTrue(PeerAddresses.admits(Endpoint.parse("64:ff9b:1::/48"), ip("64:ff9b:1::a00:1")));
     }
 
     @Test

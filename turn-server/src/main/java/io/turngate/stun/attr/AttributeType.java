@@ -74,6 +74,13 @@ public final class AttributeType {
     public static final int ADDITIONAL_ADDRESS_FAMILY = 0x8000;
     /** ADDRESS-ERROR-CODE, RFC 8656 §18.12. */
     public static final int ADDRESS_ERROR_CODE = 0x8001;
+    /**
+     * ADDITIONAL-ADDRESS-FAMILY as coturn before 4.8.0 numbers it (draft-ietf-tram-turnbis; coturn#1740): its
+     * {@code turnutils_uclient -Z} and clients built on it send this. Read as ADDITIONAL-ADDRESS-FAMILY.
+     */
+    public static final int ADDITIONAL_ADDRESS_FAMILY_DRAFT = 0x8032;
+    /** ADDRESS-ERROR-CODE as coturn before 4.8.0 numbers it: the answer to {@link #ADDITIONAL_ADDRESS_FAMILY_DRAFT}. */
+    public static final int ADDRESS_ERROR_CODE_DRAFT = 0x8033;
     /** PASSWORD-ALGORITHMS, RFC 8489 §14.11. */
     public static final int PASSWORD_ALGORITHMS = 0x8002;
     /** ALTERNATE-DOMAIN, RFC 8489 §14.16. */
@@ -142,6 +149,10 @@ public final class AttributeType {
             case NONCE:
             case XOR_RELAYED_ADDRESS:
             case REQUESTED_ADDRESS_FAMILY:
+            case ADDITIONAL_ADDRESS_FAMILY:
+            case ADDRESS_ERROR_CODE:
+            case ADDITIONAL_ADDRESS_FAMILY_DRAFT:
+            case ADDRESS_ERROR_CODE_DRAFT:
             case EVEN_PORT:
             case REQUESTED_TRANSPORT:
             case DONT_FRAGMENT:
@@ -189,6 +200,8 @@ public final class AttributeType {
             case CONNECTION_ID: return "CONNECTION-ID";
             case ADDITIONAL_ADDRESS_FAMILY: return "ADDITIONAL-ADDRESS-FAMILY";
             case ADDRESS_ERROR_CODE: return "ADDRESS-ERROR-CODE";
+            case ADDITIONAL_ADDRESS_FAMILY_DRAFT: return "ADDITIONAL-ADDRESS-FAMILY (coturn < 4.8)";
+            case ADDRESS_ERROR_CODE_DRAFT: return "ADDRESS-ERROR-CODE (coturn < 4.8)";
             case PASSWORD_ALGORITHMS: return "PASSWORD-ALGORITHMS";
             case ALTERNATE_DOMAIN: return "ALTERNATE-DOMAIN";
             case ICMP: return "ICMP";

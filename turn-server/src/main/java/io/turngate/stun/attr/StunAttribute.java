@@ -9,7 +9,8 @@ public sealed interface StunAttribute
         permits MappedAddress, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
                 Username, Realm, Nonce, Software,
                 ErrorCodeAttribute, UnknownAttributes, Lifetime, Data,
-                RequestedTransport, RequestedAddressFamily, ChannelNumber, EvenPort, ReservationToken, DontFragment,
+                RequestedTransport, RequestedAddressFamily, AdditionalAddressFamily, AddressErrorCode, ChannelNumber, EvenPort,
+                ReservationToken, DontFragment,
                 MessageIntegrity, MessageIntegritySha256, PasswordAlgorithm, PasswordAlgorithms, UserHash,
                 Fingerprint, UnknownAttribute {
 

@@ -54,10 +54,11 @@ final class Admission {
         } catch (UnknownHostException e) {
             throw new TurnFailure(Refusal.BAD_REQUEST, "bad peer address");
         }
-        boolean relayV4 = a.relayedAddress().getAddress() instanceof Inet4Address;
-        if ((canonical instanceof Inet4Address) != relayV4) {
+        // §10.2, §12.2: the allocation must have a relayed address of the peer's family (after canonicalisation, so
+        // ::ffff:a.b.c.d is an IPv4 peer); a dual allocation has both.
+        if (a.relay(canonical instanceof Inet4Address) == null) {
             throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH, "peer " + canonical.getHostAddress()
-                    + " is not in the relay's address family");
+                    + " is not in an address family of the allocation's relayed addresses");
         }
         RoutePolicy policy = ctx.listener.policy();
         if (policy.admit(canonical) == null) {

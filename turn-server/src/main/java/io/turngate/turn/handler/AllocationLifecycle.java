@@ -4,6 +4,7 @@ import io.turngate.log.LogLimiter;
 import io.turngate.log.Logs;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.AllocationTable;
+import io.turngate.turn.RelaySocket;
 import io.turngate.turn.RequestAuthenticator;
 
 import java.util.concurrent.TimeUnit;
@@ -30,12 +31,17 @@ final class AllocationLifecycle {
         ctx.allocations.add(a);
         ctx.self.addPort(a.relay().port());
         a.relay().start(a);
+        RelaySocket v6 = a.additionalRelay(); // a dual allocation's IPv6 socket: its peers' data arrives there
+        if (v6 != null) {
+            ctx.self.addPort(v6.port());
+            v6.start(a);
+        }
         ctx.counters.allocationCreated();
         long suppressed = ctx.listener.allocationLog().acquire();
         if (suppressed >= 0) {
             LOG.info("listener {}: allocation created for client {} user {}: relay address {}, lifetime {}s{}",
                     ctx.listener.name(), Logs.hostPort(a.clientAddress()), RequestAuthenticator.printable(a.username()),
-                    Logs.hostPort(a.relayedAddress()), lifetimeSeconds, LogLimiter.suffix(suppressed));
+                    relayText(a), lifetimeSeconds, LogLimiter.suffix(suppressed));
         }
     }
 
@@ -51,8 +57,15 @@ final class AllocationLifecycle {
 
         int port = a.relay().port();
         a.relay().close();
+        RelaySocket v6 = a.additionalRelay();
+        if (v6 != null) {
+            v6.close();
+        }
         a.client().allocationClosed();
         ctx.self.removePort(port);
+        if (v6 != null) {
+            ctx.self.removePort(v6.port());
+        }
         ctx.listener.releaseAllocation(a.username());
         long lived = ctx.nanoClock.getAsLong() - a.createdAtNanos();
         ctx.counters.allocationClosed(lived);
@@ -60,9 +73,16 @@ final class AllocationLifecycle {
         if (suppressed >= 0) {
             LOG.info("listener {}: allocation deleted for client {} user {}: relay address {}, {} after {}s{}",
                     ctx.listener.name(), Logs.hostPort(a.clientAddress()), RequestAuthenticator.printable(a.username()),
-                    Logs.hostPort(a.relayedAddress()), why, TimeUnit.NANOSECONDS.toSeconds(lived),
+                    relayText(a), why, TimeUnit.NANOSECONDS.toSeconds(lived),
                     LogLimiter.suffix(suppressed));
         }
+    }
+
+    /** The relayed address(es) for the log: {@code 203.0.113.1:50000}, or both of a dual allocation. */
+    private static String relayText(Allocation a) {
+        String first = Logs.hostPort(a.relayedAddress());
+        return a.additionalRelayedAddress() == null ? first
+                : first + " and " + Logs.hostPort(a.additionalRelayedAddress());
     }
 
     /** A pass of the sweep over the whole table starts at most this often (deadlines have 1 s resolution). */

@@ -51,7 +51,7 @@ public final class ChannelDataHandler {
             ctx.counters.selfPeerDenied();
             return;
         }
-        a.relay().send(buf, dataIndex, dataLength, peer);
+        perm.relay().send(buf, dataIndex, dataLength, peer);
         ctx.counters.relayed(policy, perm, true, dataLength);
     }
 }

@@ -12,7 +12,6 @@ import io.turngate.turn.Refusal;
 import io.turngate.turn.RequestAuthenticator;
 import io.turngate.turn.TurnFailure;
 
-import java.net.Inet4Address;
 import java.util.concurrent.TimeUnit;
 
 /** Refresh (RFC 8656 §8.2): a new lifetime for the client's allocation; LIFETIME 0 deletes it. */
@@ -32,11 +31,15 @@ final class RefreshHandler {
     void handle(ReceivedStun r, ClientTransport client, RequestAuthenticator.Authenticated who) throws TurnFailure {
         // §8.2 (and §5): the 5-tuple's allocation, created by this user; 437 or 441 otherwise.
         Allocation a = admission.requireAllocation(client, who);
-        // §8.2: a REQUESTED-ADDRESS-FAMILY that is not the allocation's family gets 443.
+        // §8.2: a REQUESTED-ADDRESS-FAMILY for which the allocation has no relayed address gets 443 (either family
+        // of a dual allocation matches). turngate refreshes and deletes a dual allocation as a whole: a family given
+        // with LIFETIME 0 deletes both relayed addresses, not only that family's.
         RequestedAddressFamily family = r.message().attribute(RequestedAddressFamily.class);
-        if (family != null && family.family() != (a.relayedAddress().getAddress() instanceof Inet4Address ? 1 : 2)) {
-            throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH,
-                    "REQUESTED-ADDRESS-FAMILY differs from the allocation's");
+        if (family != null && (family.family() != RequestedAddressFamily.IPV4
+                && family.family() != RequestedAddressFamily.IPV6
+                || a.relay(family.family() == RequestedAddressFamily.IPV4) == null)) {
+            throw new TurnFailure(Refusal.PEER_ADDRESS_FAMILY_MISMATCH, "REQUESTED-ADDRESS-FAMILY " + family.family()
+                    + " is not a family of the allocation's relayed addresses");
         }
         // §8.2: the "desired lifetime"; 0 deletes the allocation, which the response confirms with LIFETIME 0.
         Lifetime lifetime = r.message().attribute(Lifetime.class);

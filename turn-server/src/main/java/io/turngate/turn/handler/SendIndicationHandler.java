@@ -59,7 +59,7 @@ public final class SendIndicationHandler {
             return;
         }
         int dataLength = in.dataLength();
-        a.relay().send(buf, in.dataOffset(), dataLength, perm.socketAddress(port));
+        perm.relay().send(buf, in.dataOffset(), dataLength, perm.socketAddress(port));
         ctx.counters.relayed(policy, perm, true, dataLength);
     }
 }

@@ -341,6 +341,43 @@ class StunAttributesTest {
     }
 
     @Nested
+    class AdditionalAddressFamilyTest {
+        @Test
+        void roundTripsAndKeepsIpv4AndUnknownFamiliesFor400And440() throws Exception {
+            roundTrip(new AdditionalAddressFamily(RequestedAddressFamily.IPV6), "02000000");
+            assertEquals(new AdditionalAddressFamily(1), decodeValue(AttributeType.ADDITIONAL_ADDRESS_FAMILY,
+                    hex("01000000")));
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.ADDITIONAL_ADDRESS_FAMILY, hex("02"));
+            // coturn before 4.8.0 numbers it 0x8032 (draft-ietf-tram-turnbis): read as the same request.
+            assertEquals(new AdditionalAddressFamily(2, true), decodeValue(
+                    AttributeType.ADDITIONAL_ADDRESS_FAMILY_DRAFT, hex("02000000")));
+            roundTrip(new AdditionalAddressFamily(2, true), "02000000");
+        }
+    }
+
+    @Nested
+    class AddressErrorCodeTest {
+        @Test
+        void roundTripsWithTheFamilyInTheFirstByte() throws Exception {
+            // RFC 8656 §18.12: family 0x02, reserved, class 4, number 40, "Address Family not Supported".
+            roundTrip(new AddressErrorCode(RequestedAddressFamily.IPV6, 440, "Address Family not Supported"),
+                    "02000428" + java.util.HexFormat.of().formatHex(
+                            "Address Family not Supported".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            roundTrip(new AddressErrorCode(RequestedAddressFamily.IPV6, 508, ""), "02000508");
+            AddressErrorCode draft = new AddressErrorCode(RequestedAddressFamily.IPV6, 440, "", true);
+            assertEquals(AttributeType.ADDRESS_ERROR_CODE_DRAFT, draft.type());
+            roundTrip(draft, "02000428");
+        }
+
+        @Test
+        void badClassOrNumberOrLengthIsRejected() {
+            assertRejected(Reason.BAD_VALUE, AttributeType.ADDRESS_ERROR_CODE, hex("02000228"));
+            assertRejected(Reason.BAD_VALUE, AttributeType.ADDRESS_ERROR_CODE, hex("02000464"));
+            assertRejected(Reason.BAD_ATTRIBUTE_LENGTH, AttributeType.ADDRESS_ERROR_CODE, hex("0200"));
+        }
+    }
+
+    @Nested
     class ChannelNumberTest {
         @Test
         void roundTripsAndReportsRange() throws Exception {
@@ -487,6 +524,9 @@ class StunAttributesTest {
                     return hex("0001a147e112a643");
                 case AttributeType.ERROR_CODE:
                     return hex("00000400");
+                case AttributeType.ADDRESS_ERROR_CODE:
+                case AttributeType.ADDRESS_ERROR_CODE_DRAFT:
+                    return hex("02000428");
                 case AttributeType.EVEN_PORT:
                     return new byte[1];
                 case AttributeType.RESERVATION_TOKEN:

@@ -159,7 +159,8 @@ class AllocateHandlerTest {
     }
 
     @Test
-    void allocateWithRequestedAddressFamilyIpv6OnAnIpv4RelayReturns440() {
+    void allocateWithRequestedAddressFamilyIpv6WhereTheListenerHasNoIpv6RelayReturns440() {
+        fx.listener.relayV6 = null;
         fx.receive(alice, fx.request(StunMethod.ALLOCATE, alice, ALICE, udp(), new RequestedAddressFamily(2)));
         assertError(440, response(alice));
         assertEquals(0, fx.listener.allocations, "nothing counted against the caps");

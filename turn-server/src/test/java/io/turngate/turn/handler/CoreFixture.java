@@ -66,7 +66,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * authenticator (ephemeral TURN REST credentials, so that tests can have several users) on fake clocks.
  *
  * <p>Routes: {@code 127.0.0.1} (every port) and {@code 10.0.0.0/8} ports 5000 to 5999; anything else is not
- * routed. The relay address is {@code 127.0.0.1}.
+ * routed. The relay addresses are {@code 127.0.0.1} (the default) and {@code ::1} (IPv6, {@code listener.relayV6}).
  */
 final class CoreFixture {
     static final String REALM = "turngate.test";
@@ -120,6 +120,14 @@ final class CoreFixture {
     private static InetAddress loopback() {
         try {
             return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static InetAddress ipv6Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
@@ -318,6 +326,8 @@ final class CoreFixture {
         final int port;
         Allocation started;
         boolean closed;
+        /** Datagrams this socket sent (which socket of a dual allocation a peer's data went through). */
+        int sent;
 
         FakeRelaySocket(int port) {
             this.port = port;
@@ -338,6 +348,7 @@ final class CoreFixture {
             if (closed) {
                 fail("send on a closed relay socket");
             }
+            sent++;
             ByteBuf copy = peerWire.alloc().buffer(length).writeBytes(src, index, length);
             peerWire.writeAndFlush(new DatagramPacket(copy, peer));
         }
@@ -359,6 +370,8 @@ final class CoreFixture {
         final Deque<Map.Entry<Request, Completion>> held = new ArrayDeque<>();
         boolean hold;
         Refusal failWith;
+        /** Fails IPv6 sockets only (a dual allocation whose IPv6 half cannot be had). */
+        Refusal failIpv6With;
         long reservationToken = 0x1122334455667788L;
         int sweeps;
         private int nextPort = FIRST_RELAY_PORT;
@@ -377,8 +390,8 @@ final class CoreFixture {
             if (!completion.wanted()) {
                 return;
             }
-            if (failWith != null) {
-                completion.failed(failWith, "fake relay ports: refused");
+            if (failWith != null || (!request.ipv4() && failIpv6With != null)) {
+                completion.failed(failWith != null ? failWith : failIpv6With, "fake relay ports: refused");
                 return;
             }
             FakeRelaySocket s = new FakeRelaySocket(nextPort);
@@ -433,6 +446,14 @@ final class CoreFixture {
         @Override
         public InetAddress relayAddress() {
             return loopback();
+        }
+
+        /** The IPv6 relay address ({@code ::1}); {@code null}: the listener has no IPv6 relay. */
+        InetAddress relayV6 = ipv6Loopback();
+
+        @Override
+        public InetAddress relayAddress(boolean ipv4) {
+            return ipv4 ? loopback() : relayV6;
         }
 
         @Override
