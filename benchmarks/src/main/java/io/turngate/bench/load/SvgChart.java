@@ -40,21 +40,13 @@ final class SvgChart {
         }
         int left = Math.max(LEFT, leftRoom - GROUP_GAP - perGroup / 2 + 8);
         width += left - LEFT;
-        double max = 0;
-        double min = Double.MAX_VALUE;
+        Range range = new Range();
         for (double[] row : values) {
             for (double v : row) {
-                if (v > 0 && !Double.isNaN(v)) {
-                    max = Math.max(max, v);
-                    min = Math.min(min, v);
-                }
+                range.add(v);
             }
         }
-        if (max == 0) {
-            max = 1;
-            min = 1;
-        }
-        Axis axis = log ? Axis.log(min, max) : Axis.linear(max);
+        Axis axis = log ? Axis.log(range.min(), range.max()) : Axis.linear(range.max());
         StringBuilder s = new StringBuilder(4096);
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">%n",
@@ -129,23 +121,15 @@ final class SvgChart {
         int left = Math.max(LEFT, leftRoom - GROUP_GAP - perGroup / 2 + 8);
         int width = Math.max(420, left + RIGHT + groups * (perGroup + GROUP_GAP) + GROUP_GAP);
         int height = TOP + PLOT_HEIGHT + BOTTOM + 18 * ((series.size() + 3) / 4);
-        double max = 0;
-        double min = Double.MAX_VALUE;
+        Range range = new Range();
         for (double[][] bySeries : values) {
             for (double[] runs : bySeries) {
                 for (double v : runs) {
-                    if (v > 0 && !Double.isNaN(v)) {
-                        max = Math.max(max, v);
-                        min = Math.min(min, v);
-                    }
+                    range.add(v);
                 }
             }
         }
-        if (max == 0) {
-            max = 1;
-            min = 1;
-        }
-        Axis axis = Axis.log(min, max);
+        Axis axis = Axis.log(range.min(), range.max());
         StringBuilder s = new StringBuilder(8192);
         int y0 = TOP + PLOT_HEIGHT;
         frame(s, title, unit + " (log scale)", axis, left, width, height, y0);
@@ -197,25 +181,17 @@ final class SvgChart {
         int left = LEFT;
         int width = 760;
         int height = TOP + PLOT_HEIGHT + 60 + 18 * ((series.size() + 3) / 4);
-        double max = 0;
-        double min = Double.MAX_VALUE;
+        Range range = new Range();
         double xMax = 1;
         for (List<double[][]> runs : lines) {
             for (double[][] run : runs) {
                 for (double[] p : run) {
                     xMax = Math.max(xMax, p[0]);
-                    if (p[1] > 0 && !Double.isNaN(p[1])) {
-                        max = Math.max(max, p[1]);
-                        min = Math.min(min, p[1]);
-                    }
+                    range.add(p[1]);
                 }
             }
         }
-        if (max == 0) {
-            max = 1;
-            min = 1;
-        }
-        Axis axis = Axis.log(min, max);
+        Axis axis = Axis.log(range.min(), range.max());
         Axis x = Axis.linear(xMax);
         int plotWidth = width - left - RIGHT;
         int y0 = TOP + PLOT_HEIGHT;
@@ -289,6 +265,27 @@ final class SvgChart {
     }
 
     /** Maps values to 0..1 of the plot height and lists the gridline values. */
+    /** The smallest and largest positive, non-NaN value plotted; 1..1 when there is none. */
+    private static final class Range {
+        private double min = Double.MAX_VALUE;
+        private double max = 0;
+
+        void add(double v) {
+            if (v > 0 && !Double.isNaN(v)) {
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+        }
+
+        double min() {
+            return max == 0 ? 1 : min;
+        }
+
+        double max() {
+            return max == 0 ? 1 : max;
+        }
+    }
+
     private static final class Axis {
         final double lo;
         final double hi;

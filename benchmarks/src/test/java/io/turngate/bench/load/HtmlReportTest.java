@@ -102,7 +102,8 @@ class HtmlReportTest {
 
     // ---- several runs of the same case and label: the median run by the case's key metric ----
 
-    private static HtmlReport.Comparison comparison(LoadResult... runs) {
+    /** The report over {@code runs}, as compare.sh feeds it their JSON files (shared with LatencyMatrixReportTest). */
+    static HtmlReport.Comparison comparison(LoadResult... runs) {
         List<JsonNode> nodes = new ArrayList<>();
         for (LoadResult r : runs) {
             nodes.add(MAPPER.valueToTree(r));
@@ -128,7 +129,8 @@ class HtmlReportTest {
         return comparison(runs);
     }
 
-    private static String row(String markdown, String measurement) {
+    /** The markdown table's row of {@code measurement}; fails the test when there is none. */
+    static String row(String markdown, String measurement) {
         for (String line : markdown.split("\n")) {
             if (line.startsWith("| " + measurement + " |")) {
                 return line;

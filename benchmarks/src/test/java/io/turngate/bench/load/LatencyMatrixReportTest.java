@@ -1,7 +1,5 @@
 package io.turngate.bench.load;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LatencyMatrixReportTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A fixed-rate run: RTT as sent p50/p99 {@code sentP99}, corrected p99 {@code correctedP99}. */
     private static LoadResult run(String label, int allocations, long rate, double sentP99, double correctedP99,
@@ -46,45 +43,28 @@ class LatencyMatrixReportTest {
         return new LoadResult.Timeline("server ready", 1, 0.8, windows);
     }
 
-    private static HtmlReport.Comparison comparison(LoadResult... runs) {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (LoadResult r : runs) {
-            nodes.add(MAPPER.valueToTree(r));
-        }
-        return new HtmlReport.Comparison(nodes);
-    }
-
-    private static String row(String markdown, String measurement) {
-        for (String line : markdown.split("\n")) {
-            if (line.startsWith("| " + measurement + " |")) {
-                return line;
-            }
-        }
-        throw new AssertionError("no row \"" + measurement + "\" in\n" + markdown);
-    }
-
     @Test
     void theCorrectedRttIsTheHeadlineAndTheRttAsSentIsShownBesideIt() {
-        String md = comparison(run("turngate", 100, 20_000, 100, 300, null),
+        String md = HtmlReportTest.comparison(run("turngate", 100, 20_000, 100, 300, null),
                 run("coturn", 100, 20_000, 100, 150, null)).markdown();
         String key = "100 alloc × 100 B @ 20.0k/s";
         assertEquals("| " + key + ": RTT p50 / p99 / p99.9 (µs) | 55 / 300 / 600 | 55 / 150 / 300 | 2.00 (p99) |",
-                row(md, key + ": RTT p50 / p99 / p99.9 (µs)"));
+                HtmlReportTest.row(md, key + ": RTT p50 / p99 / p99.9 (µs)"));
         assertEquals("| " + key + ": RTT as sent, not corrected: p50 / p99 / p99.9 (µs) | 50 / 100 / 200 "
-                + "| 50 / 100 / 200 | 1.00 (p99) |", row(md, key + ": RTT as sent, not corrected: p50 / p99 / p99.9 (µs)"));
-        assertEquals("| " + key + ": RTT max (µs) | 1.2k | 600 | 2.00 |", row(md, key + ": RTT max (µs)"));
+                + "| 50 / 100 / 200 | 1.00 (p99) |", HtmlReportTest.row(md, key + ": RTT as sent, not corrected: p50 / p99 / p99.9 (µs)"));
+        assertEquals("| " + key + ": RTT max (µs) | 1.2k | 600 | 2.00 |", HtmlReportTest.row(md, key + ": RTT max (µs)"));
     }
 
     @Test
     void theMedianRunIsChosenByTheCorrectedP99AndEveryRunsP999IsListed() {
         // corrected p99 900, 300, 600 → median 600 (run 3), although its p99 as sent is the lowest
-        HtmlReport.Comparison c = comparison(run("turngate", 1000, 20_000, 200, 900, null),
+        HtmlReport.Comparison c = HtmlReportTest.comparison(run("turngate", 1000, 20_000, 200, 900, null),
                 run("turngate", 1000, 20_000, 150, 300, null), run("turngate", 1000, 20_000, 100, 600, null));
         String md = c.markdown();
         String key = "1000 alloc × 100 B @ 20.0k/s";
-        assertTrue(row(md, key + ": RTT p50 / p99 / p99.9 (µs)").contains("| 55 / 600 / 1200 (median of 3) |"), md);
-        assertTrue(row(md, key + ": RTT p99 per run (µs)").contains("| 900 / 300 / 600 |"), md);
-        assertTrue(row(md, key + ": RTT p99.9 per run (µs)").contains("| 1800 / 600 / 1200 |"), md);
+        assertTrue(HtmlReportTest.row(md, key + ": RTT p50 / p99 / p99.9 (µs)").contains("| 55 / 600 / 1200 (median of 3) |"), md);
+        assertTrue(HtmlReportTest.row(md, key + ": RTT p99 per run (µs)").contains("| 900 / 300 / 600 |"), md);
+        assertTrue(HtmlReportTest.row(md, key + ": RTT p99.9 per run (µs)").contains("| 1800 / 600 / 1200 |"), md);
         String page = c.html("t");
         assertTrue(page.contains("Latency matrix: every run"), "the matrix's dot charts");
         assertEquals(6, page.split("<circle", -1).length - 1, "one dot per run, for p99 and for p99.9");
@@ -94,19 +74,19 @@ class LatencyMatrixReportTest {
     @Test
     void aColdStartIsACaseOfItsOwnWithItsWindowsTheWorstWindowAndATimeline() {
         String md;
-        HtmlReport.Comparison c = comparison(run("turngate", 100, 20_000, 100, 120, null),
+        HtmlReport.Comparison c = HtmlReportTest.comparison(run("turngate", 100, 20_000, 100, 120, null),
                 run("turngate", 100, 20_000, 100, 2000, timeline(5000, 300, 200)),
                 run("coturn", 100, 20_000, 100, 150, timeline(400, 200, 250)),
                 run("turngate-nowarm", 100, 20_000, 100, 9000, timeline(20000, 900, 300)));
         md = c.markdown();
         String cold = "100 alloc × 100 B @ 20.0k/s, cold start";
-        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)").contains("| 55 / 120 / 240 |"),
+        assertTrue(HtmlReportTest.row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)").contains("| 55 / 120 / 240 |"),
                 "the warm run is not mixed with the cold one\n" + md);
         assertEquals("| measurement | turngate | coturn | turngate-nowarm | turngate/coturn |", md.split("\n")[0]);
         assertEquals("| " + cold + ": RTT p99 per window, median run (µs) | 5000 / 300 / 200 | 400 / 200 / 250 "
-                + "| 20000 / 900 / 300 |  |", row(md, cold + ": RTT p99 per window, median run (µs)"));
+                + "| 20000 / 900 / 300 |  |", HtmlReportTest.row(md, cold + ": RTT p99 per window, median run (µs)"));
         assertEquals("| " + cold + ": worst window's RTT p99 (µs) | 5.0k | 400 | 20.0k | 12.50 |",
-                row(md, cold + ": worst window's RTT p99 (µs)"));
+                HtmlReportTest.row(md, cold + ": worst window's RTT p99 (µs)"));
         assertTrue(md.indexOf("@ 20.0k/s: RTT p50") < md.indexOf(cold), "cold starts after the fixed-rate cases");
         String page = c.html("t");
         assertTrue(page.contains("<h2>Cold start</h2>"));
