@@ -1,5 +1,6 @@
 package io.turngate.config.k8s;
 
+import io.turngate.config.gateway.EndpointSlice;
 import io.turngate.config.gateway.GatewayResources;
 import io.turngate.config.load.ConfigSource;
 import io.turngate.config.load.ConfigSources;
@@ -63,6 +64,10 @@ class KubernetesConfigSourceTest {
         source = KubernetesConfigSource.using(cluster.client(), KubernetesConfigSource.Options.defaults()
                 .withEnv(ENV).withSelection(namespace, gateway)
                 .withTimings(Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofMillis(100)));
+        KubernetesConfigSource s = source;
+        recorder.state = () -> "renders " + s.renderCount() + ", degraded " + s.degraded() + ", slices "
+                + s.lastResources().map(r -> r.endpointSlices().stream().map(EndpointSlice::addresses).toList().toString())
+                .orElse("none");
         return source;
     }
 
@@ -553,6 +558,8 @@ class KubernetesConfigSourceTest {
         final List<ConfigException> rejected = new CopyOnWriteArrayList<>();
         final List<String> troubles = new CopyOnWriteArrayList<>();
         volatile StunnerConfig last;
+        /** What the source says of itself, for a failure's message. */
+        volatile java.util.function.Supplier<String> state = () -> "";
         private volatile long lastEventNanos = System.nanoTime();
 
         @Override
@@ -587,7 +594,7 @@ class KubernetesConfigSourceTest {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new AssertionError(what + ": not delivered within 10 s; last config: " + c
-                            + "; rejections: " + rejected);
+                            + "; rejections: " + rejected + "; " + state.get());
                 }
                 Thread.sleep(20);
             }

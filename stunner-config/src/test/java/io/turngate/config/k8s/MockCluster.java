@@ -28,14 +28,23 @@ import java.util.function.Consumer;
 
 /**
  * fabric8's mock API server in CRUD mode on loopback, with the project's minimal CRDs registered (test resources
- * {@code k8s/crds.yaml}); objects are written from YAML through the generic API, as {@code kubectl apply} would. The
- * server can be stopped and started again on the same port with the same objects (its store outlives it), and
- * changed while it is down (through a second server on the same store: another API server replica).
+ * {@code k8s/crds.yaml}); objects are written from YAML through the generic API, as {@code kubectl apply} would.
+ *
+ * <p>Outages: the server can be stopped and started again on the same port with the same objects (its store outlives
+ * it), and changed while it is down (through a second server on the same store: another API server replica). The
+ * clients of {@link #client()} reach it through a {@link Link}, a TCP relay on a port of its own, which refuses new
+ * connections before the server shuts down and accepts them again only once it is back. Without it a watch that
+ * reconnected while the mock server was shutting down was accepted and then dropped; fabric8 then falls back to a
+ * plain HTTP watch, which the mock server does not serve, and that informer never watched again (about one run in
+ * ten under load; a real API server serves both kinds of watch).
  */
 final class MockCluster implements AutoCloseable {
     private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
+    /** The mock server's own port (the test's writer talks to it directly). */
     private final int port;
     private KubernetesMockServer server;
+    /** What the clients of {@link #client()} connect through. */
+    private Link link;
     private final List<KubernetesClient> clients = new ArrayList<>();
     /** The test's own client that writes objects (a side server's while the main one is down). */
     private KubernetesClient writer;
@@ -70,6 +79,11 @@ final class MockCluster implements AutoCloseable {
 
     private void up() {
         server = serverOn(port);
+        if (link == null) {
+            link = Link.open(freePort(), port);
+        } else {
+            link.resume();
+        }
     }
 
     private KubernetesMockServer serverOn(int p) {
@@ -79,9 +93,9 @@ final class MockCluster implements AutoCloseable {
         return s;
     }
 
-    /** A new client of this cluster (closed with it), reconnecting after 100 ms at first. */
+    /** A new client of this cluster through its {@link Link} (closed with it), reconnecting after 100 ms at first. */
     KubernetesClient client() {
-        return clientOn(port);
+        return clientOn(link.port());
     }
 
     private KubernetesClient clientOn(int p) {
@@ -112,7 +126,7 @@ final class MockCluster implements AutoCloseable {
 
     private synchronized KubernetesClient writer() {
         if (writer == null) {
-            writer = client();
+            writer = clientOn(port);
         }
         return writer;
     }
@@ -171,8 +185,9 @@ final class MockCluster implements AutoCloseable {
         throw new IllegalArgumentException("not a watched kind: " + apiVersion + " " + kind);
     }
 
-    /** Stops the API server: connections are refused until {@link #restart}. */
+    /** Stops the API server: connections are refused (by the link, first) until {@link #restart}. */
     void stop() {
+        link.refuse();
         server.destroy();
     }
 
@@ -211,6 +226,127 @@ final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(KubernetesClient::close);
+        link.cut();
         server.destroy();
+    }
+
+    /**
+     * A TCP relay on loopback from {@code port} to the mock server, one pair of copying threads per connection.
+     * {@link #refuse} closes the listening socket (a connect is refused at once, as with an API server that is down;
+     * relayed connections end when the server closes them); {@link #cut} also closes every relayed connection;
+     * {@link #resume} listens on the same port again.
+     */
+    static final class Link {
+        private final int port;
+        private final int target;
+        private final List<java.net.Socket> open = new ArrayList<>();
+        private ServerSocket listening;
+
+        private Link(int port, int target) {
+            this.port = port;
+            this.target = target;
+        }
+
+        static Link open(int port, int target) {
+            Link l = new Link(port, target);
+            l.resume();
+            return l;
+        }
+
+        int port() {
+            return port;
+        }
+
+        synchronized void resume() {
+            if (listening != null) {
+                return;
+            }
+            try {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+                listening = s;
+                Thread t = new Thread(() -> acceptLoop(s), "mock-cluster-link-" + port);
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        synchronized void refuse() {
+            if (listening != null) {
+                closeQuietly(listening);
+                listening = null;
+            }
+        }
+
+        synchronized void cut() {
+            refuse();
+            open.forEach(Link::closeQuietly);
+            open.clear();
+        }
+
+        private void acceptLoop(ServerSocket s) {
+            while (!s.isClosed()) {
+                java.net.Socket in;
+                try {
+                    in = s.accept();
+                } catch (IOException e) {
+                    return; // cut
+                }
+                java.net.Socket out = new java.net.Socket();
+                try {
+                    out.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2000);
+                } catch (IOException e) {
+                    closeQuietly(in);
+                    closeQuietly(out);
+                    continue;
+                }
+                synchronized (this) {
+                    if (listening != s) { // cut meanwhile
+                        closeQuietly(in);
+                        closeQuietly(out);
+                        return;
+                    }
+                    open.add(in);
+                    open.add(out);
+                }
+                copy(in, out);
+                copy(out, in);
+            }
+        }
+
+        private void copy(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[16384];
+                try (InputStream i = from.getInputStream()) {
+                    java.io.OutputStream o = to.getOutputStream();
+                    for (int n; (n = i.read(buf)) >= 0; ) {
+                        o.write(buf, 0, n);
+                        o.flush();
+                    }
+                } catch (IOException e) {
+                    // cut, or the other side closed
+                } finally {
+                    closeQuietly(from);
+                    closeQuietly(to);
+                    synchronized (this) {
+                        open.remove(from);
+                        open.remove(to);
+                    }
+                }
+            }, "mock-cluster-link-copy");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private static void closeQuietly(java.io.Closeable c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 }
