@@ -2,6 +2,7 @@ package io.turngate.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -34,8 +35,8 @@ import org.slf4j.Logger;
  * <p>Back-pressure (no unbounded queue): while the connection is not writable (its outbound buffer is over the
  * high-water mark because the client reads slowly), data from peers for it is dropped and counted
  * ({@code turngate_relay_dropped{reason="client_not_writable"}}) and the connection's own reads pause, so the
- * responses it may cause stay bounded too; while its relay socket is not writable, its reads pause until that socket
- * drains ({@link StreamCore.RelayWritability}).
+ * responses it may cause stay bounded too; while a relay socket of its allocation (either one of a dual allocation)
+ * is not writable, its reads pause until that socket drains ({@link StreamCore.RelayWritability}).
  *
  * <p>Deadlines (checked by the core's sweep): no valid STUN message within the first-request timeout, or no
  * allocation and nothing received for the idle timeout, closes the connection.
@@ -57,7 +58,9 @@ final class StreamClientHandler extends ChannelInboundHandlerAdapter implements 
     private boolean flushPending;
     private final boolean recordPerMessage;
     private boolean clientBlocked;
-    private boolean relayBlocked;
+    /** The relay sockets (at most two: a dual allocation's) whose full outbound buffer paused this connection. */
+    private Channel relayBlockedA;
+    private Channel relayBlockedB;
 
     StreamClientHandler(StreamCore core, StreamLimits limits) {
         this(core, limits, false);
@@ -139,16 +142,35 @@ final class StreamClientHandler extends ChannelInboundHandlerAdapter implements 
         core.flushRelays();
         flush();
         Allocation a = core.allocations.get(this);
-        if (a != null && a.relay() instanceof UdpRelaySocket && !((UdpRelaySocket) a.relay()).channel().isWritable()) {
-            StreamCore.RelayWritability w = ((UdpRelaySocket) a.relay()).channel().pipeline()
-                    .get(StreamCore.RelayWritability.class);
-            if (w != null) {
-                w.pause(this);
-                relayBlocked = true;
-                updateAutoRead();
-            }
+        if (a != null) { // a dual allocation has two relay sockets: either one full pauses the reads
+            pauseIfFull(a.relay());
+            pauseIfFull(a.additionalRelay());
         }
         ctx.fireChannelReadComplete();
+    }
+
+    /** Pauses this connection's reads while {@code relay}'s outbound buffer is full (until it drains or closes). */
+    private void pauseIfFull(io.turngate.turn.RelaySocket relay) {
+        if (relay instanceof UdpRelaySocket) {
+            pauseIfFull(((UdpRelaySocket) relay).channel());
+        }
+    }
+
+    void pauseIfFull(Channel relay) {
+        if (relay.isWritable() || relay == relayBlockedA || relay == relayBlockedB) {
+            return;
+        }
+        StreamCore.RelayWritability w = relay.pipeline().get(StreamCore.RelayWritability.class);
+        if (w == null) {
+            return;
+        }
+        w.pause(this);
+        if (relayBlockedA == null) {
+            relayBlockedA = relay;
+        } else {
+            relayBlockedB = relay;
+        }
+        updateAutoRead();
     }
 
     @Override
@@ -158,14 +180,19 @@ final class StreamClientHandler extends ChannelInboundHandlerAdapter implements 
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** The relay socket this connection waited for drained or closed. */
-    void relayWritable() {
-        relayBlocked = false;
+    /** A relay socket this connection waited for drained or closed. */
+    void relayWritable(Channel relay) {
+        if (relay == relayBlockedA) {
+            relayBlockedA = null;
+        }
+        if (relay == relayBlockedB) {
+            relayBlockedB = null;
+        }
         updateAutoRead();
     }
 
     private void updateAutoRead() {
-        ctx.channel().config().setAutoRead(!clientBlocked && !relayBlocked);
+        ctx.channel().config().setAutoRead(!clientBlocked && relayBlockedA == null && relayBlockedB == null);
     }
 
     @Override

@@ -154,22 +154,22 @@ final class StreamCore implements ListenerShard {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
-                resume();
+                resume(ctx.channel());
             }
             ctx.fireChannelWritabilityChanged();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            resume();
+            resume(ctx.channel());
             ctx.fireChannelInactive();
         }
 
-        private void resume() {
+        private void resume(io.netty.channel.Channel relay) {
             StreamClientHandler c = waiting;
             waiting = null;
             if (c != null) {
-                c.relayWritable();
+                c.relayWritable(relay);
             }
         }
     }

@@ -211,6 +211,34 @@ class StreamTransportTest {
         assertFalse(ch.finish());
     }
 
+    /** A relay socket stand-in whose outbound buffer is full (64 B queued over a 16 B high-water mark). */
+    private static EmbeddedChannel fullRelay() {
+        EmbeddedChannel relay = new EmbeddedChannel(new StreamCore.RelayWritability());
+        relay.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        relay.write(Unpooled.wrappedBuffer(new byte[64]));
+        assertFalse(relay.isWritable());
+        return relay;
+    }
+
+    @Test
+    void readsPauseWhileEitherRelaySocketOfADualAllocationIsFull() {
+        StreamClientHandler client = ch.pipeline().get(StreamClientHandler.class);
+        EmbeddedChannel ipv4 = fullRelay();
+        EmbeddedChannel ipv6 = fullRelay();
+        client.pauseIfFull(ipv4);
+        client.pauseIfFull(ipv6);
+        client.pauseIfFull(ipv4); // a second read batch while still full: no second pause to undo
+        assertFalse(ch.config().isAutoRead(), "reads pause while the relay sockets cannot send");
+        ipv4.flush(); // drains: the IPv4 socket is writable again, the IPv6 one still full
+        assertTrue(ipv4.isWritable());
+        assertFalse(ch.config().isAutoRead(), "still paused: the IPv6 relay socket is full");
+        ipv6.close(); // a closed relay socket resumes too
+        assertTrue(ch.config().isAutoRead(), "reads resume once neither relay socket is full");
+        ipv4.finishAndReleaseAll();
+        ipv6.finishAndReleaseAll();
+        assertFalse(ch.finish());
+    }
+
     @Test
     void channelDataToTheClientIsPaddedToFourBytes() {
         StreamClientHandler client = ch.pipeline().get(StreamClientHandler.class);
