@@ -148,6 +148,11 @@ public final class Main implements Callable<Integer> {
     /** The warm-up also ends after this many relayed datagrams (about 3 C2 compile thresholds on each data path). */
     static final long WARM_UP_DATAGRAMS = 200_000;
 
+    /** Whether {@code cfg} has a listener of {@code protocol} (the warm-up drives that transport too). */
+    private static boolean serves(StunnerConfig cfg, io.turngate.config.v1.ListenerProtocol protocol) {
+        return cfg.listeners().stream().anyMatch(l -> l.protocol() == protocol);
+    }
+
     @Option(names = {"-d", "--dry-run"},
             description = "Load and validate the config (and, with -w, every change) without opening sockets or HTTP"
                     + " servers.")
@@ -477,7 +482,9 @@ public final class Main implements Callable<Integer> {
                 ? publishStatus((KubernetesConfigSource) source, log) : null;
         if (warmUp && !warmUpTime.isZero()) {
             readiness.warmingUp();
-            WarmUp.Result r = WarmUp.run(gatewayOptions(), warmUpTime, WARM_UP_DATAGRAMS);
+            WarmUp.Result r = WarmUp.run(gatewayOptions(), warmUpTime, WARM_UP_DATAGRAMS, new WarmUp.Streams(
+                    serves(cfg, io.turngate.config.v1.ListenerProtocol.TURN_TCP),
+                    serves(cfg, io.turngate.config.v1.ListenerProtocol.TURN_TLS)));
             readiness.warmedUp();
             log.info("self-warm-up: {}", r);
         }

@@ -10,6 +10,7 @@ import io.turngate.stun.ReceivedStun;
 import io.turngate.stun.StunClass;
 import io.turngate.stun.StunCodec;
 import io.turngate.stun.StunCodecException;
+import io.turngate.stun.StunConstants;
 import io.turngate.stun.StunMessage;
 import io.turngate.stun.StunMethod;
 import io.turngate.stun.TransactionId;
@@ -24,19 +25,33 @@ import io.turngate.stun.attr.Username;
 import io.turngate.stun.attr.XorPeerAddress;
 import io.turngate.stun.attr.XorRelayedAddress;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Self-warm-up (issue 13): before {@code /ready} turns 200, turngate drives its own relay path over loopback for a
@@ -53,6 +68,17 @@ import java.util.Map;
  * paths run: ChannelData and Send indication from the client, ChannelData and Data indication to it. The warm-up
  * stops at the first of: {@code budget} elapsed, {@code packetTarget} datagrams relayed. The private gateway is
  * closed before this returns; its traffic is not counted in the real gateway's metrics (it has none).
+ *
+ * <p>TURN-TCP and TURN-TLS (when the daemon serves them): the private gateway gets a listener of each kind (TLS with
+ * a self-signed certificate made for it, the daemon's TLS engine), and every round of the warm-up runs, besides the
+ * UDP bursts, a burst on one long-lived connection per kind, and every {@value #CHURN_EVERY}th round a whole
+ * connection's life on a new one: connect, TLS handshake (TLS 1.3 and 1.2 in turn), Allocate, ChannelBind or
+ * CreatePermission, a burst, close. Measured here
+ * (benchmarks/README.md): warmed on data alone, the event loop's hottest compiled methods (the epoll loop, the
+ * OpenSSL engine's wrap and unwrap, the frame decoder) were thrown away ("made not entrant") each time connections
+ * opened or closed, since those branches had never run when C2 compiled them, and recompiling them took the
+ * server's core for seconds, in the middle of the traffic. Interleaving every phase before C2 compiles lets it
+ * compile them once, with every branch seen.
  *
  * <p>It never fails the start: an error ends the warm-up early, and the result says why.
  */
@@ -73,6 +99,12 @@ public final class WarmUp {
     private static final int ANSWER_MILLIS = 5000;
     private static final int RETRANSMIT_MILLIS = 500;
     private static final int UDP = 17;
+    /**
+     * Rounds between two whole connection lives on TURN-TCP and TURN-TLS: a TLS handshake from this JVM's cold client
+     * costs tens of milliseconds, and every round on each connection would starve the UDP bursts (5,760 datagrams
+     * relayed in 2 s instead of 132,608, measured here).
+     */
+    private static final int CHURN_EVERY = 16;
 
     /** What a warm-up did: datagrams relayed (both directions, counted at the client), how long, and why it ended. */
     /**
@@ -81,13 +113,24 @@ public final class WarmUp {
      * it ended.
      */
     public record Result(long relayed, long channelDataEchoes, long dataIndicationEchoes, Duration took,
-                         String stoppedBecause) {
+                         String stoppedBecause, long streamConnections) {
+        public Result(long relayed, long channelDataEchoes, long dataIndicationEchoes, Duration took,
+                      String stoppedBecause) {
+            this(relayed, channelDataEchoes, dataIndicationEchoes, took, stoppedBecause, 0);
+        }
+
         @Override
         public String toString() {
             return relayed + " datagrams relayed over loopback in " + took.toMillis() + " ms (" + stoppedBecause
                     + "; echoes as ChannelData " + channelDataEchoes + ", as Data indications " + dataIndicationEchoes
+                    + (streamConnections == 0 ? "" : "; TCP/TLS connections opened and closed " + streamConnections)
                     + ")";
         }
+    }
+
+    /** Which stream transports the warm-up drives besides UDP: those the daemon serves. */
+    public record Streams(boolean tcp, boolean tls) {
+        public static final Streams NONE = new Streams(false, false);
     }
 
     private WarmUp() {
@@ -98,15 +141,35 @@ public final class WarmUp {
      * the private gateway runs one socket whatever {@code udpThreads} says.
      */
     public static Result run(Gateway.Options options, Duration budget, long packetTarget) {
+        return run(options, budget, packetTarget, Streams.NONE);
+    }
+
+    /**
+     * As {@link #run(Gateway.Options, Duration, long)}, with TURN-TCP and TURN-TLS as {@code streams} says; each of
+     * them adds {@code budget} and {@code packetTarget} once more, since the first handshakes of a cold client alone
+     * take most of a 2 s budget on one core (measured here: 0 datagrams relayed in the first 2 s of a fresh JVM with
+     * TLS, 7,168 without).
+     */
+    public static Result run(Gateway.Options options, Duration budget, long packetTarget, Streams streams) {
+        int kinds = (streams.tcp() ? 1 : 0) + (streams.tls() ? 1 : 0);
+        budget = budget.multipliedBy(1 + kinds); // each stream kind adds a budget and a target of its own
+        packetTarget = packetTarget > Long.MAX_VALUE / 3 ? packetTarget : packetTarget * (1 + kinds);
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         String password = HexFormat.of().formatHex(randomBytes(16));
         long relayed = 0;
         String why;
         List<Client> clients = new ArrayList<>();
+        List<StreamClient> streamClients = new ArrayList<>();
+        long[] echoes = new long[2]; // of stream clients gone: ChannelData, Data indications
+        long connections = 0;
         try (Peer peer = new Peer()) {
             int port = freeUdpPort();
-            try (Gateway gw = Gateway.start(config(port, password, peer.address()),
+            int tcpPort = streams.tcp() ? freeTcpPort() : 0;
+            int tlsPort = streams.tls() ? freeTcpPort() : 0;
+            SelfSignedCertificate cert = streams.tls() ? SelfSignedCertificate.generate("127.0.0.1") : null;
+            SSLContext tls = cert == null ? null : clientContext(cert);
+            try (Gateway gw = Gateway.start(config(port, tcpPort, tlsPort, cert, password, peer.address()),
                     options.withUdpThreads(1).withMaxAllocations(0, 0).withUnauthenticatedLimit(0, 0))) {
                 peer.start();
                 InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -115,46 +178,118 @@ public final class WarmUp {
                     clients.add(c);
                     c.allocate(peer.address(), i % 2 == 0);
                 }
+                List<InetSocketAddress> streamServers = new ArrayList<>();
+                if (tcpPort > 0) {
+                    streamServers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort));
+                }
+                if (tlsPort > 0) {
+                    streamServers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), tlsPort));
+                }
+                for (int i = 0; i < streamServers.size(); i++) { // one long-lived connection per kind
+                    InetSocketAddress at = streamServers.get(i);
+                    StreamClient c = StreamClient.connect(at, at.getPort() == tlsPort ? tls : null, 0, password);
+                    streamClients.add(c);
+                    c.allocate(peer.address(), true);
+                    connections++;
+                }
                 why = "budget of " + budget.toMillis() + " ms used";
+                int round = 0;
                 outer:
                 while (System.nanoTime() < deadline) {
                     for (Client c : clients) {
                         relayed += c.burst(peer.address());
-                        if (relayed >= packetTarget) {
-                            why = packetTarget + " datagrams reached";
-                            break outer;
+                    }
+                    for (StreamClient c : streamClients) {
+                        relayed += c.burst();
+                    }
+                    for (int i = 0; round % CHURN_EVERY == 0 && i < streamServers.size(); i++) { // a whole life
+                        InetSocketAddress at = streamServers.get(i);
+                        try (StreamClient c = StreamClient.connect(at, at.getPort() == tlsPort ? tls : null,
+                                round / CHURN_EVERY, password)) {
+                            c.allocate(peer.address(), (round / CHURN_EVERY) % 2 == 0);
+                            relayed += c.burst();
+                            echoes[0] += c.channelDataEchoes;
+                            echoes[1] += c.dataIndicationEchoes;
                         }
+                        connections++;
+                    }
+                    round++;
+                    if (relayed >= packetTarget) {
+                        why = packetTarget + " datagrams reached";
+                        break outer;
                     }
                 }
             }
         } catch (ConfigException e) {
             why = "could not start: " + String.join("; ", e.problems());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             why = "stopped early: " + e;
         } finally {
             for (Client c : clients) {
                 c.close();
             }
+            for (StreamClient c : streamClients) {
+                c.close();
+            }
         }
-        long channelData = 0;
-        long indications = 0;
+        long channelData = echoes[0];
+        long indications = echoes[1];
         for (Client c : clients) {
             channelData += c.channelDataEchoes;
             indications += c.dataIndicationEchoes;
         }
-        return new Result(relayed, channelData, indications, Duration.ofNanos(System.nanoTime() - start), why);
+        for (StreamClient c : streamClients) {
+            channelData += c.channelDataEchoes;
+            indications += c.dataIndicationEchoes;
+        }
+        return new Result(relayed, channelData, indications, Duration.ofNanos(System.nanoTime() - start), why,
+                connections);
     }
 
-    private static StunnerConfig config(int port, String password, InetSocketAddress peer) throws ConfigException {
+    private static StunnerConfig config(int port, int tcpPort, int tlsPort, SelfSignedCertificate cert,
+                                        String password, InetSocketAddress peer) throws ConfigException {
+        String route = "\"address\":\"127.0.0.1\",\"routes\":[\"turngate-warm-up-peer\"]";
+        StringBuilder listeners = new StringBuilder("{\"name\":\"turngate-warm-up\",\"protocol\":\"TURN-UDP\",\"port\":"
+                + port + "," + route + "}");
+        if (tcpPort > 0) {
+            listeners.append(",{\"name\":\"turngate-warm-up-tcp\",\"protocol\":\"TURN-TCP\",\"port\":")
+                    .append(tcpPort).append(',').append(route).append('}');
+        }
+        if (tlsPort > 0) {
+            Base64.Encoder b64 = Base64.getEncoder();
+            listeners.append(",{\"name\":\"turngate-warm-up-tls\",\"protocol\":\"TURN-TLS\",\"port\":")
+                    .append(tlsPort).append(',').append(route)
+                    .append(",\"cert\":\"").append(b64.encodeToString(cert.certificatePem().getBytes(StandardCharsets.US_ASCII)))
+                    .append("\",\"key\":\"").append(b64.encodeToString(cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                    .append("\"}");
+        }
         String json = "{\"version\":\"v1\","
                 + "\"admin\":{\"name\":\"turngate-warm-up\",\"healthcheck_endpoint\":\"\",\"metrics_endpoint\":\"\"},"
                 + "\"auth\":{\"type\":\"static\",\"realm\":\"warm-up.turngate\","
                 + "\"credentials\":{\"username\":\"warm-up\",\"password\":\"" + password + "\"}},"
-                + "\"listeners\":[{\"name\":\"turngate-warm-up\",\"protocol\":\"TURN-UDP\",\"port\":" + port + ","
-                + "\"address\":\"127.0.0.1\",\"routes\":[\"turngate-warm-up-peer\"]}],"
+                + "\"listeners\":[" + listeners + "],"
                 + "\"clusters\":[{\"name\":\"turngate-warm-up-peer\",\"type\":\"STATIC\","
                 + "\"endpoints\":[\"" + peer.getAddress().getHostAddress() + "\"]}]}";
         return ConfigLoader.parse(json, Map.of());
+    }
+
+    /** A client TLS context that trusts exactly the private listener's certificate. */
+    private static SSLContext clientContext(SelfSignedCertificate cert) throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("warm-up", CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(cert.certificatePem().getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, tmf.getTrustManagers(), new SecureRandom());
+        return c;
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static int freeUdpPort() throws SocketException {
@@ -349,6 +484,180 @@ public final class WarmUp {
 
         void close() {
             socket.close();
+        }
+    }
+
+    /**
+     * A minimal TURN client over a blocking TCP or TLS connection (RFC 8656 §3.1: STUN and ChannelData framed on
+     * the stream, ChannelData padded to 4 bytes, §12.5). A burst goes out in one write, as browsers and load
+     * generators coalesce, so a TLS record carries several messages.
+     */
+    private static final class StreamClient implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final DataInputStream in;
+        private final String password;
+        private final byte[] payload = new byte[PAYLOAD];
+        private byte[] receive = new byte[2048];
+        private String realm;
+        private String nonce;
+        private byte[] burst;
+        long channelDataEchoes;
+        long dataIndicationEchoes;
+
+        private StreamClient(Socket socket, String password) throws IOException {
+            this.socket = socket;
+            this.socket.setSoTimeout(TIMEOUT_MILLIS);
+            this.socket.setTcpNoDelay(true);
+            this.out = socket.getOutputStream();
+            this.in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 16384));
+            this.password = password;
+        }
+
+        /** Connects (and, with {@code tls}, shakes hands: TLS 1.3 on even rounds, 1.2 on odd ones). */
+        static StreamClient connect(InetSocketAddress server, SSLContext tls, int round, String password)
+                throws IOException {
+            Socket s = new Socket();
+            try {
+                s.connect(server, ANSWER_MILLIS);
+                if (tls != null) {
+                    SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(s, "127.0.0.1", server.getPort(),
+                            true);
+                    t.setEnabledProtocols(new String[] {round % 2 == 0 ? "TLSv1.3" : "TLSv1.2"});
+                    t.setSoTimeout(ANSWER_MILLIS);
+                    t.startHandshake();
+                    s = t;
+                }
+                return new StreamClient(s, password);
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        void allocate(InetSocketAddress peer, boolean useChannel) throws IOException {
+            StunMessage r = request(StunMethod.ALLOCATE, List.of(new RequestedTransport(UDP)));
+            if (r.attribute(XorRelayedAddress.class) == null) {
+                throw new IOException("Allocate answered without a relayed address: " + r);
+            }
+            request(StunMethod.CREATE_PERMISSION, List.of(new XorPeerAddress(peer)));
+            byte[] one;
+            if (useChannel) {
+                request(StunMethod.CHANNEL_BIND, List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer)));
+                one = new byte[4 + PAYLOAD]; // 164 bytes: a multiple of 4, no padding
+                one[0] = (byte) (CHANNEL >>> 8);
+                one[1] = (byte) CHANNEL;
+                one[2] = (byte) (PAYLOAD >>> 8);
+                one[3] = (byte) PAYLOAD;
+            } else {
+                one = Client.encode(StunMessage.of(StunMethod.SEND, StunClass.INDICATION, TransactionId.random(),
+                        new XorPeerAddress(peer), new Data(payload)), null);
+            }
+            burst = new byte[one.length * BURST];
+            for (int i = 0; i < BURST; i++) {
+                System.arraycopy(one, 0, burst, i * one.length, one.length);
+            }
+        }
+
+        /** Sends {@value #BURST} messages to the peer in one write and reads their echoes; returns datagrams relayed. */
+        long burst() throws IOException {
+            out.write(burst);
+            out.flush();
+            int echoes = 0;
+            try {
+                while (echoes < BURST) {
+                    if (readFrame() == 0) {
+                        channelDataEchoes++;
+                    } else {
+                        dataIndicationEchoes++;
+                    }
+                    echoes++;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                if (echoes == 0) {
+                    throw new IOException("no echo through the relay within " + TIMEOUT_MILLIS + " ms");
+                }
+                // a datagram lost on the relay's UDP leg; the stream stays framed (whole frames only)
+            }
+            return 2L * echoes;
+        }
+
+        /** Reads one frame into {@link #receive}: 0 for ChannelData, else the STUN message's length in bytes. */
+        private int readFrame() throws IOException {
+            in.readFully(receive, 0, 4);
+            int length = ((receive[2] & 0xFF) << 8) | (receive[3] & 0xFF);
+            if ((receive[0] & 0xC0) == 0x40) { // RFC 7983: ChannelData, padded to 4 on streams
+                in.readFully(receive, 4, (length + 3) & ~3);
+                return 0;
+            }
+            int total = StunConstants.HEADER_LENGTH + length;
+            if (total > receive.length) {
+                receive = java.util.Arrays.copyOf(receive, total);
+            }
+            in.readFully(receive, 4, total - 4);
+            return total;
+        }
+
+        private StunMessage request(int method, List<StunAttribute> attrs) throws IOException {
+            StunMessage r = exchange(method, attrs);
+            ErrorCodeAttribute e = r.attribute(ErrorCodeAttribute.class);
+            if (e != null && (e.code() == 401 || e.code() == 438)) {
+                realm = r.attribute(Realm.class).value();
+                nonce = r.attribute(Nonce.class).value();
+                r = exchange(method, attrs);
+                e = r.attribute(ErrorCodeAttribute.class);
+            }
+            if (e != null) {
+                throw new IOException("method " + method + " refused with " + e.code());
+            }
+            return r;
+        }
+
+        private StunMessage exchange(int method, List<StunAttribute> attrs) throws IOException {
+            TransactionId tid = TransactionId.random();
+            byte[] key = null;
+            List<StunAttribute> all = new ArrayList<>(attrs);
+            if (nonce != null) {
+                all.add(new Username("warm-up"));
+                all.add(new Realm(realm));
+                all.add(new Nonce(nonce));
+                key = LongTermCredentials.key("warm-up", realm, password);
+            }
+            out.write(Client.encode(new StunMessage(method, StunClass.REQUEST, tid, all), key));
+            out.flush();
+            socket.setSoTimeout(ANSWER_MILLIS);
+            try {
+                while (true) { // reliable transport: no retransmission (RFC 8489 §6.2.2)
+                    int n = readFrame();
+                    if (n == 0) {
+                        continue;
+                    }
+                    ByteBuf b = Unpooled.wrappedBuffer(receive, 0, n);
+                    try {
+                        ReceivedStun s = StunCodec.decode(b);
+                        if (s.message().transactionId().equals(tid)) {
+                            return s.message();
+                        }
+                    } catch (StunCodecException ignored) {
+                        // not our answer
+                    } finally {
+                        b.release();
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new IOException("no answer to method " + method + " in " + ANSWER_MILLIS + " ms");
+            } finally {
+                socket.setSoTimeout(TIMEOUT_MILLIS);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
     }
 }

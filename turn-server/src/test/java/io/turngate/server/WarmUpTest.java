@@ -30,6 +30,29 @@ class WarmUpTest {
     }
 
     @Test
+    void drivesTcpAndTlsThroughWholeConnectionLivesWhenTheDaemonServesThem() {
+        long before = loopThreads();
+        WarmUp.Result r = WarmUp.run(Gateway.Options.defaults(), Duration.ofSeconds(60), 10_000,
+                new WarmUp.Streams(true, true));
+        // TCP and TLS each add the budget and the target once more: 3 x 10,000
+        assertTrue(r.stoppedBecause().contains("30000 datagrams reached"), r.toString());
+        // one long-lived connection per kind, and every 16th round one more per kind that connects, shakes hands,
+        // allocates, relays a burst and closes
+        assertTrue(r.streamConnections() > 4, r.toString());
+        assertEquals(r.relayed(), 2 * (r.channelDataEchoes() + r.dataIndicationEchoes()), r.toString());
+        assertTrue(r.toString().contains("TCP/TLS connections opened and closed " + r.streamConnections()),
+                r.toString());
+        assertTrue(TestGateways.await(() -> loopThreads() <= before, 5000), "the private gateway's event loops stop");
+    }
+
+    @Test
+    void withoutStreamListenersNoConnectionIsMade() {
+        WarmUp.Result r = WarmUp.run(Gateway.Options.defaults(), Duration.ofSeconds(30), 5_000);
+        assertEquals(0, r.streamConnections(), r.toString());
+        assertTrue(!r.toString().contains("TCP/TLS"), r.toString());
+    }
+
+    @Test
     void endsWhenItsTimeIsUp() {
         WarmUp.Result r = WarmUp.run(Gateway.Options.defaults(), Duration.ofMillis(300), Long.MAX_VALUE);
         assertTrue(r.stoppedBecause().contains("budget of 300 ms used"), r.toString());
