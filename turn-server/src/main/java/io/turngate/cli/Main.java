@@ -485,8 +485,9 @@ public final class Main implements Callable<Integer> {
             WarmUp.Result r = WarmUp.run(gatewayOptions(), warmUpTime, WARM_UP_DATAGRAMS, new WarmUp.Streams(
                     serves(cfg, io.turngate.config.v1.ListenerProtocol.TURN_TCP),
                     serves(cfg, io.turngate.config.v1.ListenerProtocol.TURN_TLS)));
+            long gc = WarmUp.collectStartUpGarbage();
             readiness.warmedUp();
-            log.info("self-warm-up: {}", r);
+            log.info("self-warm-up: {}; start-up garbage collected in {} ms", r, gc);
         }
         if (!isZero(cfg)) {
             readiness.configApplied();

@@ -261,6 +261,8 @@ class DaemonTest {
         assertTrue(warm > 0 && ready > warm, "the warm-up line comes before the ready line:\n" + text);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("self-warm-up: (\\d+) datagrams relayed").matcher(text);
         assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, text);
+        assertTrue(text.matches("(?s).*self-warm-up: [^\n]*; start-up garbage collected in \\d+ ms\n.*"),
+                "one full collection before /ready:\n" + text);
         System.err.println("DaemonTest warm-up: " + text.substring(warm, text.indexOf('\n', warm))
                 + (live ? " (/ready probed 503 during it)" : " (ended before /live answered)"));
         signal(p, "TERM");
