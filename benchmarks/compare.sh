@@ -17,6 +17,8 @@
 #                         [--latency-matrix] (only the latency matrix: fixed rates x allocation counts, 100 B, N
 #                                        rounds, default 10 (--repeat), alternating; RTT corrected for coordinated
 #                                        omission) [--rates 5000,20000,50000] [--allocations 1,100,1000,10000]
+#                                        [--c-generator] (the matrix's runs with benchmarks/c/turnlat, one C thread,
+#                                        instead of the Java generator; built with make, needs gcc and libssl-dev)
 #                         [--cold-start] (fresh servers, the first --cold-duration after /ready (coturn: its port)
 #                                        in 1 s windows: turngate, turngate --no-warm-up, coturn) [--cold-repeat 3]
 #                                        [--cold-rate 20000] [--cold-allocations 100] [--cold-duration 30s]
@@ -34,6 +36,7 @@ RUN_WARMUP=1s
 # SSLEngine) ramps for seconds while it compiles: against either server, 25k forwarded packets/s in its first second,
 # 430k in its ninth (measured here, 100 allocations over TLS). With 1 s the window measured mostly that ramp.
 STREAM_RUN_WARMUP=6s
+C_GEN=0
 RTT_RATE=20000
 BIG=10000
 QUICK=0
@@ -103,6 +106,7 @@ while [ $# -gt 0 ]; do
     --idle-hold) IDLE_HOLD=$2; shift 2 ;;
     --idle-only) IDLE_ONLY=1; shift ;;
     --latency-matrix) MATRIX=1; shift ;;
+    --c-generator) C_GEN=1; shift ;;
     --rates) MATRIX_RATES=$2; shift 2 ;;
     --allocations) MATRIX_ALLOCATIONS=$2; shift 2 ;;
     --cold-start) COLD=1; shift ;;
@@ -453,6 +457,20 @@ run() { # server name allocations payload rate duration [extra args...]; TRANSPO
     --json "$json" $GEN_FLAGS "$@" 2> >(grep -v '^\[' >&2) | sed 's/^/   /' || echo "   (run failed: status $?)"
 }
 
+# The C generator (benchmarks/c/turnlat): fixed-rate UDP ChannelData, one thread, RTT corrected from each probe's
+# slot; writes the same JSON schema, so the reports read it alike.
+TURNLAT=$ROOT/benchmarks/c/turnlat
+run_c() { # server name allocations rate duration warmup
+  local s=$1 name=$2 n=$3 rate=$4 dur=$5 warm=$6
+  echo "-- $s: $n allocations x 100 B over udp, rate $rate, $dur (turnlat)"
+  taskset -c "$GEN_CPU" "$TURNLAT" --server "127.0.0.1:${PORT[$s]}" --user "$USER_NAME" --pass "$USER_PASS" \
+    --allocations "$n" --payload 100 --rate "$rate" --duration "$dur" --warmup "$warm" --server-pid "${PID[$s]}" \
+    --label "$s" --json "$OUT/$name-$s.json" | sed 's/^/   /' || echo "   (run failed: status $?)"
+}
+if [ "$C_GEN" = 1 ]; then
+  make -s -C "$ROOT/benchmarks/c" turnlat || { echo "compare.sh: --c-generator: benchmarks/c/turnlat does not build (needs gcc and OpenSSL 3 headers: apt-get install gcc libssl-dev)" >&2; exit 1; }
+fi
+
 [ "$COLD_ONLY" = 1 ] || for s in "${SERVERS[@]}"; do "start_$s"; done
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -464,7 +482,7 @@ run() { # server name allocations payload rate duration [extra args...]; TRANSPO
   echo "client transports: udp${EXTRA_TRANSPORTS[*]:+ ${EXTRA_TRANSPORTS[*]}}$( [ "$WANT_TLS" = 1 ] && echo "; TLS: $GEN_TLS_PROTOCOLS, a self-signed ECDSA P-256 certificate made at run time")"
   [ "$IDLE_TCP" -gt 0 ] && echo "idle: $IDLE_TCP TCP connections, one allocation each, held $IDLE_HOLD on freshly started servers"
   echo "open files: soft limit $(ulimit -Sn), hard limit $(ulimit -Hn)"
-  [ "$MATRIX" = 1 ] && echo "latency matrix: rates ${RATES[*]} probes/s x allocations ${ALLOCS[*]}, 100 B, $REPEAT rounds of $DURATION (after $MATRIX_RUN_WARMUP inside each run), RTT corrected for coordinated omission"
+  [ "$MATRIX" = 1 ] && echo "latency matrix: rates ${RATES[*]} probes/s x allocations ${ALLOCS[*]}, 100 B, $REPEAT rounds of $DURATION (after $MATRIX_RUN_WARMUP inside each run), RTT corrected for coordinated omission; generator: $( [ "$C_GEN" = 1 ] && echo "turnlat (C, one thread)" || echo "LoadGenerator (Java)")"
   [ "$COLD" = 1 ] && echo "cold start: $COLD_REPEAT rounds, $COLD_ALLOCATIONS allocations x 100 B at $COLD_RATE probes/s for $COLD_DURATION on freshly started servers, 1 s windows from /ready (coturn: its port bound)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
@@ -484,6 +502,10 @@ done
   for rate in "${RATES[@]}"; do
     for n in "${ALLOCS[@]}"; do
       for s in "${SERVERS[@]}"; do
+        if [ "$C_GEN" = 1 ]; then
+          run_c "$s" "lat-${n}x100-${rate}pps-r$round" "$n" "$rate" "$DURATION" "$MATRIX_RUN_WARMUP"
+          continue
+        fi
         # --progress 0 as in the RTT runs below: no histogram copies on the generator's loop during the window.
         GEN_FLAGS="$RTT_GEN_FLAGS" run "$s" "lat-${n}x100-${rate}pps-r$round" "$n" 100 "$rate" "$DURATION" \
           --warmup "$MATRIX_RUN_WARMUP" --concurrency 256 --progress 0

@@ -62,9 +62,10 @@ public final class HtmlReport implements Callable<Integer> {
         List<JsonNode> results = new ArrayList<>();
         for (Path p : inputs) {
             JsonNode n = mapper.readTree(p.toFile());
-            if (n == null || !LoadResult.TOOL.equals(n.path("tool").asText())) {
+            if (n == null || !LoadResult.readable(n.path("tool").asText())) {
                 System.err.println("html-report: " + p + ": found no \"tool\": \"" + LoadResult.TOOL
-                        + "\" (expected: a LoadGenerator --json file); skipped");
+                        + "\" or \"" + LoadResult.C_TOOL + "\" (expected: a LoadGenerator or turnlat --json file);"
+                        + " skipped");
                 continue;
             }
             results.add(n);

@@ -26,6 +26,13 @@ public record LoadResult(String tool, int schema, String label, String startedAt
     /** 2 adds {@code traffic.rttCorrectedMicros} and {@code traffic.timeline}; nothing was renamed. */
     public static final int SCHEMA = 2;
     public static final String TOOL = "turngate-loadgen";
+    /** The C fixed-rate generator ({@code benchmarks/c/turnlat.c}), which writes the same schema. */
+    public static final String C_TOOL = "turnlat";
+
+    /** Whether a report reads a result written by {@code tool}. */
+    public static boolean readable(String tool) {
+        return TOOL.equals(tool) || C_TOOL.equals(tool);
+    }
 
     /** The machine the run happened on. */
     public record Host(String hostname, int cpus, String cpuModel, String kernel, String java) {

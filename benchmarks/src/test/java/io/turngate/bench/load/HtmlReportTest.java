@@ -100,6 +100,23 @@ class HtmlReportTest {
         assertEquals(2, new picocli.CommandLine(report).execute(junk.toString(), "--markdown"));
     }
 
+    /** A file as benchmarks/c/turnlat writes it (a run of its own against coturn, kept as test data). */
+    @Test
+    void filesOfTheCGeneratorAreRead(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("lat-100x100-20000pps-r1-coturn.json");
+        try (java.io.InputStream in = HtmlReportTest.class.getResourceAsStream(
+                "/turnlat/lat-100x100-20000pps-r1-coturn.json")) {
+            Files.copy(in, f);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        HtmlReport report = new HtmlReport(new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(0, new picocli.CommandLine(report).execute(f.toString(), "--markdown", "-o",
+                dir.resolve("r.html").toString()));
+        String md = out.toString(StandardCharsets.UTF_8);
+        // its corrected RTT (p50 46.262, p99 92.396, p99.9 907.524 µs), as the Java generator's would be shown
+        assertTrue(row(md, "100 alloc × 100 B @ 20.0k/s: RTT p50 / p99 / p99.9 (µs)").contains("46 / 92 / 908"), md);
+    }
+
     // ---- several runs of the same case and label: the median run by the case's key metric ----
 
     /** The report over {@code runs}, as compare.sh feeds it their JSON files (shared with LatencyMatrixReportTest). */
