@@ -359,75 +359,61 @@ public final class WarmUp {
         }
     }
 
-    /** A minimal TURN client over a blocking loopback socket (RFC 8656 §7, §9, §11, §12; RFC 8489 §9.2). */
-    private static final class Client {
-        private final DatagramSocket socket;
-        private final InetSocketAddress server;
+    /**
+     * What both warm-up clients share: the control path of RFC 8656 §7, §9, §11 with RFC 8489 §9.2 long-term
+     * credentials (a request, its 401 or 438, the same request signed), the probe each burst repeats, and the echo
+     * counts. A transport supplies only how one request goes out and its answer comes back ({@link #transact}).
+     */
+    private abstract static class WarmUpClient {
         private final String password;
         private final byte[] payload = new byte[PAYLOAD];
-        private final byte[] receive = new byte[2048];
         private String realm;
         private String nonce;
-        private boolean channel;
-        private byte[] sendIndication;
-        private byte[] channelData;
         long channelDataEchoes;
         long dataIndicationEchoes;
 
-        Client(InetSocketAddress server, String password) throws SocketException {
-            this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-            this.socket.setSoTimeout(TIMEOUT_MILLIS);
-            this.server = server;
+        WarmUpClient(String password) {
             this.password = password;
         }
 
-        void allocate(InetSocketAddress peer, boolean useChannel) throws IOException {
+        /**
+         * Sends {@code request} (transaction {@code tid}) and returns the answer of that transaction.
+         *
+         * @throws IOException when none came in {@value #ANSWER_MILLIS} ms
+         */
+        abstract StunMessage transact(int method, TransactionId tid, byte[] request) throws IOException;
+
+        /**
+         * Allocate, CreatePermission and, with {@code useChannel}, ChannelBind to {@code peer}.
+         *
+         * @return the probe a burst repeats: ChannelData on channel {@value #CHANNEL}, or a Send indication
+         */
+        byte[] allocateProbe(InetSocketAddress peer, boolean useChannel) throws IOException {
             StunMessage r = request(StunMethod.ALLOCATE, List.of(new RequestedTransport(UDP)));
             if (r.attribute(XorRelayedAddress.class) == null) {
                 throw new IOException("Allocate answered without a relayed address: " + r);
             }
             request(StunMethod.CREATE_PERMISSION, List.of(new XorPeerAddress(peer)));
-            channel = useChannel;
-            if (channel) {
-                request(StunMethod.CHANNEL_BIND, List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer)));
-                channelData = new byte[4 + PAYLOAD];
-                channelData[0] = (byte) (CHANNEL >>> 8);
-                channelData[1] = (byte) CHANNEL;
-                channelData[2] = (byte) (PAYLOAD >>> 8);
-                channelData[3] = (byte) PAYLOAD;
-            } else {
-                sendIndication = encode(StunMessage.of(StunMethod.SEND, StunClass.INDICATION, TransactionId.random(),
+            if (!useChannel) {
+                return encode(StunMessage.of(StunMethod.SEND, StunClass.INDICATION, TransactionId.random(),
                         new XorPeerAddress(peer), new Data(payload)), null);
             }
+            request(StunMethod.CHANNEL_BIND, List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer)));
+            byte[] channelData = new byte[4 + PAYLOAD]; // 164 bytes: a multiple of 4, so no padding on streams
+            channelData[0] = (byte) (CHANNEL >>> 8);
+            channelData[1] = (byte) CHANNEL;
+            channelData[2] = (byte) (PAYLOAD >>> 8);
+            channelData[3] = (byte) PAYLOAD;
+            return channelData;
         }
 
-        /** Sends {@value #BURST} datagrams to the peer and reads their echoes; returns the datagrams relayed. */
-        long burst(InetSocketAddress peer) throws IOException {
-            socket.setSoTimeout(TIMEOUT_MILLIS);
-            byte[] out = channel ? channelData : sendIndication;
-            DatagramPacket p = new DatagramPacket(out, out.length, server);
-            for (int i = 0; i < BURST; i++) {
-                socket.send(p);
+        /** Counts an echo by its first byte. */
+        void echoed(byte first) {
+            if ((first & 0xC0) == 0x40) { // RFC 7983: ChannelData; else a STUN Data indication
+                channelDataEchoes++;
+            } else {
+                dataIndicationEchoes++;
             }
-            DatagramPacket in = new DatagramPacket(receive, receive.length);
-            int echoes = 0;
-            try {
-                while (echoes < BURST) {
-                    in.setLength(receive.length);
-                    socket.receive(in);
-                    echoes++;
-                    if ((receive[0] & 0xC0) == 0x40) { // RFC 7983: ChannelData; else a STUN Data indication
-                        channelDataEchoes++;
-                    } else {
-                        dataIndicationEchoes++;
-                    }
-                }
-            } catch (SocketTimeoutException e) {
-                if (echoes == 0) {
-                    throw new IOException("no echo through the relay within " + TIMEOUT_MILLIS + " ms");
-                }
-            }
-            return 2L * echoes; // each echo crossed the relay twice: client -> peer, then peer -> client
         }
 
         private StunMessage request(int method, List<StunAttribute> attrs) throws IOException {
@@ -455,7 +441,79 @@ public final class WarmUp {
                 all.add(new Nonce(nonce));
                 key = LongTermCredentials.key("warm-up", realm, password);
             }
-            byte[] req = encode(new StunMessage(method, StunClass.REQUEST, tid, all), key);
+            return transact(method, tid, encode(new StunMessage(method, StunClass.REQUEST, tid, all), key));
+        }
+
+        /** The STUN message in {@code bytes[0, length)} if it answers {@code tid}, else {@code null}. */
+        static StunMessage answer(byte[] bytes, int length, TransactionId tid) {
+            ByteBuf b = Unpooled.wrappedBuffer(bytes, 0, length);
+            try {
+                ReceivedStun s = StunCodec.decode(b);
+                return s.message().transactionId().equals(tid) ? s.message() : null;
+            } catch (StunCodecException notOurs) {
+                return null;
+            } finally {
+                b.release();
+            }
+        }
+
+        static byte[] encode(StunMessage m, byte[] key) {
+            ByteBuf out = Unpooled.buffer(256);
+            try {
+                StunCodec.encode(m, out, key, false);
+                byte[] b = new byte[out.readableBytes()];
+                out.getBytes(out.readerIndex(), b);
+                return b;
+            } finally {
+                out.release();
+            }
+        }
+    }
+
+    /** The UDP warm-up client: one blocking loopback socket, requests retransmitted (RFC 8489 §6.2.1). */
+    private static final class Client extends WarmUpClient {
+        private final DatagramSocket socket;
+        private final InetSocketAddress server;
+        private final byte[] receive = new byte[2048];
+        private byte[] probe;
+
+        Client(InetSocketAddress server, String password) throws SocketException {
+            super(password);
+            this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            this.socket.setSoTimeout(TIMEOUT_MILLIS);
+            this.server = server;
+        }
+
+        void allocate(InetSocketAddress peer, boolean useChannel) throws IOException {
+            probe = allocateProbe(peer, useChannel);
+        }
+
+        /** Sends {@value #BURST} datagrams to the peer and reads their echoes; returns the datagrams relayed. */
+        long burst(InetSocketAddress peer) throws IOException {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            DatagramPacket p = new DatagramPacket(probe, probe.length, server);
+            for (int i = 0; i < BURST; i++) {
+                socket.send(p);
+            }
+            DatagramPacket in = new DatagramPacket(receive, receive.length);
+            int echoes = 0;
+            try {
+                while (echoes < BURST) {
+                    in.setLength(receive.length);
+                    socket.receive(in);
+                    echoes++;
+                    echoed(receive[0]);
+                }
+            } catch (SocketTimeoutException e) {
+                if (echoes == 0) {
+                    throw new IOException("no echo through the relay within " + TIMEOUT_MILLIS + " ms");
+                }
+            }
+            return 2L * echoes; // each echo crossed the relay twice: client -> peer, then peer -> client
+        }
+
+        @Override
+        StunMessage transact(int method, TransactionId tid, byte[] req) throws IOException {
             DatagramPacket in = new DatagramPacket(receive, receive.length);
             long until = System.nanoTime() + ANSWER_MILLIS * 1_000_000L;
             socket.setSoTimeout(RETRANSMIT_MILLIS);
@@ -471,31 +529,12 @@ public final class WarmUp {
                 } catch (SocketTimeoutException e) {
                     continue;
                 }
-                ByteBuf b = Unpooled.wrappedBuffer(receive, 0, in.getLength());
-                try {
-                    ReceivedStun s = StunCodec.decode(b);
-                    if (s.message().transactionId().equals(tid)) {
-                        return s.message();
-                    }
-                } catch (StunCodecException ignored) {
-                    // not our answer
-                } finally {
-                    b.release();
+                StunMessage m = answer(receive, in.getLength(), tid);
+                if (m != null) {
+                    return m;
                 }
             }
             throw new IOException("no answer to method " + method + " in " + ANSWER_MILLIS + " ms");
-        }
-
-        private static byte[] encode(StunMessage m, byte[] key) {
-            ByteBuf out = Unpooled.buffer(256);
-            try {
-                StunCodec.encode(m, out, key, false);
-                byte[] b = new byte[out.readableBytes()];
-                out.getBytes(out.readerIndex(), b);
-                return b;
-            } finally {
-                out.release();
-            }
         }
 
         void close() {
@@ -508,26 +547,20 @@ public final class WarmUp {
      * the stream, ChannelData padded to 4 bytes, §12.5). A burst goes out in one write, as browsers and load
      * generators coalesce, so a TLS record carries several messages.
      */
-    private static final class StreamClient implements AutoCloseable {
+    private static final class StreamClient extends WarmUpClient implements AutoCloseable {
         private final Socket socket;
         private final OutputStream out;
         private final DataInputStream in;
-        private final String password;
-        private final byte[] payload = new byte[PAYLOAD];
         private byte[] receive = new byte[2048];
-        private String realm;
-        private String nonce;
         private byte[] burst;
-        long channelDataEchoes;
-        long dataIndicationEchoes;
 
         private StreamClient(Socket socket, String password) throws IOException {
+            super(password);
             this.socket = socket;
             this.socket.setSoTimeout(TIMEOUT_MILLIS);
             this.socket.setTcpNoDelay(true);
             this.out = socket.getOutputStream();
             this.in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 16384));
-            this.password = password;
         }
 
         /** Connects (and, with {@code tls}, shakes hands: TLS 1.3 on even rounds, 1.2 on odd ones). */
@@ -552,23 +585,7 @@ public final class WarmUp {
         }
 
         void allocate(InetSocketAddress peer, boolean useChannel) throws IOException {
-            StunMessage r = request(StunMethod.ALLOCATE, List.of(new RequestedTransport(UDP)));
-            if (r.attribute(XorRelayedAddress.class) == null) {
-                throw new IOException("Allocate answered without a relayed address: " + r);
-            }
-            request(StunMethod.CREATE_PERMISSION, List.of(new XorPeerAddress(peer)));
-            byte[] one;
-            if (useChannel) {
-                request(StunMethod.CHANNEL_BIND, List.of(new ChannelNumber(CHANNEL), new XorPeerAddress(peer)));
-                one = new byte[4 + PAYLOAD]; // 164 bytes: a multiple of 4, no padding
-                one[0] = (byte) (CHANNEL >>> 8);
-                one[1] = (byte) CHANNEL;
-                one[2] = (byte) (PAYLOAD >>> 8);
-                one[3] = (byte) PAYLOAD;
-            } else {
-                one = Client.encode(StunMessage.of(StunMethod.SEND, StunClass.INDICATION, TransactionId.random(),
-                        new XorPeerAddress(peer), new Data(payload)), null);
-            }
+            byte[] one = allocateProbe(peer, useChannel);
             burst = new byte[one.length * BURST];
             for (int i = 0; i < BURST; i++) {
                 System.arraycopy(one, 0, burst, i * one.length, one.length);
@@ -582,11 +599,8 @@ public final class WarmUp {
             int echoes = 0;
             try {
                 while (echoes < BURST) {
-                    if (readFrame() == 0) {
-                        channelDataEchoes++;
-                    } else {
-                        dataIndicationEchoes++;
-                    }
+                    readFrame();
+                    echoed(receive[0]);
                     echoes++;
                 }
             } catch (java.net.SocketTimeoutException e) {
@@ -614,50 +628,17 @@ public final class WarmUp {
             return total;
         }
 
-        private StunMessage request(int method, List<StunAttribute> attrs) throws IOException {
-            StunMessage r = exchange(method, attrs);
-            ErrorCodeAttribute e = r.attribute(ErrorCodeAttribute.class);
-            if (e != null && (e.code() == 401 || e.code() == 438)) {
-                realm = r.attribute(Realm.class).value();
-                nonce = r.attribute(Nonce.class).value();
-                r = exchange(method, attrs);
-                e = r.attribute(ErrorCodeAttribute.class);
-            }
-            if (e != null) {
-                throw new IOException("method " + method + " refused with " + e.code());
-            }
-            return r;
-        }
-
-        private StunMessage exchange(int method, List<StunAttribute> attrs) throws IOException {
-            TransactionId tid = TransactionId.random();
-            byte[] key = null;
-            List<StunAttribute> all = new ArrayList<>(attrs);
-            if (nonce != null) {
-                all.add(new Username("warm-up"));
-                all.add(new Realm(realm));
-                all.add(new Nonce(nonce));
-                key = LongTermCredentials.key("warm-up", realm, password);
-            }
-            out.write(Client.encode(new StunMessage(method, StunClass.REQUEST, tid, all), key));
+        @Override
+        StunMessage transact(int method, TransactionId tid, byte[] req) throws IOException {
+            out.write(req);
             out.flush();
             socket.setSoTimeout(ANSWER_MILLIS);
             try {
                 while (true) { // reliable transport: no retransmission (RFC 8489 §6.2.2)
                     int n = readFrame();
-                    if (n == 0) {
-                        continue;
-                    }
-                    ByteBuf b = Unpooled.wrappedBuffer(receive, 0, n);
-                    try {
-                        ReceivedStun s = StunCodec.decode(b);
-                        if (s.message().transactionId().equals(tid)) {
-                            return s.message();
-                        }
-                    } catch (StunCodecException ignored) {
-                        // not our answer
-                    } finally {
-                        b.release();
+                    StunMessage m = n == 0 ? null : answer(receive, n, tid);
+                    if (m != null) {
+                        return m;
                     }
                 }
             } catch (java.net.SocketTimeoutException e) {
