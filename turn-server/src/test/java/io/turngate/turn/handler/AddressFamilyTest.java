@@ -2,7 +2,6 @@ package io.turngate.turn.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.socket.DatagramPacket;
 import io.turngate.stun.ReceivedStun;
 import io.turngate.stun.StunClass;
 import io.turngate.stun.StunCodec;
@@ -96,18 +95,6 @@ class AddressFamilyTest {
         }
     }
 
-    private void assertDelivered(InetSocketAddress peer) {
-        DatagramPacket d = fx.toPeer();
-        try {
-            assertEquals(peer, d.recipient());
-            byte[] got = new byte[d.content().readableBytes()];
-            d.content().getBytes(d.content().readerIndex(), got);
-            assertArrayEquals(PAYLOAD, got);
-        } finally {
-            d.release();
-        }
-    }
-
     private static List<XorRelayedAddress> relayed(ReceivedStun r) {
         return r.message().attributes(XorRelayedAddress.class);
     }
@@ -148,7 +135,7 @@ class AddressFamilyTest {
         assertEquals(2, fx.counters.refusals(Refusal.PEER_ADDRESS_FAMILY_MISMATCH));
         assertSuccess(createPermission(v6Peer), ALICE);
         sendIndication(a, v6Peer);
-        assertDelivered(v6Peer);
+        fx.assertToPeer(v6Peer, PAYLOAD);
         sendIndication(a, v4Peer); // no permission could be installed for it
         assertEquals(1, fx.counters.get("noPermission"));
         // The peer's answer on the IPv6 relay socket reaches the client as for IPv4.
@@ -237,13 +224,13 @@ class AddressFamilyTest {
         assertSuccess(createPermission(v4Peer), ALICE);
         assertSuccess(channelBind(0x4001, v6Peer), ALICE);
         sendIndication(a, v4Peer);
-        assertDelivered(v4Peer);
+        fx.assertToPeer(v4Peer, PAYLOAD);
         assertEquals(1, s4.sent);
         assertEquals(0, s6.sent);
         ByteBuf cd = Unpooled.wrappedBuffer(PAYLOAD);
         fx.channelData.onChannelData(a, 0x4001, cd, 0, PAYLOAD.length);
         cd.release();
-        assertDelivered(v6Peer);
+        fx.assertToPeer(v6Peer, PAYLOAD);
         assertEquals(1, s4.sent);
         assertEquals(1, s6.sent);
 

@@ -248,6 +248,19 @@ final class CoreFixture {
         return (DatagramPacket) out;
     }
 
+    /** The next datagram to a peer went to {@code peer} and carried exactly {@code payload}. */
+    void assertToPeer(java.net.InetSocketAddress peer, byte[] payload) {
+        DatagramPacket d = toPeer();
+        try {
+            org.junit.jupiter.api.Assertions.assertEquals(peer, d.recipient());
+            byte[] got = new byte[d.content().readableBytes()];
+            d.content().getBytes(d.content().readerIndex(), got);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(payload, got);
+        } finally {
+            d.release();
+        }
+    }
+
     /** Nothing left on any wire: every fake's channel finishes empty. */
     boolean finish(FakeClient... clients) {
         boolean left = peerWire.finish();

@@ -2,7 +2,6 @@ package io.turngate.turn.handler;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.socket.DatagramPacket;
 import io.turngate.stun.StunClass;
 import io.turngate.stun.StunMethod;
 import io.turngate.stun.attr.Data;
@@ -50,25 +49,13 @@ class SendIndicationHandlerTest {
         return plain(StunMethod.SEND, StunClass.INDICATION, false, new XorPeerAddress(peer), new Data(PAYLOAD));
     }
 
-    private void assertDelivered(InetSocketAddress peer) {
-        DatagramPacket d = fx.toPeer();
-        try {
-            assertEquals(peer, d.recipient());
-            byte[] got = new byte[d.content().readableBytes()];
-            d.content().getBytes(d.content().readerIndex(), got);
-            assertEquals(new String(PAYLOAD, StandardCharsets.US_ASCII), new String(got, StandardCharsets.US_ASCII));
-        } finally {
-            d.release();
-        }
-    }
-
     @Test
     void sendIndicationWithAPermissionIsRelayedToThePeer() throws Exception {
         Allocation a = fx.allocate(alice, ALICE);
         InetSocketAddress peer = address("10.1.2.3", 5004);
         fx.permit(a, peer);
         send(a, indication(peer));
-        assertDelivered(peer);
+        fx.assertToPeer(peer, PAYLOAD);
         assertEquals(1, fx.counters.get("relayedToPeer"));
         assertEquals(PAYLOAD.length, fx.counters.toPeerBytes);
         assertNull(alice.wire.readOutbound(), "an indication is never answered");
@@ -143,7 +130,7 @@ class SendIndicationHandlerTest {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 10, 1, 2, 3};
         InetSocketAddress v6 = new InetSocketAddress(Inet6Address.getByAddress(null, mapped, -1), 5004);
         send(a, indication(v6));
-        assertDelivered(address("10.1.2.3", 5004));
+        fx.assertToPeer(address("10.1.2.3", 5004), PAYLOAD);
         assertFalse(fx.finish(alice));
     }
 
@@ -160,7 +147,7 @@ class SendIndicationHandlerTest {
         } finally {
             framed.release();
         }
-        assertDelivered(peer);
+        fx.assertToPeer(peer, PAYLOAD);
         assertFalse(fx.finish(alice));
     }
 }
