@@ -268,6 +268,11 @@ public final class KubernetesConfigSource implements ConfigSource {
         return informers.containsKey(kind);
     }
 
+    /** The informers that do not watch right now (listed but the watch not yet, or no longer, established). */
+    List<String> notWatchingForTests() {
+        return watched().stream().filter(w -> !w.informer().isWatching()).map(Watched::what).toList();
+    }
+
     /** Renders run so far (loads included). */
     long renderCount() {
         return renders.get();

@@ -34,9 +34,10 @@ import java.util.function.Consumer;
  * it), and changed while it is down (through a second server on the same store: another API server replica). The
  * clients of {@link #client()} reach it through a {@link Link}, a TCP relay on a port of its own, which refuses new
  * connections before the server shuts down and accepts them again only once it is back. Without it a watch that
- * reconnected while the mock server was shutting down was accepted and then dropped; fabric8 then falls back to a
- * plain HTTP watch, which the mock server does not serve, and that informer never watched again (about one run in
- * ten under load; a real API server serves both kinds of watch).
+ * reconnected while the mock server was shutting down was accepted and then dropped. When the first request of a
+ * watch fails that way (or is refused), fabric8 falls back to a plain HTTP watch, which the mock server does not
+ * serve, and that informer never watches again (a real API server serves both kinds of watch). Outage tests
+ * therefore stop the server only once every informer watches: an informer's first watch starts after its list.
  */
 final class MockCluster implements AutoCloseable {
     private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher(List.of());
@@ -93,7 +94,11 @@ final class MockCluster implements AutoCloseable {
         return s;
     }
 
-    /** A new client of this cluster through its {@link Link} (closed with it), reconnecting after 100 ms at first. */
+    /**
+     * A new client of this cluster through its {@link Link} (closed with it), reconnecting after 100 ms at first; a
+     * request is retried once, and a connect may take 10 s, as with {@link KubernetesConfigSource#connect}'s own
+     * client (a connect that fails under load must not turn a watch into an HTTP watch).
+     */
     KubernetesClient client() {
         return clientOn(link.port());
     }
@@ -101,7 +106,7 @@ final class MockCluster implements AutoCloseable {
     private KubernetesClient clientOn(int p) {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + p)
                 .withNamespace("default").withWatchReconnectInterval(100).withWatchReconnectLimit(-1)
-                .withRequestTimeout(10000).withConnectionTimeout(1000).withRequestRetryBackoffLimit(0).build();
+                .withRequestTimeout(10000).withConnectionTimeout(10000).withRequestRetryBackoffLimit(1).build();
         KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
         clients.add(c);
         return c;
@@ -185,7 +190,11 @@ final class MockCluster implements AutoCloseable {
         throw new IllegalArgumentException("not a watched kind: " + apiVersion + " " + kind);
     }
 
-    /** Stops the API server: connections are refused (by the link, first) until {@link #restart}. */
+    /**
+     * Stops the API server: connections are refused (by the link, first) until {@link #restart}. The connections it
+     * had end as the server closes them: its websocket watches end with a close, and fabric8's informers list again
+     * once it is back, which is how they catch up here (this mock server does not replay the events a watch missed).
+     */
     void stop() {
         link.refuse();
         server.destroy();
