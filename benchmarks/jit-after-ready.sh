@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# What the JIT and the GC do to the first real traffic after /ready (benchmarks/README.md, issue 13).
+#
+#   benchmarks/jit-after-ready.sh OUT [RUNS] [ALLOCATIONS] [JAR]
+#
+# Starts turngate alone on CPU 0 (the stunnerd launcher, -XX:+PrintCompilation, GC and safepoint log), waits for its
+# "turngate ready" line, then runs benchmarks/c/turnlat RUNS times on CPU 1: ALLOCATIONS allocations at 20k
+# packets/s, 2 s warm-up and 5 s measured each. Prints each run's corrected RTT percentiles, the self-warm-up's log
+# line, and compilations / C2 compilations / deoptimisations ("made not entrant") in 5 s windows after /ready.
+# Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev, python3, taskset.
+# Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s").
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:?usage: jit-after-ready.sh OUT [RUNS] [ALLOCATIONS] [JAR]}
+RUNS=${2:-4}
+ALLOC=${3:-100}
+JAR=${4:-$ROOT/turn-server/target/turngate.jar}
+PORT=${PORT:-36678}
+mkdir -p "$OUT"
+make -s -C "$ROOT/benchmarks/c" turnlat
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cat > "$TMP/t.json" <<CONF
+{"version":"v1","admin":{"name":"jit-after-ready","loglevel":"all:INFO","healthcheck_endpoint":"","metrics_endpoint":""},
+ "auth":{"type":"static","realm":"stunner.l7mp.io","credentials":{"username":"user-1","password":"pass-1"}},
+ "listeners":[{"name":"udp","protocol":"TURN-UDP","address":"127.0.0.1","port":$PORT,"routes":["echo"]}],
+ "clusters":[{"name":"echo","type":"STATIC","protocol":"UDP","endpoints":["127.0.0.1"]}]}
+CONF
+taskset -c 0 env TURNGATE_JAR="$JAR" \
+  TURNGATE_JAVA_OPTS="-XX:+PrintCompilation -Xlog:gc,safepoint:file=$OUT/gc.log:uptime ${TG_OPTS:-}" \
+  sh "$ROOT/turn-server/src/main/sh/stunnerd" -c "$TMP/t.json" --unauthenticated-rate 0 ${TG_ARGS:-} \
+  > "$OUT/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 600); do grep -q "turngate ready" "$OUT/server.log" && break; sleep 0.1; done
+grep -q "turngate ready" "$OUT/server.log" || { echo "jit-after-ready.sh: no ready line in 60 s" >&2; kill "$PID"; exit 1; }
+t0=$(date +%s%3N)
+for r in $(seq "$RUNS"); do
+  s=$(( $(date +%s%3N) - t0 ))
+  taskset -c 1 "$ROOT/benchmarks/c/turnlat" --server "127.0.0.1:$PORT" --allocations "$ALLOC" --rate 20000 \
+    --warmup 2s --duration 5s --server-pid "$PID" --label turngate --json "$OUT/r$r.json" > "$OUT/r$r.txt" 2>&1
+  e=$(( $(date +%s%3N) - t0 ))
+  echo "run $r: ${s}-${e} ms after ready: $(grep -o 'corrected p50 [^;]*' "$OUT/r$r.txt")"
+done
+kill "$PID"; wait "$PID" 2>/dev/null || true
+grep -o 'self-warm-up:.*' "$OUT/server.log" || true
+python3 - "$OUT/server.log" <<'PY'
+import re, sys
+# PrintCompilation lines: "<ms since start> <id> <flags> <tier> <method> ..."; the ready line is timed by the
+# compile line before it.
+ready, comp = None, []
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"^\s*(\d+)\s+\d+\s+\S*\s*(\d)\s+(\S+)", line)
+    if m:
+        comp.append((int(m.group(1)), int(m.group(2)), "made not entrant" in line))
+    elif "turngate ready" in line and ready is None and comp:
+        ready = comp[-1][0]
+if ready is None:
+    sys.exit("no compile line before the ready line")
+end = max(t for t, _, _ in comp)
+out = []
+for w in range(0, max(5, end - ready) // 1000 + 1, 5):
+    c = [x for x in comp if ready + w * 1000 <= x[0] < ready + (w + 5) * 1000]
+    out.append(f"{w}-{w + 5}s {len(c)}/{sum(1 for x in c if x[1] == 4 and not x[2])}/{sum(1 for x in c if x[2])}")
+print("after /ready, compilations/C2/deoptimisations: " + "  ".join(out))
+PY
