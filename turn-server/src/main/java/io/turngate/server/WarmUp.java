@@ -458,15 +458,7 @@ public final class WarmUp {
         }
 
         static byte[] encode(StunMessage m, byte[] key) {
-            ByteBuf out = Unpooled.buffer(256);
-            try {
-                StunCodec.encode(m, out, key, false);
-                byte[] b = new byte[out.readableBytes()];
-                out.getBytes(out.readerIndex(), b);
-                return b;
-            } finally {
-                out.release();
-            }
+            return StunCodec.encodeToArray(m, key, false);
         }
     }
 

@@ -2,6 +2,8 @@ package io.turngate.stun;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.turngate.stun.StunCodecException.Reason;
 import io.turngate.stun.attr.AttributeType;
 import io.turngate.stun.attr.Fingerprint;
@@ -188,6 +190,21 @@ public final class StunCodec {
             if (!success) {
                 buf.release();
             }
+        }
+    }
+
+    /**
+     * The encoded message as a byte array (clients and tests that send it through a plain socket).
+     *
+     * @see #encode(StunMessage, ByteBuf, byte[], boolean)
+     */
+    public static byte[] encodeToArray(StunMessage msg, byte[] integrityKeyOrNull, boolean fingerprint) {
+        ByteBuf out = Unpooled.buffer(256);
+        try {
+            encode(msg, out, integrityKeyOrNull, fingerprint);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
         }
     }
 

@@ -313,15 +313,7 @@ public final class TestTurnClient implements AutoCloseable {
 
     /** Encodes {@code msg} (with MESSAGE-INTEGRITY when {@code key} is not null, FINGERPRINT when asked). */
     public static byte[] encode(StunMessage msg, byte[] key, boolean fingerprint) {
-        ByteBuf out = Unpooled.buffer(256);
-        try {
-            StunCodec.encode(msg, out, key, fingerprint);
-            byte[] b = new byte[out.readableBytes()];
-            out.getBytes(out.readerIndex(), b);
-            return b;
-        } finally {
-            out.release();
-        }
+        return StunCodec.encodeToArray(msg, key, fingerprint);
     }
 
     /** Decodes one STUN message, or throws {@link AssertionError}. */

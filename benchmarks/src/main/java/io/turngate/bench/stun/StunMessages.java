@@ -1,7 +1,5 @@
 package io.turngate.bench.stun;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.turngate.auth.LongTermCredentials;
 import io.turngate.stun.StunClass;
 import io.turngate.stun.StunCodec;
@@ -69,13 +67,6 @@ public final class StunMessages {
 
     /** {@code m} encoded to bytes, with MESSAGE-INTEGRITY when {@code key} is not null, and FINGERPRINT. */
     public static byte[] encode(StunMessage m, byte[] key) {
-        ByteBuf buf = StunCodec.encode(m, UnpooledByteBufAllocator.DEFAULT, key, true);
-        try {
-            byte[] out = new byte[buf.readableBytes()];
-            buf.readBytes(out);
-            return out;
-        } finally {
-            buf.release();
-        }
+        return StunCodec.encodeToArray(m, key, true);
     }
 }
