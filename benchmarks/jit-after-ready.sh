@@ -5,10 +5,12 @@
 #
 # Starts turngate alone on CPU 0 (the stunnerd launcher, -XX:+PrintCompilation, GC and safepoint log), waits for its
 # "turngate ready" line, then runs benchmarks/c/turnlat RUNS times on CPU 1: ALLOCATIONS allocations at 20k
-# packets/s, 2 s warm-up and 5 s measured each. Prints each run's corrected RTT percentiles, the self-warm-up's log
+# packets/s (RATE), 2 s warm-up and 5 s measured each. Prints each run's corrected RTT percentiles, the self-warm-up's log
 # line, and compilations / C2 compilations / deoptimisations ("made not entrant") in 5 s windows after /ready.
 # Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev, python3, taskset.
-# Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s").
+# Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s"); the rate: RATE
+# (default 20000). Each run's stalls (probes late by 5 ms or more) are printed in the wall clock, which gc.log's
+# first decoration also gives.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: jit-after-ready.sh OUT [RUNS] [ALLOCATIONS] [JAR]}
@@ -16,6 +18,7 @@ RUNS=${2:-4}
 ALLOC=${3:-100}
 JAR=${4:-$ROOT/turn-server/target/turngate.jar}
 PORT=${PORT:-36678}
+RATE=${RATE:-20000}
 mkdir -p "$OUT"
 make -s -C "$ROOT/benchmarks/c" turnlat
 TMP=$(mktemp -d)
@@ -27,7 +30,7 @@ cat > "$TMP/t.json" <<CONF
  "clusters":[{"name":"echo","type":"STATIC","protocol":"UDP","endpoints":["127.0.0.1"]}]}
 CONF
 taskset -c 0 env TURNGATE_JAR="$JAR" \
-  TURNGATE_JAVA_OPTS="-XX:+PrintCompilation -Xlog:gc,safepoint:file=$OUT/gc.log:uptime ${TG_OPTS:-}" \
+  TURNGATE_JAVA_OPTS="-XX:+PrintCompilation -Xlog:gc,safepoint:file=$OUT/gc.log:utctime,uptime ${TG_OPTS:-}" \
   sh "$ROOT/turn-server/src/main/sh/stunnerd" -c "$TMP/t.json" --unauthenticated-rate 0 ${TG_ARGS:-} \
   > "$OUT/server.log" 2>&1 &
 PID=$!
@@ -36,10 +39,11 @@ grep -q "turngate ready" "$OUT/server.log" || { echo "jit-after-ready.sh: no rea
 t0=$(date +%s%3N)
 for r in $(seq "$RUNS"); do
   s=$(( $(date +%s%3N) - t0 ))
-  taskset -c 1 "$ROOT/benchmarks/c/turnlat" --server "127.0.0.1:$PORT" --allocations "$ALLOC" --rate 20000 \
+  taskset -c 1 "$ROOT/benchmarks/c/turnlat" --server "127.0.0.1:$PORT" --allocations "$ALLOC" --rate "$RATE" \
     --warmup 2s --duration 5s --server-pid "$PID" --label turngate --json "$OUT/r$r.json" > "$OUT/r$r.txt" 2>&1
   e=$(( $(date +%s%3N) - t0 ))
   echo "run $r: ${s}-${e} ms after ready: $(grep -o 'corrected p50 [^;]*' "$OUT/r$r.txt")"
+  grep -o 'stall at .*' "$OUT/r$r.txt" | sed 's/^/  /' || true
 done
 kill "$PID"; wait "$PID" 2>/dev/null || true
 grep -o 'self-warm-up:.*' "$OUT/server.log" || true
@@ -50,7 +54,7 @@ import re, sys
 ready, comp = None, []
 for line in open(sys.argv[1], errors="replace"):
     m = re.match(r"^\s*(\d+)\s+\d+\s+\S*\s*(\d)\s+(\S+)", line)
-    if m:
+    if m and "made zombie" not in line:   # the code cache sweeper freeing old code: no compilation
         comp.append((int(m.group(1)), int(m.group(2)), "made not entrant" in line))
     elif "turngate ready" in line and ready is None and comp:
         ready = comp[-1][0]

@@ -68,6 +68,27 @@ static int err_code[700];             /* failed allocations by STUN error code; 
 static char err_reason[700][96];
 static int hs_err[700];               /* err_code after the handshake (the delete phase reuses err_code) */
 static int moved;                     /* allocations that moved to another client port after a 437 */
+/* Stalls: runs of probes whose corrected RTT was at least STALL_NS, merged while their due times are less than
+ * STALL_GAP_NS apart; printed with the wall-clock time of the first one's due time, to match a server's GC,
+ * safepoint and compile logs against. */
+#define STALL_NS 5000000ull
+#define STALL_GAP_NS 20000000ull
+#define MAX_STALLS 64
+static struct stall { uint64_t first_due, last_due, worst; long probes; } stalls[MAX_STALLS];
+static int nstalls;
+static long stalls_dropped;
+static void note_stall(uint64_t due, uint64_t rttc) {
+    struct stall *s = nstalls ? &stalls[nstalls - 1] : NULL;
+    if (s && due - s->last_due < STALL_GAP_NS) {
+        if (due > s->last_due) s->last_due = due;
+        if (rttc > s->worst) s->worst = rttc;
+        s->probes++;
+    } else if (nstalls < MAX_STALLS) {
+        stalls[nstalls++] = (struct stall){ due, due, rttc, 1 };
+    } else {
+        stalls_dropped++;
+    }
+}
 
 static uint64_t now_ns(void) {
     struct timespec t;
@@ -608,6 +629,7 @@ int main(int argc, char **argv) {
                         if (seq < first) continue;
                         recvd++;
                         if (nsamp < cap) { rtt[nsamp] = t - at; rttc[nsamp++] = t - due; } else overflow++;
+                        if (t - due >= STALL_NS) note_stall(due, t - due);
                     }
                 }
                 for (int j = 0; j < r; j++) { /* restore what the kernel and the echo changed */
@@ -617,6 +639,23 @@ int main(int argc, char **argv) {
                 if (r < BATCH) break;
             }
         }
+    }
+
+    {   /* the stalls, in the wall clock: CLOCK_REALTIME - CLOCK_MONOTONIC now, ±1 µs */
+        struct timespec rt;
+        clock_gettime(CLOCK_REALTIME, &rt);
+        uint64_t off = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec - now_ns();
+        for (int k = 0; k < nstalls; k++) {
+            uint64_t w = stalls[k].first_due + off;
+            time_t sec = (time_t)(w / 1000000000u);
+            struct tm tm;
+            gmtime_r(&sec, &tm);
+            fprintf(stderr, "turnlat: stall at %02d:%02d:%02d.%03d UTC (+%.3f s of the measured window): %ld probes "
+                    "over %.1f ms, worst corrected RTT %.1f ms\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                    (int)(w % 1000000000u / 1000000u), ((double)stalls[k].first_due - (double)m0) / 1e9,
+                    stalls[k].probes, (stalls[k].last_due - stalls[k].first_due) / 1e6, stalls[k].worst / 1e6);
+        }
+        if (stalls_dropped) fprintf(stderr, "turnlat: %ld more late probes after %d stalls\n", stalls_dropped, nstalls);
     }
 
     /* Delete: Refresh LIFETIME 0 (RFC 8656 §7.2), 200 ms apart, 2 transmissions at most. */
