@@ -79,8 +79,10 @@ static int nstalls;
 static long stalls_dropped;
 static void note_stall(uint64_t due, uint64_t rttc) {
     struct stall *s = nstalls ? &stalls[nstalls - 1] : NULL;
-    if (s && due - s->last_due < STALL_GAP_NS) {
+    /* probes come back in receive order, not due order: one due before the stall's first still belongs to it */
+    if (s && due + STALL_GAP_NS > s->first_due && due < s->last_due + STALL_GAP_NS) {
         if (due > s->last_due) s->last_due = due;
+        if (due < s->first_due) s->first_due = due;
         if (rttc > s->worst) s->worst = rttc;
         s->probes++;
     } else if (nstalls < MAX_STALLS) {
