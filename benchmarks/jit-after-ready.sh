@@ -4,13 +4,12 @@
 #   benchmarks/jit-after-ready.sh OUT [RUNS] [ALLOCATIONS] [JAR]
 #
 # Starts turngate alone on CPU 0 (the stunnerd launcher, -XX:+PrintCompilation, GC and safepoint log), waits for its
-# "turngate ready" line, then runs benchmarks/c/turnlat RUNS times on CPU 1: ALLOCATIONS allocations at 20k
-# packets/s (RATE), 2 s warm-up and 5 s measured each. Prints each run's corrected RTT percentiles, the self-warm-up's log
-# line, and compilations / C2 compilations / deoptimisations ("made not entrant") in 5 s windows after /ready.
-# Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev, python3, taskset.
-# Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s"); the rate: RATE
-# (default 20000). Each run's stalls (probes late by 5 ms or more) are printed in the wall clock, which gc.log's
-# first decoration also gives.
+# "turngate ready" line, then runs benchmarks/c/turnlat RUNS times on CPU 1: ALLOCATIONS allocations at RATE
+# packets/s (default 20k), 2 s warm-up and 5 s measured each. Prints each run's corrected RTT percentiles and its
+# stalls (probes late by 5 ms or more, in the wall clock, which gc.log's first decoration also gives), the
+# self-warm-up's log line, and compilations / C2 compilations / deoptimisations ("made not entrant") in 5 s windows
+# after /ready. Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev,
+# python3, taskset. Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s").
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: jit-after-ready.sh OUT [RUNS] [ALLOCATIONS] [JAR]}

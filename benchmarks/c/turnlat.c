@@ -78,14 +78,19 @@ static struct stall { uint64_t first_due, last_due, worst; long probes; } stalls
 static int nstalls;
 static long stalls_dropped;
 static void note_stall(uint64_t due, uint64_t rttc) {
-    struct stall *s = nstalls ? &stalls[nstalls - 1] : NULL;
-    /* probes come back in receive order, not due order: one due before the stall's first still belongs to it */
-    if (s && due + STALL_GAP_NS > s->first_due && due < s->last_due + STALL_GAP_NS) {
-        if (due > s->last_due) s->last_due = due;
-        if (due < s->first_due) s->first_due = due;
-        if (rttc > s->worst) s->worst = rttc;
-        s->probes++;
-    } else if (nstalls < MAX_STALLS) {
+    /* Probes come back in receive order, not due order, so a late probe may belong to any stall so far, not only
+     * the newest: the newest is tried first. Only late probes get here. */
+    for (int k = nstalls - 1; k >= 0; k--) {
+        struct stall *s = &stalls[k];
+        if (due + STALL_GAP_NS > s->first_due && due < s->last_due + STALL_GAP_NS) {
+            if (due > s->last_due) s->last_due = due;
+            if (due < s->first_due) s->first_due = due;
+            if (rttc > s->worst) s->worst = rttc;
+            s->probes++;
+            return;
+        }
+    }
+    if (nstalls < MAX_STALLS) {
         stalls[nstalls++] = (struct stall){ due, due, rttc, 1 };
     } else {
         stalls_dropped++;
