@@ -10,6 +10,8 @@
 # self-warm-up's log line, and compilations / C2 compilations / deoptimisations ("made not entrant") in 5 s windows
 # after /ready. Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev,
 # python3, taskset. Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s").
+# SERVER=coturn runs the same sequence against a fresh coturn (turnserver, Debian's coturn package) instead, as the
+# control: its first runs bound what the generator and the machine add to a cold start (no compile log then).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: jit-after-ready.sh OUT [RUNS] [ALLOCATIONS] [JAR]}
@@ -28,23 +30,34 @@ cat > "$TMP/t.json" <<CONF
  "listeners":[{"name":"udp","protocol":"TURN-UDP","address":"127.0.0.1","port":$PORT,"routes":["echo"]}],
  "clusters":[{"name":"echo","type":"STATIC","protocol":"UDP","endpoints":["127.0.0.1"]}]}
 CONF
-taskset -c 0 env TURNGATE_JAR="$JAR" \
-  TURNGATE_JAVA_OPTS="-XX:+PrintCompilation -Xlog:gc,safepoint:file=$OUT/gc.log:utctime,uptime ${TG_OPTS:-}" \
-  sh "$ROOT/turn-server/src/main/sh/stunnerd" -c "$TMP/t.json" --unauthenticated-rate 0 ${TG_ARGS:-} \
-  > "$OUT/server.log" 2>&1 &
-PID=$!
-for _ in $(seq 600); do grep -q "turngate ready" "$OUT/server.log" && break; sleep 0.1; done
-grep -q "turngate ready" "$OUT/server.log" || { echo "jit-after-ready.sh: no ready line in 60 s" >&2; kill "$PID"; exit 1; }
+if [ "${SERVER:-turngate}" = coturn ]; then # the flags of compare.sh's coturn, on this script's port
+  taskset -c 0 turnserver -n --listening-ip=127.0.0.1 --listening-port="$PORT" --relay-ip=127.0.0.1 \
+    --realm=stunner.l7mp.io --user=user-1:pass-1 --lt-cred-mech --allow-loopback-peers --no-cli --no-tls --no-dtls \
+    --no-tcp-relay --relay-threads=2 --min-port=49152 --max-port=65535 --total-quota=0 --user-quota=0 \
+    --db="$TMP/turndb" --pidfile="$TMP/turnserver.pid" --log-file=stdout --simple-log > "$OUT/server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 300); do [ -n "$(ss -Hlun "sport = :$PORT" 2>/dev/null)" ] && break; sleep 0.1; done
+  [ -n "$(ss -Hlun "sport = :$PORT" 2>/dev/null)" ] || { echo "jit-after-ready.sh: coturn did not bind $PORT" >&2; kill "$PID"; exit 1; }
+else
+  taskset -c 0 env TURNGATE_JAR="$JAR" \
+    TURNGATE_JAVA_OPTS="-XX:+PrintCompilation -Xlog:gc,safepoint:file=$OUT/gc.log:utctime,uptime ${TG_OPTS:-}" \
+    sh "$ROOT/turn-server/src/main/sh/stunnerd" -c "$TMP/t.json" --unauthenticated-rate 0 ${TG_ARGS:-} \
+    > "$OUT/server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 600); do grep -q "turngate ready" "$OUT/server.log" && break; sleep 0.1; done
+  grep -q "turngate ready" "$OUT/server.log" || { echo "jit-after-ready.sh: no ready line in 60 s" >&2; kill "$PID"; exit 1; }
+fi
 t0=$(date +%s%3N)
 for r in $(seq "$RUNS"); do
   s=$(( $(date +%s%3N) - t0 ))
   taskset -c 1 "$ROOT/benchmarks/c/turnlat" --server "127.0.0.1:$PORT" --allocations "$ALLOC" --rate "$RATE" \
-    --warmup 2s --duration 5s --server-pid "$PID" --label turngate --json "$OUT/r$r.json" > "$OUT/r$r.txt" 2>&1
+    --warmup 2s --duration 5s --server-pid "$PID" --label "${SERVER:-turngate}" --json "$OUT/r$r.json" > "$OUT/r$r.txt" 2>&1
   e=$(( $(date +%s%3N) - t0 ))
   echo "run $r: ${s}-${e} ms after ready: $(grep -o 'corrected p50 [^;]*' "$OUT/r$r.txt")"
   grep -o 'stall at .*' "$OUT/r$r.txt" | sed 's/^/  /' || true
 done
 kill "$PID"; wait "$PID" 2>/dev/null || true
+[ "${SERVER:-turngate}" = coturn ] && exit 0
 grep -o 'self-warm-up:.*' "$OUT/server.log" || true
 python3 - "$OUT/server.log" <<'PY'
 import re, sys

@@ -17,6 +17,7 @@ import io.turngate.stun.TransactionId;
 import io.turngate.stun.attr.ChannelNumber;
 import io.turngate.stun.attr.Data;
 import io.turngate.stun.attr.ErrorCodeAttribute;
+import io.turngate.stun.attr.Lifetime;
 import io.turngate.stun.attr.Nonce;
 import io.turngate.stun.attr.Realm;
 import io.turngate.stun.attr.RequestedTransport;
@@ -29,6 +30,8 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -48,6 +51,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -65,9 +72,12 @@ import javax.net.ssl.TrustManagerFactory;
  * per method, not per instance, so what the private gateway's event loop compiles is what the real listeners run.
  * {@value #ALLOCATIONS} clients allocate (the Allocate, CreatePermission and ChannelBind handlers run too); half of
  * them relay with ChannelData and half with Send indications, and the peer echoes every datagram, so all four data
- * paths run: ChannelData and Send indication from the client, ChannelData and Data indication to it. The warm-up
- * stops at the first of: {@code budget} elapsed, {@code packetTarget} datagrams relayed. The private gateway is
- * closed before this returns; its traffic is not counted in the real gateway's metrics (it has none).
+ * paths run: ChannelData and Send indication from the client, ChannelData and Data indication to it. Beside those
+ * bursts, {@value #PACED_THREADS} more clients relay one datagram at a time and {@value #LIFE_THREADS} threads run
+ * whole allocation lives back to back ({@link Lives}), so that paced traffic and the control plane are compiled too.
+ * The warm-up stops at the first of: {@code budget} elapsed, {@code packetTarget} datagrams relayed, and (the
+ * daemon's way) the JIT compiler settled ({@link JitWatch}). The private gateway is closed before this returns; its
+ * traffic is not counted in the real gateway's metrics (it has none).
  *
  * <p>TURN-TCP and TURN-TLS (when the daemon serves them): the private gateway gets a listener of each kind (TLS with
  * a self-signed certificate made for it, the daemon's TLS engine), and every round of the warm-up runs, besides the
@@ -105,24 +115,45 @@ public final class WarmUp {
      * relayed in 2 s instead of 132,608, measured here).
      */
     private static final int CHURN_EVERY = 16;
+    /** A phase of all traffic (bursts, lives, paced clients) in the daemon's warm-up ({@link JitWatch})... */
+    static final long TRAFFIC_PHASE_MILLIS = 300;
+    /** ... and then at most this long of the paced clients alone. */
+    static final long PACED_PHASE_MILLIS = 700;
+    /** The JIT counts as settled no sooner than this far into the warm-up. */
+    static final long SETTLE_MIN_MILLIS = 3000;
+    /** The compilers count as quiet after at most this much compile time in one window ({@link JitWatch})... */
+    static final long SETTLE_QUIET_MILLIS = 10;
+    /** ... of this length. */
+    static final long SETTLE_WINDOW_MILLIS = 200;
+    /** Threads running whole UDP allocation lives beside the data rounds ({@link Lives}). */
+    private static final int LIFE_THREADS = 2;
+    /**
+     * Clients that relay one datagram at a time, each waiting for its echo: paced traffic (a game's stream) is read
+     * and sent one datagram per event-loop wake-up, where a burst is read in batches and sent with GSO; they alone
+     * run in the paced phases ({@link JitWatch}).
+     */
+    private static final int PACED_THREADS = 2;
+    /** Datagrams a life relays between its ChannelBind (or CreatePermission) and its deletion. */
+    private static final int LIFE_BURST = 4;
 
-    /** What a warm-up did: datagrams relayed (both directions, counted at the client), how long, and why it ended. */
     /**
      * What a warm-up did: datagrams relayed (both directions, counted at the clients: each echo crossed the relay
-     * twice), of which the echoes that came back as ChannelData and as Data indications, how long it took, and why
-     * it ended.
+     * twice), of which the echoes that came back as ChannelData and as Data indications, how long it took, why it
+     * ended, the TCP/TLS connections opened and closed, and the whole UDP allocation lives (Allocate to Refresh with
+     * lifetime 0) run beside the data.
      */
     public record Result(long relayed, long channelDataEchoes, long dataIndicationEchoes, Duration took,
-                         String stoppedBecause, long streamConnections) {
+                         String stoppedBecause, long streamConnections, long allocationLives) {
         public Result(long relayed, long channelDataEchoes, long dataIndicationEchoes, Duration took,
                       String stoppedBecause) {
-            this(relayed, channelDataEchoes, dataIndicationEchoes, took, stoppedBecause, 0);
+            this(relayed, channelDataEchoes, dataIndicationEchoes, took, stoppedBecause, 0, 0);
         }
 
         @Override
         public String toString() {
             return relayed + " datagrams relayed over loopback in " + took.toMillis() + " ms (" + stoppedBecause
                     + "; echoes as ChannelData " + channelDataEchoes + ", as Data indications " + dataIndicationEchoes
+                    + "; UDP allocation lives " + allocationLives
                     + (streamConnections == 0 ? "" : "; TCP/TLS connections opened and closed " + streamConnections)
                     + ")";
         }
@@ -151,11 +182,25 @@ public final class WarmUp {
      * TLS, 7,168 without).
      */
     public static Result run(Gateway.Options options, Duration budget, long packetTarget, Streams streams) {
+        return run(options, budget, packetTarget, streams, false);
+    }
+
+    /**
+     * As {@link #run(Gateway.Options, Duration, long, Streams)}; with {@code untilSettled} (the daemon's way:
+     * {@code --warm-up-time}) the traffic alternates with phases of paced traffic alone, the warm-up also ends once
+     * the JIT compiler has settled ({@link JitWatch}), and {@code budget} is the upper bound whatever
+     * {@code streams} says.
+     */
+    public static Result run(Gateway.Options options, Duration budget, long packetTarget, Streams streams,
+                             boolean untilSettled) {
         int kinds = (streams.tcp() ? 1 : 0) + (streams.tls() ? 1 : 0);
-        budget = budget.multipliedBy(1 + kinds); // each stream kind adds a budget and a target of its own
+        if (!untilSettled) {
+            budget = budget.multipliedBy(1 + kinds); // each stream kind adds a budget and a target of its own
+        }
         packetTarget = packetTarget > Long.MAX_VALUE / 3 ? packetTarget : packetTarget * (1 + kinds);
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
+        int pacedPhases = 0;
         String password = HexFormat.of().formatHex(randomBytes(16));
         long relayed = 0;
         String why;
@@ -163,6 +208,7 @@ public final class WarmUp {
         List<StreamClient> streamClients = new ArrayList<>();
         long[] echoes = new long[2]; // of stream clients gone: ChannelData, Data indications
         long connections = 0;
+        Lives lives = null;
         try (Peer peer = new Peer()) {
             int port = freeUdpPort();
             int tcpPort = streams.tcp() ? freeTcpPort() : 0;
@@ -192,7 +238,11 @@ public final class WarmUp {
                     c.allocate(peer.address(), true);
                     connections++;
                 }
+                lives = new Lives(server, password, peer.address());
                 why = "budget of " + budget.toMillis() + " ms used";
+                JitWatch jit = untilSettled ? new JitWatch(System::nanoTime, JitWatch.compileTime(),
+                        WarmUp::sleepMillis) : null;
+                long phaseEnd = start + TRAFFIC_PHASE_MILLIS * 1_000_000L;
                 int round = 0;
                 outer:
                 while (System.nanoTime() < deadline) {
@@ -218,6 +268,22 @@ public final class WarmUp {
                         why = packetTarget + " datagrams reached";
                         break outer;
                     }
+                    if (jit != null && System.nanoTime() >= phaseEnd) { // paced traffic alone (JitWatch)
+                        lives.pause();
+                        int windows = jit.drain(Math.min(deadline,
+                                System.nanoTime() + PACED_PHASE_MILLIS * 1_000_000L));
+                        lives.resume();
+                        pacedPhases++;
+                        if (windows > 0 && System.nanoTime() - start >= SETTLE_MIN_MILLIS * 1_000_000L) {
+                            why = "the JIT compiler settled in paced phase " + pacedPhases;
+                            break outer;
+                        }
+                        phaseEnd = System.nanoTime() + TRAFFIC_PHASE_MILLIS * 1_000_000L;
+                    }
+                }
+                String failed = lives.stop();
+                if (failed != null) {
+                    why += "; an allocation life failed: " + failed;
                 }
             }
         } catch (ConfigException e) {
@@ -225,6 +291,9 @@ public final class WarmUp {
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             why = "stopped early: " + e;
         } finally {
+            if (lives != null) {
+                lives.stop();
+            }
             for (Client c : clients) {
                 c.close();
             }
@@ -242,8 +311,23 @@ public final class WarmUp {
             channelData += c.channelDataEchoes;
             indications += c.dataIndicationEchoes;
         }
+        long lifeCount = 0;
+        if (lives != null) {
+            channelData += lives.echoes[0].sum();
+            indications += lives.echoes[1].sum();
+            relayed += 2 * (lives.echoes[0].sum() + lives.echoes[1].sum());
+            lifeCount = lives.count.sum();
+        }
         return new Result(relayed, channelData, indications, Duration.ofNanos(System.nanoTime() - start), why,
-                connections);
+                connections, lifeCount);
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -318,6 +402,233 @@ public final class WarmUp {
         byte[] b = new byte[n];
         new SecureRandom().nextBytes(b);
         return b;
+    }
+
+    /**
+     * The paced phases of the daemon's warm-up, and when the JIT has settled. Measured here (benchmarks/README.md,
+     * {@code -XX:+PrintTieredEvents}): with every client running flat out, the private event loop was never idle, so
+     * each wake-up read a crowd of datagrams, and in 2 s it woke up about 1,300 times, where a game's paced stream of
+     * 20k packets/s wakes it 40,000 times a second; C2's queue was long, and HotSpot raises the C2 thresholds with
+     * its length. At {@code /ready} everything that runs once per wake-up (the epoll loop, the epoll read, the
+     * flush, the handlers' read-complete) was still C1 code, and C2 compiled it in the first seconds of real
+     * traffic, on the event loop's core. So the warm-up alternates: {@value #TRAFFIC_PHASE_MILLIS} ms of all its
+     * traffic, then up to {@value #PACED_PHASE_MILLIS} ms of the paced clients alone, one datagram per wake-up,
+     * watched in windows of {@value #SETTLE_WINDOW_MILLIS} ms. A window in which the compiler threads used at most
+     * {@value #SETTLE_QUIET_MILLIS} ms of CPU while paced traffic ran, no sooner than {@value #SETTLE_MIN_MILLIS} ms
+     * into the warm-up, means that traffic has nothing left for them: the JIT has settled. Where the compilers' CPU
+     * time cannot be read, a paced phase is one window and the budget ends the warm-up.
+     */
+    static final class JitWatch {
+        private final LongSupplier nanoClock;
+        /** Milliseconds compiled so far, or null when the JVM does not tell. */
+        private final LongSupplier compileMillis;
+        private final LongConsumer sleepMillis;
+
+        JitWatch(LongSupplier nanoClock, LongSupplier compileMillis, LongConsumer sleepMillis) {
+            this.nanoClock = nanoClock;
+            this.compileMillis = compileMillis;
+            this.sleepMillis = sleepMillis;
+        }
+
+        /**
+         * The compiler threads' CPU time in milliseconds: on Linux from {@code /proc/self/task/*​/stat} (the
+         * threads named {@code C1 CompilerThre…} and {@code C2 CompilerThre…}; it grows while a compilation runs, in
+         * 10 ms ticks), else {@link CompilationMXBean#getTotalCompilationTime}, which grows only when a compilation
+         * ends, so that one long C2 compilation can look like a quiet window; null when neither is there.
+         */
+        static LongSupplier compileTime() {
+            if (compilerThreadMillis() >= 0) {
+                return JitWatch::compilerThreadMillis;
+            }
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
+        }
+
+        /** The CPU time of this JVM's compiler threads so far in ms, or -1 without a readable /proc. */
+        static long compilerThreadMillis() {
+            java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+            if (tasks == null) {
+                return -1;
+            }
+            long ticks = 0;
+            for (java.io.File task : tasks) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.toPath().resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                ticks += compilerTicks(stat);
+            }
+            return ticks * 10; // USER_HZ is 100 on Linux
+        }
+
+        /** utime + stime of one {@code /proc/PID/task/TID/stat} line if it is a compiler thread's, else 0. */
+        static long compilerTicks(String stat) {
+            int open = stat.indexOf('(');
+            int close = stat.lastIndexOf(')'); // the name may hold spaces and parentheses
+            if (open < 0 || close < open) {
+                return 0;
+            }
+            String name = stat.substring(open + 1, close);
+            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                return 0;
+            }
+            String[] f = stat.substring(close + 2).split(" "); // from field 3 (state) on
+            try {
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15: utime, stime
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        }
+
+        /**
+         * Waits window by window until one is quiet or {@code endNanos} passes.
+         *
+         * @return the windows waited, the quiet one included (1: quiet at once); 0 when {@code endNanos} came first
+         *         or the JVM does not tell its compile time (after one window)
+         */
+        int drain(long endNanos) {
+            int windows = 0;
+            while (nanoClock.getAsLong() < endNanos) {
+                long before = compileMillis == null ? 0 : compileMillis.getAsLong();
+                sleepMillis.accept(SETTLE_WINDOW_MILLIS);
+                windows++;
+                if (compileMillis == null) {
+                    return 0;
+                }
+                if (compileMillis.getAsLong() - before <= SETTLE_QUIET_MILLIS) {
+                    return windows;
+                }
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Whole UDP allocation lives beside the data rounds, on {@value #LIFE_THREADS} threads until {@link #stop}: a new
+     * client socket (so a new 5-tuple) sends an Allocate, gets its 401, allocates signed, creates a permission, binds
+     * a channel on every other life, relays {@value #LIFE_BURST} datagrams and deletes the allocation with a Refresh
+     * of lifetime 0 (RFC 8656 §7.3, §9, §10, §11, §12). Measured here (benchmarks/README.md): warmed on data alone,
+     * a generator's first 1,000 allocations after {@code /ready} made the JVM compile ~1,500 methods (the STUN codec,
+     * the long-term credential check, the Allocate and deletion paths, the relay socket's bind and close) on the
+     * event loop's core, and the server fell seconds behind a 20k packets/s stream. Lives in parallel with the data
+     * also let C2 see the control-plane branches of the methods both share (the epoll loop, the dispatcher) before it
+     * compiles them.
+     */
+    private static final class Lives {
+        private final List<Thread> threads = new ArrayList<>();
+        private final LongAdder count = new LongAdder();
+        private final LongAdder[] echoes = {new LongAdder(), new LongAdder()}; // ChannelData, Data indications
+        private final AtomicReference<String> failure = new AtomicReference<>();
+        private volatile boolean stopped;
+        private volatile boolean paused;
+
+        Lives(InetSocketAddress server, String password, InetSocketAddress peer) throws IOException {
+            List<Client> paced = new ArrayList<>();
+            try {
+                for (int t = 0; t < PACED_THREADS; t++) {
+                    Client c = new Client(server, password);
+                    paced.add(c);
+                    c.allocate(peer, t % 2 == 0);
+                }
+            } catch (IOException | RuntimeException e) {
+                paced.forEach(Client::close);
+                throw e;
+            }
+            for (int t = 0; t < PACED_THREADS; t++) {
+                Client c = paced.get(t);
+                start("turngate-warm-up-paced-" + t, () -> {
+                    try {
+                        while (!stopped) { // never paused: the paced phases are these clients alone
+                            c.burst(1);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        failed(e);
+                    } finally {
+                        c.close();
+                        echoes[0].add(c.channelDataEchoes);
+                        echoes[1].add(c.dataIndicationEchoes);
+                    }
+                });
+            }
+            for (int t = 0; t < LIFE_THREADS; t++) {
+                start("turngate-warm-up-lives-" + t, () -> {
+                    long n = 0;
+                    while (!stopped) {
+                        if (idle()) {
+                            continue;
+                        }
+                        try {
+                            live(server, password, peer, n++ % 2 == 0);
+                            count.increment();
+                        } catch (IOException | RuntimeException e) {
+                            failed(e);
+                            return; // one failure ends this thread: the others and the data rounds go on
+                        }
+                    }
+                });
+            }
+        }
+
+        /** A paced phase ({@link JitWatch}): the lives start no new step until {@link #resume}. */
+        void pause() {
+            paused = true;
+        }
+
+        void resume() {
+            paused = false;
+        }
+
+        /** While paused, sleeps a little and says so. */
+        private boolean idle() {
+            if (!paused) {
+                return false;
+            }
+            sleepMillis(5);
+            return true;
+        }
+
+        private void start(String name, Runnable body) {
+            Thread thread = new Thread(body, name);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+
+        private void failed(Exception e) {
+            if (!stopped) {
+                failure.compareAndSet(null, e.toString());
+            }
+        }
+
+        private void live(InetSocketAddress server, String password, InetSocketAddress peer, boolean useChannel)
+                throws IOException {
+            Client c = new Client(server, password);
+            try {
+                c.allocate(peer, useChannel);
+                c.burst(LIFE_BURST);
+                c.deallocate();
+            } finally {
+                c.close();
+                echoes[0].add(c.channelDataEchoes);
+                echoes[1].add(c.dataIndicationEchoes);
+            }
+        }
+
+        /** Stops the lives (each ends at its next step) and waits for them; returns the first failure, or null. */
+        String stop() {
+            stopped = true;
+            for (Thread t : threads) {
+                try {
+                    t.join(ANSWER_MILLIS + TIMEOUT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return failure.get();
+        }
     }
 
     /** The route's one endpoint: echoes every datagram to its sender (a relay address of the private gateway). */
@@ -407,6 +718,11 @@ public final class WarmUp {
             return channelData;
         }
 
+        /** Deletes the allocation: a Refresh with lifetime 0 (RFC 8656 §7.3). */
+        void deallocate() throws IOException {
+            request(StunMethod.REFRESH, List.of(new Lifetime(0)));
+        }
+
         /** Counts an echo by its first byte. */
         void echoed(byte first) {
             if ((first & 0xC0) == 0x40) { // RFC 7983: ChannelData; else a STUN Data indication
@@ -419,7 +735,9 @@ public final class WarmUp {
         private StunMessage request(int method, List<StunAttribute> attrs) throws IOException {
             StunMessage r = exchange(method, attrs);
             ErrorCodeAttribute e = r.attribute(ErrorCodeAttribute.class);
-            if (e != null && (e.code() == 401 || e.code() == 438)) {
+            // 401 the first time; 438 when the nonce went stale meanwhile, which a signed request can meet too: a
+            // nonce is bound to its 5-tuple's bucket of NonceEpochs, which another life's deletion may advance
+            for (int retry = 0; retry < 3 && e != null && (e.code() == 401 || e.code() == 438); retry++) {
                 realm = r.attribute(Realm.class).value();
                 nonce = r.attribute(Nonce.class).value();
                 r = exchange(method, attrs);
@@ -482,15 +800,20 @@ public final class WarmUp {
 
         /** Sends {@value #BURST} datagrams to the peer and reads their echoes; returns the datagrams relayed. */
         long burst(InetSocketAddress peer) throws IOException {
+            return burst(BURST);
+        }
+
+        /** Sends {@code n} datagrams to the peer and reads their echoes; returns the datagrams relayed. */
+        long burst(int n) throws IOException {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             DatagramPacket p = new DatagramPacket(probe, probe.length, server);
-            for (int i = 0; i < BURST; i++) {
+            for (int i = 0; i < n; i++) {
                 socket.send(p);
             }
             DatagramPacket in = new DatagramPacket(receive, receive.length);
             int echoes = 0;
             try {
-                while (echoes < BURST) {
+                while (echoes < n) {
                     in.setLength(receive.length);
                     socket.receive(in);
                     echoes++;

@@ -185,7 +185,7 @@ class CdsDaemonTest {
         CdsTestServer cds = cds();
         Daemon d = start(cds);
         assertTrue(await(() -> status(d.health(), "/live") == 200, 20_000), "no health server:\n" + read(d.log()));
-        assertTrue(await(() -> cds.watching() == 1, 10_000), "no watch:\n" + read(d.log()));
+        assertTrue(await(() -> cds.watching() == 1, 40_000), "no watch:\n" + read(d.log()));
         assertEquals(503, status(d.health(), "/ready"), "not ready on the zero config it boots on");
         assertEquals("GET /api/v1/configs/testns/gateway?node=node-1&watch=true", cds.requests.get(0));
         assertEquals(List.of(cds.origin()), cds.origins);
@@ -194,7 +194,7 @@ class CdsDaemonTest {
         open.add(echo);
         int udp = TestGateways.freeUdpPort();
         cds.upsert(ID, config(udp, d.health(), "127.0.0.1"));
-        assertTrue(await(() -> status(d.health(), "/ready") == 200, 10_000), "not ready:\n" + read(d.log()));
+        assertTrue(await(() -> status(d.health(), "/ready") == 200, 40_000), "not ready:\n" + read(d.log()));
         TestTurnClient game = game(udp, echo, d);
 
         // A route change (one more endpoint): in place, the allocation keeps relaying.
@@ -223,7 +223,7 @@ class CdsDaemonTest {
         open.add(echo);
         int udp = TestGateways.freeUdpPort();
         cds.upsert(ID, config(udp, d.health(), "127.0.0.1"));
-        assertTrue(await(() -> status(d.health(), "/ready") == 200, 20_000), "not ready:\n" + read(d.log()));
+        assertTrue(await(() -> status(d.health(), "/ready") == 200, 40_000), "not ready:\n" + read(d.log()));
         TestTurnClient game = game(udp, echo, d);
 
         cds.delete(ID);
@@ -255,7 +255,7 @@ class CdsDaemonTest {
         open.add(echo);
         int udp = TestGateways.freeUdpPort();
         cds.upsert(ID, config(udp, d.health(), "127.0.0.1"));
-        assertTrue(await(() -> status(d.health(), "/ready") == 200, 20_000), "not ready:\n" + read(d.log()));
+        assertTrue(await(() -> status(d.health(), "/ready") == 200, 40_000), "not ready:\n" + read(d.log()));
         TestTurnClient game = game(udp, echo, d);
 
         int port = cds.port();
@@ -286,7 +286,7 @@ class CdsDaemonTest {
         FakeKubeApi api = new FakeKubeApi(List.of(pod), cds.port()).start();
         open.add(api);
         Daemon d = start("k8s", Map.of("KUBECONFIG", api.kubeconfig(tmp).toString()));
-        assertTrue(await(() -> cds.watching() == 1, 20_000), "no watch through the port-forward:\n" + read(d.log()));
+        assertTrue(await(() -> cds.watching() == 1, 40_000), "no watch through the port-forward:\n" + read(d.log()));
         assertEquals("GET /api/v1/pods?labelSelector=stunner.l7mp.io/config-discovery-service=enabled",
                 java.net.URLDecoder.decode(api.requests.get(0), StandardCharsets.UTF_8),
                 "pods labelled as the CDS, in any namespace");
@@ -298,7 +298,7 @@ class CdsDaemonTest {
         open.add(echo);
         int udp = TestGateways.freeUdpPort();
         cds.upsert(ID, config(udp, d.health(), "127.0.0.1"));
-        assertTrue(await(() -> status(d.health(), "/ready") == 200, 10_000), "not ready:\n" + read(d.log()));
+        assertTrue(await(() -> status(d.health(), "/ready") == 200, 40_000), "not ready:\n" + read(d.log()));
         game(udp, echo, d);
         assertTrue(read(d.log()).contains("pod " + pod + " port 13478 (port-forwarded)"), read(d.log()));
     }

@@ -139,7 +139,7 @@ class DaemonTest {
         List<String> args = new ArrayList<>(List.of("-c", config(udp, health).toString()));
         args.addAll(List.of(extra));
         Process p = start(log, args.toArray(new String[0]));
-        assertTrue(await(() -> status(health, "/ready") == 200, 20_000), "not ready in 20 s:\n" + read(log));
+        assertTrue(await(() -> status(health, "/ready") == 200, 40_000), "not ready in 40 s:\n" + read(log));
         return new Running(p, log, udp, health);
     }
 
@@ -254,7 +254,7 @@ class DaemonTest {
             }
             Thread.sleep(20);
         }
-        assertTrue(await(() -> status(health, "/ready") == 200, 20_000), "not ready in 20 s:\n" + read(log));
+        assertTrue(await(() -> status(health, "/ready") == 200, 40_000), "not ready in 40 s:\n" + read(log));
         String text = read(log);
         int warm = text.indexOf("self-warm-up: ");
         int ready = text.indexOf("turngate ready");

@@ -80,8 +80,8 @@ class RuntimeImageIT {
         env.put("STUNNER_NAMESPACE", "stunner");
         env.put("STUNNER_CONFIG_ORIGIN", LauncherRun.config(tmp, udp, health, metrics).toString());
         try (LauncherRun gw = LauncherRun.start(Packaging.LAUNCHER, env, tmp.resolve("gw.log"), "-w", "--udp-thread-num=2")) {
-            assertTrue(LauncherRun.await(() -> LauncherRun.status(health, "/ready") == 200, 30_000),
-                    "/ready is not 200 after 30 s on the jlinked runtime:\n" + gw.log());
+            assertTrue(LauncherRun.await(() -> LauncherRun.status(health, "/ready") == 200, 60_000),
+                    "/ready is not 200 after 60 s on the jlinked runtime:\n" + gw.log());
             LauncherRun.assertBindingAnswered(udp);
             String scrape = LauncherRun.get(metrics, "/metrics").body();
             assertTrue(scrape.contains("stunner_allocations_active"), scrape);

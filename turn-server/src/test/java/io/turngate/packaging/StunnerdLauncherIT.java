@@ -49,8 +49,8 @@ class StunnerdLauncherIT {
         Path config = LauncherRun.config(tmp, udp, health, metrics);
         try (LauncherRun gw = LauncherRun.start(Packaging.LAUNCHER, operatorEnv("file://" + config), tmp.resolve("gw.log"),
                 "-w", "--udp-thread-num=16")) {
-            assertTrue(LauncherRun.await(() -> LauncherRun.status(health, "/ready") == 200, 30_000),
-                    "/ready is not 200 after 30 s:\n" + gw.log());
+            assertTrue(LauncherRun.await(() -> LauncherRun.status(health, "/ready") == 200, 60_000),
+                    "/ready is not 200 after 60 s:\n" + gw.log());
             HttpResponse<String> live = LauncherRun.get(health, "/live");
             assertNotNull(live);
             assertEquals(200, live.statusCode());
