@@ -291,10 +291,12 @@ free_tcp_port() { # first port >= $1 with no TCP socket listening on it
 
 # The generator's clients all come from 127.0.0.1: turngate's per-source limits would meter the benchmark, so they
 # are off here: unauthenticated answers (401s) for the Allocate handshakes, and TCP/TLS connections per source IP
-# (default 500) for the idle-connection run (an older --baseline jar has neither limit and gets no flags).
+# (default 500) for the idle-connection run. A --baseline jar gets BASELINE_ARGS, none by default, since an older jar
+# may have neither limit (and then refuses the flags); set BASELINE_ARGS="$TURNGATE_ARGS" for a jar that has them,
+# or its Allocate handshakes are metered at 200 a second.
 TURNGATE_ARGS=${TURNGATE_ARGS:---unauthenticated-rate 0 --max-connections-per-ip 0}
 start_turngate() { start_turngate_as turngate 0 "$TG_JAR" "$TURNGATE_ARGS"; }
-start_baseline() { start_turngate_as baseline 0 "$BASELINE_JAR" ""; }
+start_baseline() { start_turngate_as baseline 0 "$BASELINE_JAR" "${BASELINE_ARGS:-}"; }
 start_metrics-on() { start_turngate_as metrics-on 1 "$TG_JAR" "$TURNGATE_ARGS"; }
 start_metrics-off() { start_turngate_as metrics-off 0 "$TG_JAR" "$TURNGATE_ARGS"; }
 # Cold start only: the same turngate without its self-warm-up (turngate's default is --warm-up).

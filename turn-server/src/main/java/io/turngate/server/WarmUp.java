@@ -121,7 +121,7 @@ public final class WarmUp {
     static final long PACED_PHASE_MILLIS = 700;
     /** The JIT counts as settled no sooner than this far into the warm-up. */
     static final long SETTLE_MIN_MILLIS = 3000;
-    /** The compilers count as quiet after at most this much compile time in one window ({@link JitWatch})... */
+    /** The compilers count as quiet after at most this much CPU time in one window ({@link JitWatch})... */
     static final long SETTLE_QUIET_MILLIS = 10;
     /** ... of this length. */
     static final long SETTLE_WINDOW_MILLIS = 200;
@@ -431,7 +431,7 @@ public final class WarmUp {
         }
 
         /**
-         * The compiler threads' CPU time in milliseconds: on Linux from {@code /proc/self/task/*​/stat} (the
+         * The compiler threads' CPU time in milliseconds: on Linux from {@code /proc/self/task/TID/stat} (the
          * threads named {@code C1 CompilerThre…} and {@code C2 CompilerThre…}; it grows while a compilation runs, in
          * 10 ms ticks), else {@link CompilationMXBean#getTotalCompilationTime}, which grows only when a compilation
          * ends, so that one long C2 compilation can look like a quiet window; null when neither is there.
@@ -509,12 +509,11 @@ public final class WarmUp {
      * Whole UDP allocation lives beside the data rounds, on {@value #LIFE_THREADS} threads until {@link #stop}: a new
      * client socket (so a new 5-tuple) sends an Allocate, gets its 401, allocates signed, creates a permission, binds
      * a channel on every other life, relays {@value #LIFE_BURST} datagrams and deletes the allocation with a Refresh
-     * of lifetime 0 (RFC 8656 §7.3, §9, §10, §11, §12). Measured here (benchmarks/README.md): warmed on data alone,
+     * of lifetime 0 (RFC 8656 §7, §8, §10, §11, §12). Measured here (benchmarks/README.md): warmed on data alone,
      * a generator's first 1,000 allocations after {@code /ready} made the JVM compile ~1,500 methods (the STUN codec,
-     * the long-term credential check, the Allocate and deletion paths, the relay socket's bind and close) on the
-     * event loop's core, and the server fell seconds behind a 20k packets/s stream. Lives in parallel with the data
-     * also let C2 see the control-plane branches of the methods both share (the epoll loop, the dispatcher) before it
-     * compiles them.
+     * the long-term credential check, the Allocate and deletion paths, the relay socket's bind, the allocation
+     * sweep) on the event loop's core, beside a 20k packets/s stream. A life pauses at its next step in a paced
+     * phase ({@link JitWatch}).
      */
     private static final class Lives {
         private final List<Thread> threads = new ArrayList<>();
@@ -718,7 +717,7 @@ public final class WarmUp {
             return channelData;
         }
 
-        /** Deletes the allocation: a Refresh with lifetime 0 (RFC 8656 §7.3). */
+        /** Deletes the allocation: a Refresh with lifetime 0 (RFC 8656 §8). */
         void deallocate() throws IOException {
             request(StunMethod.REFRESH, List.of(new Lifetime(0)));
         }
