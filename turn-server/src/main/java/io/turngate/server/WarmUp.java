@@ -490,16 +490,18 @@ public final class WarmUp {
          */
         int drain(long endNanos) {
             int windows = 0;
+            long before = compileMillis == null ? 0 : compileMillis.getAsLong();
             while (nanoClock.getAsLong() < endNanos) {
-                long before = compileMillis == null ? 0 : compileMillis.getAsLong();
                 sleepMillis.accept(SETTLE_WINDOW_MILLIS);
                 windows++;
                 if (compileMillis == null) {
                     return 0;
                 }
-                if (compileMillis.getAsLong() - before <= SETTLE_QUIET_MILLIS) {
+                long after = compileMillis.getAsLong(); // one read of /proc per window: the next one's start
+                if (after - before <= SETTLE_QUIET_MILLIS) {
                     return windows;
                 }
+                before = after;
             }
             return 0;
         }
