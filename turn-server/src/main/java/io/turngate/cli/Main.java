@@ -453,8 +453,10 @@ public final class Main implements Callable<Integer> {
         Transport t = Transport.detect();
         if (t == Transport.NIO) {
             log.info("transport: NIO (epoll unavailable: {})", Transport.unavailabilityCause());
+        } else if (t.reusesDatagrams()) {
+            log.info("transport: native epoll (TURN-UDP sockets on turngate's channel: no allocation per datagram)");
         } else {
-            log.info("transport: native epoll");
+            log.info("transport: native epoll (TURN-UDP sockets on Netty's channel: {})", t.datagramChannelNote());
         }
         Gateway gw;
         try {

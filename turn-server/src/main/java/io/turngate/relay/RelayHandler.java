@@ -1,12 +1,14 @@
 package io.turngate.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.turngate.turn.Allocation;
 import io.turngate.turn.TurnCounters;
 import io.turngate.turn.handler.PeerDataHandler;
+
+import java.net.InetSocketAddress;
 
 /**
  * The handler of one allocation's UDP relay socket: datagrams from peers go to the core's {@link PeerDataHandler},
@@ -27,21 +29,22 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket)) {
+        ByteBuf content = ReceivedDatagram.contentOf(msg); // turngate's epoll channel, or Netty's DatagramPacket
+        if (content == null) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        DatagramPacket packet = (DatagramPacket) msg;
+        InetSocketAddress sender = ReceivedDatagram.senderOf(msg);
         try {
-            if (packet.content().readableBytes() > UdpRelaySocket.MAX_DATAGRAM) {
+            if (content.readableBytes() > UdpRelaySocket.MAX_DATAGRAM) {
                 counters.oversized();
                 return;
             }
-            peerData.onPeerDatagram(allocation, packet.content(), packet.sender());
+            peerData.onPeerDatagram(allocation, content, sender);
         } catch (RuntimeException e) {
-            peerData.handlerError(e, packet.sender());
+            peerData.handlerError(e, sender);
         } finally {
-            packet.release();
+            content.release();
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.epoll.TurnDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
@@ -121,11 +122,15 @@ public final class SegmentBatch {
         to = null;
         count = 0;
         if (n == 1) {
-            out.write(new DatagramPacket(b, dst), out.voidPromise());
+            out.write(OutboundDatagram.envelope(out, b, dst, 0, null), out.voidPromise());
         } else {
             gso.counters.increment(Gso.SENDS);
             gso.counters.add(Gso.SEGMENTS, n);
-            out.write(new SegmentedDatagramPacket(b, segmentSize, dst), out.newPromise().addListener(gso.onResult));
+            if (out instanceof TurnDatagramChannel) { // its failure reaches the Gso through the message, no promise
+                out.write(OutboundDatagram.of(b, dst, segmentSize, gso), out.voidPromise());
+            } else {
+                out.write(new SegmentedDatagramPacket(b, segmentSize, dst), out.newPromise().addListener(gso.onResult));
+            }
         }
         return n;
     }
@@ -156,16 +161,25 @@ public final class SegmentBatch {
         private boolean enabled;
         private final LoopCounters counters = new LoopCounters(2);
         private final ChannelFutureListener onResult;
+        private final Consumer<Throwable> onFailure;
 
         /** {@code onFailure} is told, once, why GSO was turned off. */
         public Gso(boolean enabled, Consumer<Throwable> onFailure) {
             this.enabled = enabled;
+            this.onFailure = onFailure;
             this.onResult = f -> {
-                if (!f.isSuccess() && this.enabled) {
-                    this.enabled = false;
-                    onFailure.accept(f.cause());
+                if (!f.isSuccess()) {
+                    failed(f.cause());
                 }
             };
+        }
+
+        /** A GSO send failed: GSO is off from now on, and {@code onFailure} hears of it the first time. */
+        public void failed(Throwable cause) {
+            if (enabled) {
+                enabled = false;
+                onFailure.accept(cause);
+            }
         }
 
         public boolean enabled() {

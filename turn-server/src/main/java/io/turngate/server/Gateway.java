@@ -281,7 +281,8 @@ public final class Gateway implements AutoCloseable {
         try {
             for (int i = 0; i < sockets; i++) {
                 ListenerSocketHandler handler = new ListenerSocketHandler(rt, services);
-                bindDatagramSocket(rt, l, handler, ListenerSocketHandler.RECEIVE_BUFFER, sockets > 1);
+                bindDatagramSocket(rt, l, handler, ListenerSocketHandler.RECEIVE_BUFFER, sockets > 1,
+                        transport::newListenerChannel);
                 socketsOpened.merge(l.name(), 1, Integer::sum);
             }
         } catch (Exception e) { // bind failures arrive as (undeclared) IOExceptions from Netty's native layer
@@ -294,7 +295,7 @@ public final class Gateway implements AutoCloseable {
         listeners.put(l.name(), rt);
         LOG.info("listener " + l.name() + ": " + l.protocol() + " on *:" + l.port() + " (" + sockets + " socket"
                 + (sockets > 1 ? "s" : "") + ", " + transport.name().toLowerCase() + (services.gso ? ", UDP GSO" : "")
-                + "), relay address "
+                + (transport.reusesDatagrams() ? ", reused envelopes" : "") + "), relay address "
                 + relayText(rt) + ", routes " + describeRoutes(cfg, l));
     }
 
@@ -347,7 +348,7 @@ public final class Gateway implements AutoCloseable {
                 RoutePolicy.compile(cfg, l, resolved), services);
         try {
             bindDatagramSocket(rt, l, new DtlsListenerHandler(rt, services, identity, options.dtls(), crypto),
-                    DtlsListenerHandler.RECEIVE_BUFFER, false);
+                    DtlsListenerHandler.RECEIVE_BUFFER, false, transport::newDualStackDatagramChannel);
         } catch (Exception e) { // as for UDP
             for (Channel ch : rt.channels) {
                 ch.close().syncUninterruptibly();
@@ -365,11 +366,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Binds one listener socket on the wildcard address and {@code l}'s port, served by {@code handler}. */
     private <H extends io.netty.channel.ChannelHandler & ListenerShard> void bindDatagramSocket(
-            ListenerRuntime rt, ListenerConfig l, H handler, int receiveBuffer, boolean reusePort) {
+            ListenerRuntime rt, ListenerConfig l, H handler, int receiveBuffer, boolean reusePort,
+            io.netty.channel.ChannelFactory<? extends Channel> channels) {
         EventLoop loop = group.next();
         Bootstrap b = transport.datagramOptions(new Bootstrap(), receiveBuffer)
                 .group(loop)
-                .channelFactory(transport::newDualStackDatagramChannel)
+                .channelFactory(channels)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 .handler(handler);

@@ -5,12 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.turngate.log.Logs;
 import io.turngate.relay.ChannelData;
 import io.turngate.relay.Indications;
+import io.turngate.relay.OutboundDatagram;
+import io.turngate.relay.ReceivedDatagram;
 import io.turngate.relay.SegmentBatch;
 import io.turngate.relay.UdpRelaySocket;
 import io.turngate.stun.StunHeader;
@@ -139,36 +140,40 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket)) {
+        ByteBuf buf = ReceivedDatagram.contentOf(msg); // turngate's epoll channel, or Netty's DatagramPacket
+        if (buf == null) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        DatagramPacket packet = (DatagramPacket) msg;
+        InetSocketAddress sender = ReceivedDatagram.senderOf(msg);
         try {
-            ByteBuf buf = packet.content();
-            int length = buf.readableBytes();
-            int offset = buf.readerIndex();
-            stats.received(length);
-            if (length > MAX_DATAGRAM) {
-                stats.count(Counter.OVERSIZED_DATAGRAMS);
-                return;
-            }
-            if (length < 4) {
-                stats.count(Counter.MALFORMED_DATAGRAMS);
-                return;
-            }
-            int first = buf.getUnsignedByte(offset);
-            if ((first & 0xC0) == 0x40) {
-                onChannelData(buf, offset, length, packet.sender());
-            } else if ((first & 0xC0) == 0) {
-                onStun(buf, offset, length, packet.sender());
-            } else {
-                stats.count(Counter.MALFORMED_DATAGRAMS);
-            }
+            onDatagram(buf, sender);
         } catch (RuntimeException e) {
-            core.handlerError(e, packet.sender());
+            core.handlerError(e, sender);
         } finally {
-            packet.release();
+            buf.release();
+        }
+    }
+
+    private void onDatagram(ByteBuf buf, InetSocketAddress sender) {
+        int length = buf.readableBytes();
+        int offset = buf.readerIndex();
+        stats.received(length);
+        if (length > MAX_DATAGRAM) {
+            stats.count(Counter.OVERSIZED_DATAGRAMS);
+            return;
+        }
+        if (length < 4) {
+            stats.count(Counter.MALFORMED_DATAGRAMS);
+            return;
+        }
+        int first = buf.getUnsignedByte(offset);
+        if ((first & 0xC0) == 0x40) {
+            onChannelData(buf, offset, length, sender);
+        } else if ((first & 0xC0) == 0) {
+            onStun(buf, offset, length, sender);
+        } else {
+            stats.count(Counter.MALFORMED_DATAGRAMS);
         }
     }
 
@@ -217,7 +222,7 @@ final class ListenerSocketHandler extends ChannelInboundHandlerAdapter implement
     /** A datagram to a client on this socket (a STUN response): counted, written, flushed at the end of the read. */
     void sendDatagram(ByteBuf buf, InetSocketAddress to) {
         stats.sent(buf.readableBytes());
-        ctx.write(new DatagramPacket(buf, to), ctx.voidPromise());
+        ctx.write(OutboundDatagram.envelope(channel, buf, to, 0, null), ctx.voidPromise());
         clientFlushPending = true;
     }
 

@@ -2,6 +2,7 @@ package io.turngate.server;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
@@ -13,6 +14,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.TurnDatagramChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -48,6 +50,14 @@ public enum Transport {
      * defeats {@code sendmmsg} batching on the other side.
      */
     public static final int MAX_MESSAGES_PER_READ = 4 * RECEIVE_BATCH;
+
+    /**
+     * Senders and destinations a TURN-UDP listener socket keeps the socket addresses of ({@code TurnDatagramChannel}):
+     * its clients, 10,000 and more per socket before the table starts again.
+     */
+    static final int LISTENER_ADDRESSES = 1 << 14;
+    /** The same for a relay socket: its allocation's peers. */
+    static final int RELAY_ADDRESSES = 1 << 8;
 
     /** The transport this process uses; {@code -Dturngate.transport=nio} forces NIO. */
     public static Transport detect() {
@@ -145,8 +155,48 @@ public enum Transport {
         return this == EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
     }
 
-    /** A dual-stack datagram channel (listener sockets bind the wildcard address, as stunnerd does). */
+    /** A dual-stack datagram channel (DTLS listener sockets bind the wildcard address, as stunnerd does). */
     public DatagramChannel newDualStackDatagramChannel() {
         return this == EPOLL ? new EpollDatagramChannel() : new NioDatagramChannel();
+    }
+
+    /**
+     * Whether TURN-UDP listener and relay sockets use turngate's epoll channel, which allocates nothing per datagram
+     * ({@link TurnDatagramChannel}): on epoll where its hooks into Netty are there, unless
+     * {@code -Dturngate.udp.channel=netty} asks for Netty's own channel (the envelopes it allocates are the only
+     * difference).
+     */
+    public boolean reusesDatagrams() {
+        return this == EPOLL && !"netty".equalsIgnoreCase(System.getProperty("turngate.udp.channel"))
+                && TurnDatagramChannel.isAvailable();
+    }
+
+    /** Why {@link #reusesDatagrams()} is false on epoll, for the start log; {@code null} when it is true. */
+    public String datagramChannelNote() {
+        if (reusesDatagrams()) {
+            return null;
+        }
+        if (this != EPOLL) {
+            return "NIO";
+        }
+        Throwable t = TurnDatagramChannel.unavailabilityCause();
+        return t == null ? "-Dturngate.udp.channel=netty" : t.toString();
+    }
+
+    /**
+     * A TURN relay socket for one address family: turngate's channel where {@link #reusesDatagrams()}, Netty's
+     * otherwise. Its handler reads {@code ReceivedDatagram} or {@code DatagramPacket} and writes what
+     * {@code OutboundDatagram.envelope} picks.
+     */
+    public Channel newRelayChannel(boolean ipv4) {
+        if (reusesDatagrams()) {
+            return new TurnDatagramChannel(ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6, RELAY_ADDRESSES);
+        }
+        return newDatagramChannel(ipv4);
+    }
+
+    /** A dual-stack TURN-UDP listener socket, as {@link #newRelayChannel}. */
+    public Channel newListenerChannel() {
+        return reusesDatagrams() ? new TurnDatagramChannel(null, LISTENER_ADDRESSES) : newDualStackDatagramChannel();
     }
 }

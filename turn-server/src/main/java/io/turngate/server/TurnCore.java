@@ -57,7 +57,7 @@ record TurnCore(SocketStats stats, TurnContext context, TurnRequestDispatcher di
         UdpRelayPortAllocator relayPorts = new UdpRelayPortAllocator(
                 v4 -> services.transport.datagramOptions(new Bootstrap(), UdpRelaySocket.RECEIVE_BUFFER)
                         .group(loop.get())
-                        .channelFactory(() -> services.transport.newDatagramChannel(v4)),
+                        .channelFactory(() -> services.transport.newRelayChannel(v4)),
                 ch -> {
                     onRelay.accept(ch);
                     return new UdpRelaySocket(ch, gso, relaysToFlush, a -> new RelayHandler(peerData, a, stats));

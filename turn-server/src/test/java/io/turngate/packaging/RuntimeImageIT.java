@@ -87,6 +87,8 @@ class RuntimeImageIT {
             assertTrue(scrape.contains("stunner_allocations_active"), scrape);
             assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics (java.management) on the runtime:\n" + scrape);
             assertTrue(gw.log().contains("transport: native epoll"), "Netty's native epoll loads on the runtime:\n" + gw.log());
+            assertTrue(gw.log().contains("TURN-UDP sockets on turngate's channel"),
+                    "turngate's epoll datagram channel finds Netty's fields on the runtime:\n" + gw.log());
             gw.signal("TERM");
             assertTrue(gw.process.waitFor(20, TimeUnit.SECONDS), gw.log());
             assertEquals(0, gw.process.exitValue(), gw.log());
