@@ -3,8 +3,6 @@ package io.turngate.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.epoll.SegmentedDatagramPacket;
-import io.netty.channel.epoll.TurnDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
@@ -126,11 +124,10 @@ public final class SegmentBatch {
         } else {
             gso.counters.increment(Gso.SENDS);
             gso.counters.add(Gso.SEGMENTS, n);
-            if (out instanceof TurnDatagramChannel) { // its failure reaches the Gso through the message, no promise
-                out.write(OutboundDatagram.of(b, dst, segmentSize, gso), out.voidPromise());
-            } else {
-                out.write(new SegmentedDatagramPacket(b, segmentSize, dst), out.newPromise().addListener(gso.onResult));
-            }
+            Object msg = OutboundDatagram.envelope(out, b, dst, segmentSize, gso);
+            // An OutboundDatagram tells the Gso of its failure itself; Netty's envelope needs a promise for that.
+            out.write(msg, msg instanceof OutboundDatagram ? out.voidPromise()
+                    : out.newPromise().addListener(gso.onResult));
         }
         return n;
     }
