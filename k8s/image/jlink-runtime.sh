@@ -9,6 +9,9 @@
 #   jdk.management    com.sun.management, for the process and JVM metrics
 #   jdk.unsupported   sun.misc.Unsafe, for Netty's fast buffers
 #   jdk.zipfs         reading resources inside jars through a file system
+# --generate-cds-archive writes the runtime's own class-data sharing archive of the JDK's classes (lib/server/
+# classes.jsa, as a full JDK has): the JVM starts faster with it, and k8s/image/cds-archive.sh needs it as the base
+# of turngate's archive.
 # JDK tools come from JAVA_HOME when set, else from PATH.
 set -eu
 if [ $# -ne 2 ]; then
@@ -23,4 +26,5 @@ modules=$("${bin}jdeps" --ignore-missing-deps --multi-release "$release" --print
 extra=jdk.crypto.ec,jdk.naming.dns,jdk.management,jdk.unsupported,jdk.zipfs
 echo "jlink-runtime.sh: modules $modules,$extra" >&2
 "${bin}jlink" --add-modules "$modules,$extra" --strip-debug --no-man-pages --no-header-files --compress=2 \
+    --generate-cds-archive \
     --output "$out"

@@ -292,6 +292,11 @@ public final class Main implements Callable<Integer> {
                     + " paced traffic runs, after at least 3 s.")
     Duration warmUpTime;
 
+    @Option(names = "--exit-when-ready",
+            description = "Start, warm up, become ready, then shut down gracefully and exit 0: a training run, e.g. for"
+                    + " the class-data sharing archive that the image makes at build time (k8s/image/cds-archive.sh).")
+    boolean exitWhenReady;
+
     @Option(names = "--cds-server-address", paramLabel = "ADDR", description = "Config discovery service address for"
             + " -c k8s, instead of looking in Kubernetes (default: $CDS_SERVER_ADDR).")
     String cdsServerAddress;
@@ -501,6 +506,10 @@ public final class Main implements Callable<Integer> {
         }
         log.info("turngate ready: {} listener(s){}", gw.listenerNames().size(),
                 admin.healthAddress() == null ? "" : ", health checks on port " + admin.healthAddress().getPort());
+        if (exitWhenReady) {
+            log.info("--exit-when-ready: shutting down");
+            drainRequested.countDown();
+        }
 
         drainRequested.await();
         readiness.terminating();

@@ -242,6 +242,34 @@ class DockerfileTest {
     }
 
     @Test
+    void theImageMakesTheClassDataArchiveWhereTheLauncherLooksForItWithTheJarAtItsFinalPath() throws Exception {
+        Stage run = finalStage();
+        String jarInImage = copyFrom(run, "build", "/" + shadedJarName()).words().get(1);
+        String archive = jarInImage.substring(0, jarInImage.length() - ".jar".length()) + ".jsa";
+        Instruction copy = run.all("COPY").stream().filter(i -> i.words().get(0).equals("k8s/image/cds-archive.sh"))
+                .findFirst().orElseThrow(() -> new AssertionError("final stage: no COPY of k8s/image/cds-archive.sh"));
+        String script = copy.words().get(1);
+        Instruction make = run.all("RUN").stream().filter(r -> r.args().contains(script)).findFirst()
+                .orElseThrow(() -> new AssertionError("final stage: no RUN of " + script));
+        assertTrue(make.args().contains("sh " + script + " /usr/local/bin/stunnerd " + jarInImage + " " + archive),
+                "the training run goes through the launcher, on the jar's final path, to the launcher's default archive: "
+                        + make.args());
+        int jarLine = copyFrom(run, "build", "/" + shadedJarName()).line();
+        int runtimeLine = copyFrom(run, "build", run.env().get("JAVA_HOME")).line();
+        int launcherLine = run.all("COPY").stream()
+                .filter(i -> i.words().get(0).equals(Packaging.ROOT.relativize(Packaging.LAUNCHER).toString()))
+                .findFirst().orElseThrow().line();
+        assertTrue(make.line() > jarLine && make.line() > runtimeLine && make.line() > launcherLine,
+                "the archive is made after the jar, the runtime and the launcher are in place (it records their paths)");
+        assertTrue(make.line() < run.all("USER").get(0).line(), "made as root, before USER, so it can write " + archive);
+        String launcher = Files.readString(Packaging.LAUNCHER, StandardCharsets.UTF_8);
+        assertTrue(launcher.contains("archive=${TURNGATE_CDS_ARCHIVE:-${jar%.jar}.jsa}"),
+                "the launcher's default archive is the jar's path with .jsa");
+        assertTrue(Files.readString(Packaging.K8S.resolve("image/jlink-runtime.sh")).contains("--generate-cds-archive"),
+                "the runtime has the JDK's base archive, which turngate's archive builds on");
+    }
+
+    @Test
     void theImageRunsAsANonRootUserAndExposesStunnerdsPorts() throws Exception {
         Stage run = finalStage();
         List<Instruction> users = run.all("USER");

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The image's Java runtime, made here by the Dockerfile's own step ({@code k8s/image/jlink-runtime.sh} on the built
  * jar), runs turngate: a module that jdeps cannot see and the script does not add would fail here, not in a pod.
  * The gateway starts on it through the launcher, is ready, answers STUN and serves metrics; {@code turngate
- * ice-config} (the launcher under the name the image links it as) prints the CloudRetro ICE servers.
+ * ice-config} (the launcher under the name the image links it as) prints the CloudRetro ICE servers. The image's
+ * training run ({@code k8s/image/cds-archive.sh}) makes a class-data sharing archive that the next start maps.
  */
 @Timeout(300)
 class RuntimeImageIT {
@@ -94,6 +95,47 @@ class RuntimeImageIT {
             assertEquals(0, gw.process.exitValue(), gw.log());
             assertTrue(!gw.log().contains("Exception"), "no exception on the runtime:\n" + gw.log());
         }
+    }
+
+    @Test
+    void theImagesTrainingRunMakesAClassDataArchiveThatTheLauncherMapsAtTheNextStart() throws Exception {
+        int udp = LauncherRun.freeUdpPort();
+        int health = LauncherRun.freeTcpPort();
+        int metrics = LauncherRun.freeTcpPort();
+        String config = LauncherRun.config(tmp, udp, health, metrics).toString();
+        Path archive = tmp.resolve("turngate.jsa");
+        String jar = LauncherRun.builtJar().toString();
+        // As the Dockerfile runs it, with a config on free loopback ports instead of the built-in default.
+        Packaging.Result made = Packaging.run(List.of("sh", Packaging.K8S.resolve("image/cds-archive.sh").toString(),
+                Packaging.LAUNCHER.toString(), jar, archive.toString(), "-c", config), env(), tmp, 120);
+        assertEquals(0, made.exitCode(), made.both());
+        assertTrue(made.both().contains("self-warm-up: ") && made.both().contains("--exit-when-ready: shutting down"),
+                "the training run warmed up, became ready and exited by itself:\n" + made.both());
+        assertTrue(Files.size(archive) > 1024 * 1024, "an archive of turngate's classes: " + Files.size(archive));
+
+        // -Xshare:on: the JVM refuses to start unless it maps the archives it is given; the class-loading log says
+        // that turngate's own classes came from the archive that the launcher names (the "top" one).
+        Map<String, String> env = env();
+        env.put("TURNGATE_CDS_ARCHIVE", archive.toString());
+        env.put("TURNGATE_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
+        Packaging.Result mapped = Packaging.run(List.of(Packaging.LAUNCHER.toString(), "-c", config, "--no-warm-up",
+                "--exit-when-ready"), env, tmp, 60);
+        assertEquals(0, mapped.exitCode(), "the archive maps on the runtime with the jar it was made for:\n" + mapped.both());
+        assertTrue(mapped.both().contains("turngate ready"), mapped.both());
+        assertTrue(mapped.stdout().contains("io.turngate.cli.Main source: shared objects file (top)"),
+                "turngate's classes are mapped from the archive, not read from the jar");
+
+        // An archive made for another jar (here: the same bytes, another path and time) is skipped, not fatal.
+        Path other = tmp.resolve("other/turngate.jar");
+        Files.createDirectories(other.getParent());
+        Files.copy(LauncherRun.builtJar(), other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        env.put("TURNGATE_JAR", other.toString());
+        env.remove("TURNGATE_JAVA_OPTS");
+        Packaging.Result stale = Packaging.run(List.of(Packaging.LAUNCHER.toString(), "-c", config, "--no-warm-up",
+                "--exit-when-ready"), env, tmp, 60);
+        assertEquals(0, stale.exitCode(), stale.both());
+        assertTrue(stale.both().contains("turngate ready"), stale.both());
+        assertTrue(stale.both().contains("Unable to use shared archive"), "the JVM says why it skipped it:\n" + stale.both());
     }
 
     @Test

@@ -146,6 +146,30 @@ class StunnerdLauncherTest {
     }
 
     @Test
+    void theClassDataArchiveBesideTheJarIsUsedWhenItExistsAndTheUsersOwnSharingOptionsReplaceIt() throws IOException {
+        assertFalse(launch(Map.of()).jvmOptions().stream().anyMatch(o -> o.contains("SharedArchiveFile")),
+                "no archive beside the jar: none named");
+        Path archive = Files.writeString(tmp.resolve("turngate.jsa"), "a stand-in archive");
+        List<String> opts = launch(Map.of()).jvmOptions();
+        assertTrue(opts.contains("-XX:SharedArchiveFile=" + archive), "the jar's path with .jsa: " + opts);
+        Path other = Files.writeString(tmp.resolve("other.jsa"), "another");
+        assertTrue(launch(Map.of("TURNGATE_CDS_ARCHIVE", other.toString())).jvmOptions()
+                .contains("-XX:SharedArchiveFile=" + other), "TURNGATE_CDS_ARCHIVE names another one");
+        assertFalse(launch(Map.of("TURNGATE_CDS_ARCHIVE", tmp.resolve("missing.jsa").toString())).jvmOptions().stream()
+                .anyMatch(o -> o.contains("SharedArchiveFile")), "a missing archive is not named");
+        for (String own : List.of("-Xshare:off", "-XX:SharedArchiveFile=/elsewhere.jsa",
+                "-XX:ArchiveClassesAtExit=/tmp/new.jsa")) {
+            List<String> o = launch(Map.of("TURNGATE_JAVA_OPTS", own)).jvmOptions();
+            assertFalse(o.contains("-XX:SharedArchiveFile=" + archive), own + " replaces the launcher's archive: " + o);
+            assertEquals(own, o.get(o.size() - 1), o.toString());
+        }
+        assertFalse(launch(Map.of("JAVA_TOOL_OPTIONS", "-Xshare:off")).jvmOptions()
+                .contains("-XX:SharedArchiveFile=" + archive), "JAVA_TOOL_OPTIONS counts too");
+        assertTrue(launch(Map.of("TURNGATE_JAVA_OPTS", "-Xshare:on")).jvmOptions()
+                .contains("-XX:SharedArchiveFile=" + archive), "-Xshare:on asks for sharing: the archive stays");
+    }
+
+    @Test
     void javaHomeWinsOverPath() throws IOException {
         Path home = tmp.resolve("jre");
         Packaging.script(home.resolve("bin/java"), "echo 'ARG -jar'; echo \"ARG $TURNGATE_JAR\"; echo 'ARG from-java-home'");
