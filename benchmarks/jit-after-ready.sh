@@ -7,8 +7,8 @@
 # "turngate ready" line, then runs benchmarks/c/turnlat RUNS times on CPU 1: ALLOCATIONS allocations at RATE
 # packets/s (default 20k), 2 s warm-up and 5 s measured each. Prints each run's corrected RTT percentiles and its
 # stalls (probes late by 5 ms or more, in the wall clock, which gc.log's first decoration also gives), the
-# self-warm-up's log line, and compilations / C2 compilations / deoptimisations ("made not entrant") in 5 s windows
-# after /ready. Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev,
+# self-warm-up's log line, and compilations / C2 compilations / "made not entrant" (all tiers, and of C2 code) in 5 s
+# windows after /ready. Leaves server.log (the compile log), gc.log and each run's JSON in OUT. Needs gcc, libssl-dev,
 # python3, taskset. Extra server JVM options: TG_OPTS; extra server flags: TG_ARGS (e.g. "--warm-up-time 6s").
 # SERVER=coturn runs the same sequence against a fresh coturn (turnserver, Debian's coturn package) instead, as the
 # control: its first runs bound what the generator and the machine add to a cold start (no compile log then).
@@ -76,6 +76,9 @@ end = max(t for t, _, _ in comp)
 out = []
 for w in range(0, max(5, end - ready) // 1000 + 1, 5):
     c = [x for x in comp if ready + w * 1000 <= x[0] < ready + (w + 5) * 1000]
-    out.append(f"{w}-{w + 5}s {len(c)}/{sum(1 for x in c if x[1] == 4 and not x[2])}/{sum(1 for x in c if x[2])}")
-print("after /ready, compilations/C2/deoptimisations: " + "  ".join(out))
+    out.append(f"{w}-{w + 5}s {len(c)}/{sum(1 for x in c if x[1] == 4 and not x[2])}/{sum(1 for x in c if x[2])}"
+               f"/{sum(1 for x in c if x[1] == 4 and x[2])}")
+# "made not entrant" of tier 1-3 code is mostly a method moving up a tier; of tier 4 (C2) code it is C2 code thrown
+# away: an uncommon trap (a branch or type C2 had compiled as never seen) or a broken class-hierarchy assumption.
+print("after /ready, compilations/C2/made not entrant/of them C2 code: " + "  ".join(out))
 PY

@@ -488,7 +488,7 @@ public final class Main implements Callable<Integer> {
                 ? publishStatus((KubernetesConfigSource) source, log) : null;
         if (warmUp && !warmUpTime.isZero()) {
             readiness.warmingUp();
-            WarmUp.Result r = WarmUp.run(gatewayOptions(), warmUpTime, Long.MAX_VALUE, new WarmUp.Streams(
+            WarmUp.Result r = WarmUp.run(gw, gatewayOptions(), warmUpTime, Long.MAX_VALUE, new WarmUp.Streams(
                     serves(cfg, io.turngate.config.v1.ListenerProtocol.TURN_TCP),
                     serves(cfg, io.turngate.config.v1.ListenerProtocol.TURN_TLS)), true);
             long gc = WarmUp.collectStartUpGarbage();

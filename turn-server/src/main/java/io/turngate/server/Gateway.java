@@ -59,6 +59,8 @@ public final class Gateway implements AutoCloseable {
     private final Options options;
     private final Transport transport;
     private final EventLoopGroup group;
+    /** Whether {@link #close} shuts {@link #group} and {@link #dnsLookup} down: not when they are another gateway's. */
+    private final boolean ownsGroup;
     private final Services services;
     private final DnsResolver dns;
     private final DnsResolver.Lookup dnsLookup;
@@ -172,14 +174,20 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private Gateway(StunnerConfig config, Options options, DnsResolver.Lookup lookup, long dnsIntervalMillis) {
+    private Gateway(StunnerConfig config, Options options, DnsResolver.Lookup lookup, long dnsIntervalMillis,
+                    Gateway host) {
         this.options = options;
-        this.transport = Transport.detect();
-        int threads = Math.max(1, options.udpThreads());
-        int cores = Runtime.getRuntime().availableProcessors();
-        // No listeners yet (a zero config to boot on; the config discovery service brings them): size for the cores.
-        int listeners = config.listeners().isEmpty() ? cores : config.listeners().size();
-        this.group = transport.newGroup(Math.max(threads, Math.min(cores, listeners)), "turngate-udp");
+        this.transport = host == null ? Transport.detect() : host.transport;
+        if (host == null) {
+            int threads = Math.max(1, options.udpThreads());
+            int cores = Runtime.getRuntime().availableProcessors();
+            // No listeners yet (a zero config to boot on; the config discovery service brings them): size for the cores.
+            int listeners = config.listeners().isEmpty() ? cores : config.listeners().size();
+            this.group = transport.newGroup(Math.max(threads, Math.min(cores, listeners)), "turngate-udp");
+        } else {
+            this.group = host.group;
+        }
+        this.ownsGroup = host == null;
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         StatelessNonce nonces = new StatelessNonce(secret, options.wallClockMillis(), options.nonceLifetimeMillis());
@@ -206,7 +214,26 @@ public final class Gateway implements AutoCloseable {
     /** {@link #start(StunnerConfig, Options)} with another name lookup and refresh interval (tests). */
     static Gateway start(StunnerConfig config, Options options, DnsResolver.Lookup lookup, long dnsIntervalMillis)
             throws ConfigException {
-        Gateway g = new Gateway(config, options, lookup, dnsIntervalMillis);
+        return start(config, options, lookup, dnsIntervalMillis, null);
+    }
+
+    /**
+     * A gateway on {@code host}'s event loops: its sockets are registered on them, and closing it closes its sockets
+     * but leaves the loops running. The self-warm-up's private gateway ({@link WarmUp}) runs this way, so that its
+     * traffic also initialises what each loop keeps per thread (Netty's buffer and object caches, the native
+     * {@code recvmmsg} arrays): real traffic that first met them on a loop the warm-up never ran on took branches
+     * that C2 had compiled as never taken, and the hottest relay methods were thrown away and recompiled in the
+     * first game (benchmarks/README.md). Its own state (listeners, allocations, auth, counters) is separate.
+     */
+    public static Gateway startOnLoopsOf(Gateway host, StunnerConfig config, Options options) throws ConfigException {
+        // host's name lookup too: a lookup of its own would start (and, closed, shut down) an event loop of its own,
+        // and the shutdown takes branches in Netty's event loop code that the loops have never taken
+        return start(config, options, host.dnsLookup, DnsResolver.INTERVAL_MILLIS, host);
+    }
+
+    private static Gateway start(StunnerConfig config, Options options, DnsResolver.Lookup lookup,
+                                 long dnsIntervalMillis, Gateway host) throws ConfigException {
+        Gateway g = new Gateway(config, options, lookup, dnsIntervalMillis, host);
         try {
             g.startFresh(config, g.dns.resolve(dnsNames(config)));
         } catch (ConfigException | RuntimeException e) {
@@ -952,13 +979,24 @@ public final class Gateway implements AutoCloseable {
             stopListener(rt);
         }
         dns.close();
-        if (dnsLookup instanceof AutoCloseable) {
+        if (ownsGroup && dnsLookup instanceof AutoCloseable) { // not the host's lookup (startOnLoopsOf)
             try {
                 ((AutoCloseable) dnsLookup).close();
             } catch (Exception e) {
                 LOG.debug("closing the DNS resolver: {}", e.toString());
             }
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** The number of event loops this gateway's sockets are spread over. */
+    public int eventLoops() {
+        int n = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : group) {
+            n++;
+        }
+        return n;
     }
 }

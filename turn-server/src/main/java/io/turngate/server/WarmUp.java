@@ -70,6 +70,12 @@ import javax.net.ssl.TrustManagerFactory;
  * transport, GSO and batching code is compiled), one TURN-UDP listener on an ephemeral port, random static
  * credentials, and one route that names only the warm-up peer, a loopback socket of this class. Compiled code is
  * per method, not per instance, so what the private gateway's event loop compiles is what the real listeners run.
+ * What is per thread is not: in the daemon the private gateway runs on the real gateway's event loops, one socket
+ * per loop ({@link #run(Gateway, Gateway.Options, Duration, long, Streams, boolean)}). On loops of its own, the
+ * first real datagrams on each real loop created its thread-local caches (Netty's buffer pool cache and recyclers,
+ * the native {@code recvmmsg} arrays), branches that C2 had compiled as never taken, and about 20 of the hottest
+ * relay methods were thrown away and recompiled in the first game (measured with {@code -XX:+LogCompilation},
+ * benchmarks/README.md); the private loops' shutdown at the end did the same to the epoll loop's methods.
  * {@value #ALLOCATIONS} clients allocate (the Allocate, CreatePermission and ChannelBind handlers run too); half of
  * them relay with ChannelData and half with Send indications, and the peer echoes every datagram, so all four data
  * paths run: ChannelData and Send indication from the client, ChannelData and Data indication to it. Beside those
@@ -135,6 +141,25 @@ public final class WarmUp {
     private static final int PACED_THREADS = 2;
     /** Datagrams a life relays between its ChannelBind (or CreatePermission) and its deletion. */
     private static final int LIFE_BURST = 4;
+    /**
+     * Clients of the fan-out bursts ({@link #fanOut}), allocated {@value #FANOUT_STEP} per round: more relay sockets
+     * than Netty's recyclers keep per thread in one batch (32), and more datagrams in one burst
+     * ({@value #FANOUT} × {@value #FANOUT_BURST}) than one wake-up reads from a socket
+     * ({@link Transport#MAX_MESSAGES_PER_READ}).
+     */
+    static final int FANOUT = 96;
+    /**
+     * Times the warm-up does what the control plane does to running loops (a task on every loop, as
+     * {@code /status} asks; a route change under running allocations, as a reconcile makes), at the start of the
+     * first traffic phases: unwarmed, the first {@code /status} after {@code /ready} woke each loop from outside for
+     * the first time, and the first datagram after a route change took a branch the relay had compiled as never
+     * taken.
+     */
+    private static final int CONTROL_STEPS = 4;
+    private static final int FANOUT_STEP = 8;
+    private static final int FANOUT_BURST = 2;
+    /** How long a fan-out client waits for an echo: a burst this wide may overflow the peer's socket buffer. */
+    private static final int FANOUT_TIMEOUT_MILLIS = 50;
 
     /**
      * What a warm-up did: datagrams relayed (both directions, counted at the clients: each echo crossed the relay
@@ -168,8 +193,9 @@ public final class WarmUp {
     }
 
     /**
-     * Runs the warm-up on the calling thread (not an event loop). {@code options} are the daemon's gateway options;
-     * the private gateway runs one socket whatever {@code udpThreads} says.
+     * Runs the warm-up on the calling thread (not an event loop), with a private gateway on event loops of its own.
+     * {@code options} are the daemon's gateway options; the private gateway runs one socket whatever
+     * {@code udpThreads} says.
      */
     public static Result run(Gateway.Options options, Duration budget, long packetTarget) {
         return run(options, budget, packetTarget, Streams.NONE);
@@ -193,6 +219,19 @@ public final class WarmUp {
      */
     public static Result run(Gateway.Options options, Duration budget, long packetTarget, Streams streams,
                              boolean untilSettled) {
+        return run(null, options, budget, packetTarget, streams, untilSettled);
+    }
+
+    /**
+     * As {@link #run(Gateway.Options, Duration, long, Streams, boolean)}, on {@code host}'s event loops when it is
+     * not {@code null} (the daemon's way): the private gateway binds one {@code SO_REUSEPORT} socket per loop of
+     * {@code host} (one on NIO) and its relay sockets and connections go to those loops too, so that the warm-up's
+     * traffic, whole allocation lives above all (each from a new client port, so the kernel spreads them over the
+     * sockets), runs on every loop the real traffic will run on ({@link Gateway#startOnLoopsOf}). {@code host}'s
+     * own listeners keep serving meanwhile.
+     */
+    public static Result run(Gateway host, Gateway.Options options, Duration budget, long packetTarget,
+                             Streams streams, boolean untilSettled) {
         int kinds = (streams.tcp() ? 1 : 0) + (streams.tls() ? 1 : 0);
         if (!untilSettled) {
             budget = budget.multipliedBy(1 + kinds); // each stream kind adds a budget and a target of its own
@@ -205,6 +244,7 @@ public final class WarmUp {
         long relayed = 0;
         String why;
         List<Client> clients = new ArrayList<>();
+        List<Client> fanout = new ArrayList<>();
         List<StreamClient> streamClients = new ArrayList<>();
         long[] echoes = new long[2]; // of stream clients gone: ChannelData, Data indications
         long connections = 0;
@@ -215,8 +255,12 @@ public final class WarmUp {
             int tlsPort = streams.tls() ? freeTcpPort() : 0;
             SelfSignedCertificate cert = streams.tls() ? SelfSignedCertificate.generate("127.0.0.1") : null;
             SSLContext tls = cert == null ? null : clientContext(cert);
-            try (Gateway gw = Gateway.start(config(port, tcpPort, tlsPort, cert, password, peer.address()),
-                    options.withUdpThreads(1).withMaxAllocations(0, 0).withUnauthenticatedLimit(0, 0))) {
+            StunnerConfig own = config(port, tcpPort, tlsPort, cert, password, peer.address(), false);
+            StunnerConfig changed = config(port, tcpPort, tlsPort, cert, password, peer.address(), true);
+            Gateway.Options unlimited = options.withMaxAllocations(0, 0).withUnauthenticatedLimit(0, 0);
+            try (Gateway gw = host == null ? Gateway.start(own, unlimited.withUdpThreads(1))
+                    : Gateway.startOnLoopsOf(host, own, unlimited.withUdpThreads(
+                            host.transport() == Transport.EPOLL ? host.eventLoops() : 1))) {
                 peer.start();
                 InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
                 for (int i = 0; i < ALLOCATIONS; i++) {
@@ -244,6 +288,8 @@ public final class WarmUp {
                         WarmUp::sleepMillis) : null;
                 long phaseEnd = start + TRAFFIC_PHASE_MILLIS * 1_000_000L;
                 int round = 0;
+                int applied = 0;
+                boolean controlPending = false; // at the start of each traffic phase after a paced one
                 outer:
                 while (System.nanoTime() < deadline) {
                     for (Client c : clients) {
@@ -251,6 +297,21 @@ public final class WarmUp {
                     }
                     for (StreamClient c : streamClients) {
                         relayed += c.burst();
+                    }
+                    if (fanout.size() < FANOUT) {
+                        for (int i = 0; i < FANOUT_STEP; i++) {
+                            Client c = new Client(server, password);
+                            fanout.add(c); // closed with the others
+                            c.allocate(peer.address(), i % 2 == 0);
+                        }
+                    } else {
+                        relayed += fanOut(fanout);
+                    }
+                    if (applied < CONTROL_STEPS && (controlPending || round % CHURN_EVERY == CHURN_EVERY / 2)) {
+                        controlPending = false;
+                        gw.allocationSnapshot(ANSWER_MILLIS).join(); // a task on every loop, as /status asks
+                        gw.apply(++applied % 2 == 1 ? changed : own); // a new route policy under the allocations
+                        // (a few suffice: a branch once taken in the profile stays compiled in)
                     }
                     for (int i = 0; round % CHURN_EVERY == 0 && i < streamServers.size(); i++) { // a whole life
                         InetSocketAddress at = streamServers.get(i);
@@ -279,6 +340,7 @@ public final class WarmUp {
                             break outer;
                         }
                         phaseEnd = System.nanoTime() + TRAFFIC_PHASE_MILLIS * 1_000_000L;
+                        controlPending = true;
                     }
                 }
                 String failed = lives.stop();
@@ -297,6 +359,9 @@ public final class WarmUp {
             for (Client c : clients) {
                 c.close();
             }
+            for (Client c : fanout) {
+                c.close();
+            }
             for (StreamClient c : streamClients) {
                 c.close();
             }
@@ -304,6 +369,10 @@ public final class WarmUp {
         long channelData = echoes[0];
         long indications = echoes[1];
         for (Client c : clients) {
+            channelData += c.channelDataEchoes;
+            indications += c.dataIndicationEchoes;
+        }
+        for (Client c : fanout) {
             channelData += c.channelDataEchoes;
             indications += c.dataIndicationEchoes;
         }
@@ -320,6 +389,29 @@ public final class WarmUp {
         }
         return new Result(relayed, channelData, indications, Duration.ofNanos(System.nanoTime() - start), why,
                 connections, lifeCount);
+    }
+
+    /**
+     * Every client of {@code fanout} sends {@value #FANOUT_BURST} datagrams, one client after the other, before any
+     * reads its echoes: a burst over many allocations at once, as a game server's many streams make. Measured here with
+     * {@code -XX:+LogCompilation} (benchmarks/README.md): warmed with a few allocations only, a generator's 1,000
+     * allocations at 20k packets/s made C2 throw away the relay's read loop, the epoll read and Netty's buffer
+     * pool and recycler methods in the first game, since they took branches no warm-up datagram had: a wake-up
+     * that read its socket's limit with more datagrams waiting, and a recycler's per-thread batch full.
+     *
+     * @return the datagrams relayed
+     */
+    private static long fanOut(List<Client> fanout) throws IOException {
+        for (int i = 0; i < FANOUT_BURST; i++) {
+            for (Client c : fanout) { // round robin: consecutive datagrams for different allocations
+                c.send(1);
+            }
+        }
+        long relayed = 0;
+        for (Client c : fanout) {
+            relayed += c.echoes(FANOUT_BURST, FANOUT_TIMEOUT_MILLIS, false);
+        }
+        return relayed;
     }
 
     private static void sleepMillis(long ms) {
@@ -346,8 +438,14 @@ public final class WarmUp {
         return (System.nanoTime() - t) / 1_000_000;
     }
 
+    /**
+     * The private gateway's config; {@code changed} adds a second endpoint to the peer's cluster, a change that the
+     * warm-up applies and takes back in turn, so the route policy is swapped under running allocations as a
+     * reconcile does.
+     */
     private static StunnerConfig config(int port, int tcpPort, int tlsPort, SelfSignedCertificate cert,
-                                        String password, InetSocketAddress peer) throws ConfigException {
+                                        String password, InetSocketAddress peer, boolean changed)
+            throws ConfigException {
         String route = "\"address\":\"127.0.0.1\",\"routes\":[\"turngate-warm-up-peer\"]";
         StringBuilder listeners = new StringBuilder("{\"name\":\"turngate-warm-up\",\"protocol\":\"TURN-UDP\",\"port\":"
                 + port + "," + route + "}");
@@ -369,7 +467,8 @@ public final class WarmUp {
                 + "\"credentials\":{\"username\":\"warm-up\",\"password\":\"" + password + "\"}},"
                 + "\"listeners\":[" + listeners + "],"
                 + "\"clusters\":[{\"name\":\"turngate-warm-up-peer\",\"type\":\"STATIC\","
-                + "\"endpoints\":[\"" + peer.getAddress().getHostAddress() + "\"]}]}";
+                + "\"endpoints\":[\"" + peer.getAddress().getHostAddress() + "\"" + (changed ? ",\"127.0.0.2\"" : "")
+                + "]}]}";
         return ConfigLoader.parse(json, Map.of());
     }
 
@@ -639,6 +738,7 @@ public final class WarmUp {
 
         Peer() throws SocketException {
             socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            socket.setReceiveBufferSize(1 << 20); // the fan-out bursts; the kernel may grant less (rmem_max)
             thread = new Thread(this::echo, "turngate-warm-up-peer");
             thread.setDaemon(true);
         }
@@ -806,11 +906,25 @@ public final class WarmUp {
 
         /** Sends {@code n} datagrams to the peer and reads their echoes; returns the datagrams relayed. */
         long burst(int n) throws IOException {
-            socket.setSoTimeout(TIMEOUT_MILLIS);
+            send(n);
+            return echoes(n, TIMEOUT_MILLIS, true);
+        }
+
+        /** Sends {@code n} datagrams to the peer. */
+        void send(int n) throws IOException {
             DatagramPacket p = new DatagramPacket(probe, probe.length, server);
             for (int i = 0; i < n; i++) {
                 socket.send(p);
             }
+        }
+
+        /**
+         * Reads up to {@code n} echoes, until none came for {@code timeoutMillis}; returns the datagrams relayed.
+         *
+         * @param noneIsFailure whether no echo at all is an error (the relay is down) or a loss to count
+         */
+        long echoes(int n, int timeoutMillis, boolean noneIsFailure) throws IOException {
+            socket.setSoTimeout(timeoutMillis);
             DatagramPacket in = new DatagramPacket(receive, receive.length);
             int echoes = 0;
             try {
@@ -821,8 +935,8 @@ public final class WarmUp {
                     echoed(receive[0]);
                 }
             } catch (SocketTimeoutException e) {
-                if (echoes == 0) {
-                    throw new IOException("no echo through the relay within " + TIMEOUT_MILLIS + " ms");
+                if (echoes == 0 && noneIsFailure) {
+                    throw new IOException("no echo through the relay within " + timeoutMillis + " ms");
                 }
             }
             return 2L * echoes; // each echo crossed the relay twice: client -> peer, then peer -> client
