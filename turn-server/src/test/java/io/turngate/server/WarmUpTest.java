@@ -35,6 +35,20 @@ class WarmUpTest {
     }
 
     @Test
+    void onAHostsLoopsItLeavesTheLoopsRunningAndTheHostServing() throws Exception {
+        try (Gateway host = Gateway.start(TestGateways.config(0, "127.0.0.1"))) {
+            long before = loopThreads();
+            WarmUp.Result r = WarmUp.run(host, Gateway.Options.defaults(), Duration.ofSeconds(30), 5_000,
+                    WarmUp.Streams.NONE, false);
+            assertTrue(r.relayed() >= 5_000, r.toString());
+            assertEquals(before, loopThreads(), "no event loop of its own, none shut down");
+            // every loop of the host still runs tasks: each listener socket answers the snapshot
+            Gateway.AllocationSnapshot s = host.allocationSnapshot(5000).get();
+            assertTrue(s.incomplete().isEmpty(), s.toString());
+        }
+    }
+
+    @Test
     void runsWholeAllocationLivesAndPacedTrafficBesideTheBursts() {
         WarmUp.Result r = WarmUp.run(Gateway.Options.defaults(), Duration.ofSeconds(30), 20_000);
         // each life: Allocate (401, then signed), CreatePermission, ChannelBind on every other one, 4 datagrams,
